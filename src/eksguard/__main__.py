@@ -1,0 +1,3 @@
+from eksguard.cli import main
+
+main()

@@ -1,0 +1,56 @@
+"""Max pods per node from the instance type's ENI limits (eks-domain.md §6).
+
+Secondary-IP mode: ENIs × (IPv4 per ENI − 1) + 2 (the primary IP of each ENI is not used for
+pods; +2 for host-network pods). Prefix delegation: ENIs × ((IPv4 per ENI − 1) × 16) + 2,
+capped at 110 for instance types with at most 30 vCPUs and 250 above (amazon-eks-ami
+max-pods-calculator.sh). Data: amazon-eks-ami instance-info.jsonl (MIT-0), see max_pods.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+_SIZE = re.compile(r"\.(?:(\d+)x)?(nano|micro|small|medium|large|xlarge|metal.*)$")
+
+
+@cache
+def table() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(resources.files("eksguard.data").joinpath("max_pods.json").read_text())
+    return data
+
+
+def eni_limits(instance_type: str) -> tuple[int, int] | None:
+    row = table()["types"].get(instance_type)
+    return (int(row[0]), int(row[1])) if row else None
+
+
+def estimated_vcpus(instance_type: str) -> int | None:
+    """vCPUs from the size suffix (large = 2, xlarge = 4, 8xlarge = 32); metal counts as large.
+
+    The table has no vCPU column; only the prefix-delegation cap (110 vs 250) depends on this.
+    """
+    match = _SIZE.search(instance_type)
+    if match is None:
+        return None
+    multiplier, size = match.groups()
+    if size.startswith("metal"):
+        return 64
+    base = {"nano": 2, "micro": 2, "small": 2, "medium": 2, "large": 2, "xlarge": 4}[size]
+    return base * int(multiplier) if multiplier else base
+
+
+def max_pods(instance_type: str, prefix_delegation: bool = False) -> int | None:
+    limits = eni_limits(instance_type)
+    if limits is None:
+        return None
+    enis, ips_per_eni = limits
+    if not prefix_delegation:
+        return enis * (ips_per_eni - 1) + 2
+    computed = enis * ((ips_per_eni - 1) * 16) + 2
+    vcpus = estimated_vcpus(instance_type)
+    cap = 250 if vcpus is not None and vcpus > 30 else 110
+    return min(computed, cap)

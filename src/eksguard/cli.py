@@ -1,0 +1,195 @@
+"""The command line. It only wires: sources → engine → reporters.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage error or an
+input that could not be read (the rest is still scanned and reported).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from eksguard import __version__
+
+SEVERITIES = ["critical", "high", "medium", "low", "info"]
+FORMATS = ["text", "json", "sarif", "junit", "markdown", "html"]
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+def _parse_vars(values: tuple[str, ...]) -> dict[str, str]:
+    variables: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--var")
+        variables[name] = value
+    return variables
+
+
+def _today(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not YYYY-MM-DD", param_hint="--today") from None
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+def common_report_options(func: Any) -> Any:
+    options = [
+        click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True),
+        click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to a file."),
+        click.option("--fail-on", type=click.Choice(SEVERITIES), default="high", show_default=True,
+                     help="Exit 1 when a finding is at or above this severity."),
+        click.option("--lang", type=click.Choice(["en", "ja"]), default=None,
+                     help="Language of the report (default: from LANG)."),
+        click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+                     help="Configuration file (default: .eksguard.yaml found upward)."),
+        click.option("--rule", "rules", multiple=True, help="Run only these rules (repeatable)."),
+        click.option("--skip-rule", "skip_rules", multiple=True, help="Skip these rules (repeatable)."),
+        click.option("--no-color", is_flag=True, help="No colours in text output."),
+        click.option("--quiet", "-q", is_flag=True, help="Print only the summary and errors."),
+        click.option("--today", default=None, hidden=True, help="Evaluate dates as of this day (YYYY-MM-DD)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def emit_report(report: Any, *, output_format: str, output: str | None, fail_on: str, lang: str,
+                no_color: bool, quiet: bool) -> int:
+    """Render `report`, print input problems as one line each, and return the exit code."""
+    from eksguard.findings import SEVERITY_ORDER
+    from eksguard.report import render
+
+    for problem in report.estate.problems:
+        click.echo(problem.display(), err=True)
+    colour = output is None and not no_color and sys.stdout.isatty()
+    text = render(report, output_format, lang=lang, fail_on=fail_on, colour=colour)
+    if quiet and output_format == "text":
+        text = text.strip().splitlines()[-1] + "\n"
+    _write(text, output)
+    if report.estate.problems:
+        from eksguard.i18n import message
+
+        click.echo(message("unreadable", lang, count=len(report.estate.problems)), err=True)
+        return EXIT_INPUT
+    threshold = SEVERITY_ORDER[fail_on]
+    return EXIT_FINDINGS if any(f.severity_rank >= threshold for f in report.failures) else EXIT_OK
+
+
+class LazyGroup(click.Group):
+    """Commands from other packages (guard, audit, fix ...) are imported only when used, so
+    `eksguard scan` never pays for them (nor imports boto3 or the Kubernetes client)."""
+
+    lazy: dict[str, str] = {
+        "kubectl": "eksguard.guard.cli:kubectl_command",
+        "context": "eksguard.guard.cli:context_command",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            import importlib
+
+            module_name, attribute = self.lazy[cmd_name].split(":")
+            command: click.Command = getattr(importlib.import_module(module_name), attribute)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="eksguard")
+def main() -> None:
+    """eksguard: stops Amazon EKS security mistakes before and after a cluster exists."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
+              help="Value for a ${NAME} placeholder (repeatable).")
+@click.option("--max-file-size", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
+              help="Largest file to read, in MB.")
+@click.option("--pss-version", default=None, help="Pod Security Standards version for namespaces without one.")
+@common_report_options
+def scan(paths: tuple[str, ...], variables: tuple[str, ...], max_file_size: float, pss_version: str | None,
+         output_format: str, output: str | None, fail_on: str, lang: str | None, config_path: str | None,
+         rules: tuple[str, ...], skip_rules: tuple[str, ...], no_color: bool, quiet: bool, today: str | None) -> None:
+    """Scan eksctl, CloudFormation, Terraform and Kubernetes files (directories recursively, - for stdin)."""
+    import os
+
+    from eksguard.config import ConfigError, load_config
+    from eksguard.engine import evaluate
+    from eksguard.i18n import detect_lang
+    from eksguard.rules import get_rule
+    from eksguard.sources import collect
+    from eksguard.sources.loading import Limits
+
+    chosen_lang = detect_lang(lang)
+    for rule_id in (*rules, *skip_rules):
+        if get_rule(rule_id) is None:
+            from eksguard.i18n import message
+
+            raise click.BadParameter(message("unknown_rule", chosen_lang, rule=rule_id), param_hint="--rule")
+    try:
+        config = load_config(Path(config_path) if config_path else None,
+                             [Path(p) for p in paths if p != "-"] or [Path.cwd()])
+    except ConfigError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_INPUT)
+    values = {k: v for k, v in os.environ.items() if k.isupper()}
+    values.update(_parse_vars(variables))
+    stdin_text = sys.stdin.read() if "-" in paths else None
+    options: dict[str, Any] = {"pss_version": pss_version}
+    estate = collect(list(paths), values, Limits(max_file_bytes=int(max_file_size * 1024 * 1024)), stdin_text,
+                     options=options | {"config": config})
+    report = evaluate(estate, config, _today(today), rules, skip_rules)
+    sys.exit(emit_report(report, output_format=output_format, output=output, fail_on=fail_on, lang=chosen_lang,
+                         no_color=no_color, quiet=quiet))
+
+
+@main.command()
+@click.argument("rule_id")
+@click.option("--lang", type=click.Choice(["en", "ja"]), default=None)
+def explain(rule_id: str, lang: str | None) -> None:
+    """Why a rule matters, how to fix it, and its references."""
+    from eksguard.i18n import SEVERITY_NAMES, detect_lang, message
+    from eksguard.rules import get_rule
+
+    chosen = detect_lang(lang)
+    found = get_rule(rule_id)
+    if found is None:
+        click.echo(message("unknown_rule", chosen, rule=rule_id), err=True)
+        sys.exit(EXIT_INPUT)
+    severities = "/".join(SEVERITY_NAMES[s].get(chosen) for s in found.severities)
+    lines = [f"{found.id} {found.slug} ({message('severity', chosen)}: {severities})", found.title.get(chosen), "",
+             f"{message('risk', chosen)}: {found.risk.get(chosen)}", "",
+             f"{message('fix_heading', chosen)}: {found.fix.get(chosen)}"]
+    if found.dont:
+        lines += ["", f"{message('dont_heading', chosen)}: {found.dont.get(chosen)}"]
+    lines += ["", f"{message('references', chosen)}:", *(f"  - {ref}" for ref in found.references)]
+    click.echo("\n".join(lines))
+
+
+@main.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "md", "json"]), default="text")
+@click.option("--lang", type=click.Choice(["en", "ja"]), default=None)
+def list_rules(output_format: str, lang: str | None) -> None:
+    """The rule catalog."""
+    from eksguard.i18n import detect_lang
+    from eksguard.report.catalog import render_catalog
+
+    click.echo(render_catalog(output_format, detect_lang(lang)), nl=False)

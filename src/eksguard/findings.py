@@ -1,0 +1,76 @@
+"""What rules produce: per-target results, and the findings the reporters show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from eksguard.model import Origin, Text, Value
+
+SEVERITY_ORDER = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+
+
+class Status(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"
+    UNKNOWN = "unknown"
+    ERROR = "error"
+
+
+@dataclass(slots=True)
+class Result:
+    """One rule's verdict on one target (a cluster, a node group, a Kubernetes object...)."""
+
+    status: Status
+    target: str
+    origin: Origin | None = None
+    observed: str | None = None
+    provenance: str | None = None
+    message: Text | None = None
+    severity: str | None = None  # overrides the rule's default severity (EKS106, EKS107, EKS210)
+    extra: dict[str, object] = field(default_factory=dict)
+    note: Text | None = None  # why a default applies ("`publicAccessCIDRs` is not set; ...")
+
+
+def fail(target: str, value: Value[object] | None, message: Text, *, observed: str | None = None,
+         origin: Origin | None = None, severity: str | None = None, **extra: object) -> Result:
+    """A failing result located at `value` (or `origin`), with the value's provenance."""
+    where = origin or (value.origin if value is not None else None)
+    return Result(Status.FAIL, target, where, observed, value.describe_provenance() if value else None,
+                  message, severity, dict(extra), value.note if value is not None else None)
+
+
+def passed(target: str, origin: Origin | None = None) -> Result:
+    return Result(Status.PASS, target, origin)
+
+
+def unknown_result(target: str, value: Value[object] | None, message: Text, origin: Origin | None = None) -> Result:
+    where = origin or (value.origin if value is not None else None)
+    return Result(Status.UNKNOWN, target, where, None, "unknown", message)
+
+
+def not_applicable(target: str) -> Result:
+    return Result(Status.NOT_APPLICABLE, target)
+
+
+@dataclass(slots=True)
+class Finding:
+    """A result joined with its rule's metadata, after configuration and suppressions."""
+
+    rule: str
+    slug: str
+    severity: str
+    status: Status
+    target: str
+    origin: Origin | None
+    observed: str | None
+    provenance: str | None
+    message: Text | None
+    suppressed: str | None = None  # the reason, when a suppression applies
+    extra: dict[str, object] = field(default_factory=dict)
+    note: Text | None = None
+
+    @property
+    def severity_rank(self) -> int:
+        return SEVERITY_ORDER.get(self.severity, 0)

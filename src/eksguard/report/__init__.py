@@ -1,0 +1,22 @@
+"""Reporters: they render a ScanReport; they never decide anything."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# format -> module with `render(report, lang=..., fail_on=..., colour=...)`
+RENDERERS = {
+    "text": "eksguard.report.text",
+    "json": "eksguard.report.jsonout",
+    "sarif": "eksguard.report.sarif",
+    "junit": "eksguard.report.junit",
+    "markdown": "eksguard.report.markdown",
+    "html": "eksguard.report.html",
+}
+
+
+def render(report: Any, output_format: str, *, lang: str, fail_on: str, colour: bool) -> str:
+    module = importlib.import_module(RENDERERS[output_format])
+    result: str = module.render(report, lang=lang, fail_on=fail_on, colour=colour)
+    return result

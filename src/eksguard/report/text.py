@@ -1,0 +1,69 @@
+"""Human text output: findings grouped by target, severity colours, file:line, the fix."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from eksguard.engine import ScanReport
+from eksguard.findings import SEVERITY_ORDER, Finding
+from eksguard.i18n import SEVERITY_NAMES, message, provenance_text
+from eksguard.rules import Rule
+
+COLOURS = {"critical": "\033[1;97;41m", "high": "\033[1;31m", "medium": "\033[33m", "low": "\033[36m",
+           "info": "\033[2m"}
+RESET = "\033[0m"
+BOLD = "\033[1m"
+
+
+def _paint(text: str, code: str, colour: bool) -> str:
+    return f"{code}{text}{RESET}" if colour else text
+
+
+def _finding_lines(finding: Finding, rule: Rule, lang: str, colour: bool) -> list[str]:
+    severity = SEVERITY_NAMES[finding.severity].get(lang)
+    where = finding.origin.display() if finding.origin else finding.target
+    head = f"  {_paint(f'[{severity}]', COLOURS[finding.severity], colour)} {finding.rule} {rule.slug}  {where}"
+    lines = [head, f"      {rule.title.get(lang)}"]
+    if finding.message:
+        lines.append(f"      {finding.message.get(lang)}")
+    if finding.observed:
+        provenance = provenance_text(finding.provenance, lang)
+        lines.append(f"      {message('observed', lang)}: {finding.observed}" + (f" [{provenance}]" if provenance else ""))
+    if finding.note and finding.provenance != "declared" and finding.note.en not in (finding.message.en if finding.message else ""):
+        lines.append(f"      {finding.note.get(lang)}")
+    lines.append(f"      {message('fix', lang)}: {rule.fix.get(lang)}")
+    if rule.dont:
+        lines.append(f"      {message('dont', lang)}: {rule.dont.get(lang)}")
+    return lines
+
+
+def render(report: ScanReport, *, lang: str, fail_on: str, colour: bool) -> str:
+    rules = {rule.id: rule for rule in report.rules}
+    failures = report.failures
+    by_target: dict[str, list[Finding]] = defaultdict(list)
+    for finding in failures:
+        by_target[finding.target.split("/nodegroup/")[0].split("/aws-auth/")[0]].append(finding)
+    out: list[str] = []
+    for target in sorted(by_target, key=lambda t: -max(f.severity_rank for f in by_target[t])):
+        out.append(_paint(target, BOLD, colour))
+        for finding in sorted(by_target[target], key=lambda f: (-f.severity_rank, f.rule, f.target)):
+            out.extend(_finding_lines(finding, rules[finding.rule], lang, colour))
+        out.append("")
+    for notice in report.notices:
+        out.append(f"{message('notice', lang)}: {notice}")
+    suppressed = [f for f in report.results if f.suppressed]
+    if suppressed:
+        out.append(message("suppressed", lang, count=len(suppressed)))
+    inputs = len([i for i in report.estate.inputs if i.kind != "ignored"])
+    clusters = len(report.estate.clusters)
+    if failures:
+        counts = Counter(f.severity for f in failures)
+        threshold = SEVERITY_ORDER[fail_on]
+        order = sorted(counts, key=lambda s: -SEVERITY_ORDER[s])
+        out.append(message("summary", lang, failed=sum(1 for f in failures if f.severity_rank >= threshold),
+                           fail_on=SEVERITY_NAMES[fail_on].get(lang), total=len(failures),
+                           counts=", ".join(f"{SEVERITY_NAMES[s].get(lang)} {counts[s]}" for s in order),
+                           inputs=inputs, clusters=clusters))
+    else:
+        out.append(message("no_findings", lang, inputs=inputs, clusters=clusters))
+    return "\n".join(out) + "\n"

@@ -1,0 +1,155 @@
+"""3xx: nodes (instance metadata, volumes, node role)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
+from eksguard.model import Cluster, Text
+from eksguard.rules import RuleContext, rule
+from eksguard.rules.common import unknown_value
+from eksguard.rules.network import node_group_target
+
+
+@rule(
+    id="EKS301", slug="imdsv1-enabled", severity="high",
+    title=Text("Nodes accept IMDSv1", "ノードが IMDSv1 を受け付けます"),
+    risk=Text("IMDSv1 answers plain GET requests, so an SSRF bug in any pod can read the node role's credentials.",
+              "IMDSv1 は単純な GET に応答するため、どの Pod の SSRF 脆弱性からでもノードロールの認証情報を読めます。"),
+    fix=Text("Require IMDSv2: `disableIMDSv1: true` (eksctl), `MetadataOptions.HttpTokens: required` "
+             "(CloudFormation launch template), `metadata_options { http_tokens = \"required\" }` (Terraform).",
+             "IMDSv2 を必須にしてください: eksctl では `disableIMDSv1: true`、CloudFormation の起動テンプレートでは "
+             "`MetadataOptions.HttpTokens: required`、Terraform では `metadata_options { http_tokens = \"required\" }`。"),
+    references=("eks-domain.md §1.2, §2 (eksctl nodegroup.go makeMetadataOptions; EC2 MetadataOptions)",),
+)
+def imdsv1_enabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
+    if not cluster.node_groups:
+        yield not_applicable(cluster.target)
+    for group in cluster.node_groups:
+        target = node_group_target(cluster, group)
+        tokens = group.imds_http_tokens
+        if tokens is None:
+            yield not_applicable(target)
+        elif not tokens.known:
+            yield unknown_value(cluster, tokens, target)
+        elif tokens.value == "required":
+            yield passed(target, tokens.origin)
+        else:
+            yield fail(target, tokens, Text(f"Node group `{group.name}` allows IMDSv1 (HttpTokens={tokens.value}).",
+                                            f"ノードグループ `{group.name}` が IMDSv1 を許可しています（HttpTokens={tokens.value}）。"),
+                       observed=f"HttpTokens={tokens.value}")
+
+
+@rule(
+    id="EKS302", slug="imds-reachable-from-pods", severity="medium",
+    title=Text("Pods can reach the node's instance metadata", "Pod からノードのインスタンスメタデータに到達できます"),
+    risk=Text("With a hop limit above 1 any pod can fetch the node role's credentials from IMDS and act as the "
+              "node (article 003).",
+              "ホップ数上限が 1 を超えると、どの Pod も IMDS からノードロールの認証情報を取得し、ノードとして振る舞えます（記事 003）。"),
+    fix=Text("Set the IMDS hop limit to 1: `disablePodIMDS: true` (eksctl), `HttpPutResponseHopLimit: 1` "
+             "(CloudFormation), `http_put_response_hop_limit = 1` (Terraform); or block 169.254.169.254/32 with an "
+             "egress NetworkPolicy (with an enforcing engine). Give pods IRSA or Pod Identity instead.",
+             "IMDS のホップ数上限を 1 にしてください: eksctl では `disablePodIMDS: true`、CloudFormation では "
+             "`HttpPutResponseHopLimit: 1`、Terraform では `http_put_response_hop_limit = 1`。または外向き NetworkPolicy で "
+             "169.254.169.254/32 を遮断（ポリシーエンジンが必要）し、Pod には IRSA か Pod Identity を使わせてください。"),
+    references=("eks-domain.md §9 (BPG iam.adoc; eksctl nodegroup.go)",),
+)
+def imds_reachable(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
+    if not cluster.node_groups:
+        yield not_applicable(cluster.target)
+    blocked = cluster.imds_blocked_by_network_policy
+    for group in cluster.node_groups:
+        target = node_group_target(cluster, group)
+        hops = group.imds_hop_limit
+        if hops is None:
+            yield not_applicable(target)
+        elif not hops.known:
+            yield unknown_value(cluster, hops, target)
+        elif (hops.value or 0) <= 1:
+            yield passed(target, hops.origin)
+        elif blocked is not None and blocked.value:
+            yield passed(target, blocked.origin)
+        else:
+            yield fail(target, hops, Text(
+                f"Node group `{group.name}` has IMDS hop limit {hops.value} and no NetworkPolicy blocks IMDS.",
+                f"ノードグループ `{group.name}` の IMDS ホップ数上限が {hops.value} で、IMDS を遮断する NetworkPolicy がありません。"),
+                observed=f"HttpPutResponseHopLimit={hops.value}")
+
+
+@rule(
+    id="EKS303", slug="node-volume-unencrypted", severity="medium",
+    title=Text("Node root volumes may be unencrypted", "ノードのルートボリュームが暗号化されていない可能性があります"),
+    risk=Text("Unencrypted EBS volumes expose container images, logs and secrets in snapshots and detached volumes.",
+              "暗号化されていない EBS ボリュームは、スナップショットや取り外したボリュームからイメージ・ログ・Secret が漏れます。"),
+    fix=Text("Set `volumeEncrypted: true` (eksctl), `Encrypted: true` in the launch template's block device "
+             "mapping, or turn on EBS encryption by default for the account and region.",
+             "eksctl では `volumeEncrypted: true`、起動テンプレートのブロックデバイスマッピングでは `Encrypted: true` を設定するか、"
+             "アカウントとリージョンで EBS のデフォルト暗号化を有効にしてください。"),
+    references=("eks-domain.md §1.1 (eksctl block_device_mapping.go)",),
+)
+def node_volume_unencrypted(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
+    if not cluster.node_groups:
+        yield not_applicable(cluster.target)
+    for group in cluster.node_groups:
+        target = node_group_target(cluster, group)
+        encrypted = group.volume_encrypted
+        if encrypted is None:
+            yield not_applicable(target)
+        elif encrypted.value is True:
+            yield passed(target, encrypted.origin)
+        elif encrypted.value is False:
+            yield fail(target, encrypted, Text(f"Node group `{group.name}` has unencrypted root volumes.",
+                                               f"ノードグループ `{group.name}` のルートボリュームが暗号化されていません。"),
+                       observed="volumeEncrypted=false")
+        else:
+            yield unknown_result(target, encrypted, Text(
+                f"Node group `{group.name}` does not request encryption; the account default decides. "
+                "Set `volumeEncrypted: true` to be sure.",
+                f"ノードグループ `{group.name}` は暗号化を指定しておらず、アカウントのデフォルトで決まります。"
+                "`volumeEncrypted: true` を設定してください。"))
+
+
+BROAD_POLICIES = {
+    "AdministratorAccess": ("full administrator access", "完全な管理者権限"),
+    "AmazonEC2ContainerRegistryPowerUser": ("push to ECR", "ECR へのプッシュ"),
+    "AmazonEC2ContainerRegistryFullAccess": ("full ECR access", "ECR の完全な権限"),
+    "AmazonEKS_CNI_Policy": ("the VPC CNI's ENI permissions (give them to aws-node through IRSA/Pod Identity)",
+                             "VPC CNI の ENI 権限（IRSA/Pod Identity で aws-node に付与すべきもの）"),
+}
+
+
+@rule(
+    id="EKS304", slug="node-role-overprivileged", severity="medium",
+    title=Text("Node IAM role has more than nodes need", "ノードの IAM ロールに必要以上の権限があります"),
+    risk=Text("Every pod that reaches IMDS acts with the node role; extra permissions there are extra permissions "
+              "for every workload.",
+              "IMDS に到達できる Pod はすべてノードロールで動くため、そこにある余分な権限はすべてのワークロードの権限になります。"),
+    fix=Text("Keep the node role to AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryPullOnly and "
+             "AmazonSSMManagedInstanceCore; give aws-node its CNI policy with `iam.withOIDC: true` (eksctl) or Pod "
+             "Identity, and drop `imageBuilder`/`--full-ecr-access` and admin policies.",
+             "ノードロールは AmazonEKSWorkerNodePolicy、AmazonEC2ContainerRegistryPullOnly、AmazonSSMManagedInstanceCore に"
+             "とどめ、aws-node の CNI ポリシーは `iam.withOIDC: true`（eksctl）か Pod Identity で付与し、`imageBuilder`・"
+             "`--full-ecr-access` や管理者ポリシーは外してください。"),
+    references=("eks-domain.md §1.1 (eksctl iam_helper.go makeManagedPolicies)",),
+)
+def node_role_overprivileged(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
+    if not cluster.node_groups:
+        yield not_applicable(cluster.target)
+    for group in cluster.node_groups:
+        target = node_group_target(cluster, group)
+        policies = group.role_policies
+        if policies is None:
+            yield not_applicable(target)
+            continue
+        if not policies.known:
+            yield unknown_value(cluster, policies, target)
+            continue
+        names = [p.rsplit("/", 1)[-1] for p in policies.value or []]
+        broad = [n for n in names if n in BROAD_POLICIES]
+        if not broad:
+            yield passed(target, policies.origin)
+            continue
+        yield fail(target, policies, Text(
+            f"Node role of `{group.name}` has " + "; ".join(f"{n}: {BROAD_POLICIES[n][0]}" for n in broad) + ".",
+            f"`{group.name}` のノードロールに " + "、".join(f"{n}（{BROAD_POLICIES[n][1]}）" for n in broad) + " があります。"),
+            observed=f"node role policies={names}")

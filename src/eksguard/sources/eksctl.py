@@ -1,0 +1,380 @@
+"""eksctl ClusterConfig (`eksctl.io/v1alpha5`) → the model, with eksctl's own defaults.
+
+Defaults come from eksctl @99984adb (eks-domain.md §1.1–§1.4); each is cited where encoded.
+This module describes; it never judges.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+from eksguard.model import (
+    AccessEntry,
+    AccessPolicyAssociation,
+    Addon,
+    Cluster,
+    FargateProfile,
+    IdentityMapping,
+    Network,
+    NodeGroup,
+    Origin,
+    Provenance,
+    SshAccess,
+    Text,
+    Value,
+    Vpc,
+    VpcEndpoint,
+    declared,
+    defaulted,
+    unknown,
+)
+from eksguard.sources.fields import Fields, Variables, as_bool, as_int, as_str, as_str_list
+
+TOOL = "eksctl"
+# pkg/apis/eksctl.io/v1alpha5/types.go DefaultVersion
+DEFAULT_VERSION = "1.34"
+# types.go DefaultNodeType
+DEFAULT_INSTANCE_TYPE = "m5.large"
+# cloudwatch.go: "*" and "all" expand to every log type
+ALL_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+# endpoint_service.go: endpoints eksctl creates for `privateCluster.enabled`
+PRIVATE_CLUSTER_ENDPOINTS = (("ec2", "Interface"), ("ecr.api", "Interface"), ("ecr.dkr", "Interface"),
+                             ("sts", "Interface"), ("s3", "Gateway"))
+# known_addons.go: addons eksctl installs unless addonsConfig.disableDefaultAddons
+DEFAULT_ADDONS = ("vpc-cni", "kube-proxy", "coredns", "metrics-server")
+
+OPEN_CIDRS_NOTE = Text(
+    "`vpc.publicAccessCIDRs` is not set; eksctl sends an empty list and EKS then allows 0.0.0.0/0",
+    "`vpc.publicAccessCIDRs` が未設定です。eksctl は空のリストを送り、EKS は 0.0.0.0/0 を許可します",
+)
+PUBLIC_NODES_NOTE = Text(
+    "`privateNetworking` is not set; eksctl places the nodes in public subnets with public IPs",
+    "`privateNetworking` が未設定です。eksctl はノードをパブリックサブネットに置き、パブリック IP を付けます",
+)
+PRIVATE_CLUSTER_NOTE = Text(
+    "`privateCluster.enabled: true`: eksctl turns the public endpoint off after creation",
+    "`privateCluster.enabled: true` のため、eksctl は作成後にパブリックエンドポイントを無効にします",
+)
+
+
+def is_cluster_config(document: Any) -> bool:
+    return (isinstance(document, Mapping) and document.get("kind") == "ClusterConfig"
+            and str(document.get("apiVersion", "")).startswith("eksctl.io/"))
+
+
+def _ssh(ng: Fields, windows: bool) -> SshAccess:
+    keys = [k for k in ("publicKeyPath", "publicKey", "publicKeyName") if ng.has(f"ssh.{k}")]
+    allow = ng.get("ssh.allow", as_bool, TOOL, None)
+    if allow.declared or not allow.known:
+        enabled = allow
+    elif keys:
+        # defaults.go setSSHDefaults: any key without `allow: false` turns SSH on
+        enabled = defaulted(True, TOOL, ng.origin(f"ssh.{keys[0]}"), Text(
+            f"`ssh.{keys[0]}` is set without `allow: false`; eksctl then enables SSH",
+            f"`ssh.{keys[0]}` が `allow: false` なしで設定されているため、eksctl は SSH を有効にします"))
+    else:
+        enabled = defaulted(False, TOOL, ng.origin("ssh"))
+    sources = ng.get("ssh.sourceSecurityGroupIds", as_str_list, TOOL, [])
+    key = ng.get(f"ssh.{keys[0]}", as_str, TOOL, None) if keys else None
+    return SshAccess(enabled, sources, key, windows)
+
+
+def _node_policies(ng: Fields, managed: bool, cluster_oidc: bool) -> Value[list[str]]:
+    if ng.has("iam.instanceRoleARN"):
+        return unknown(ng.origin("iam.instanceRoleARN"), Text(
+            "an existing instance role is used; its policies are not in this file",
+            "既存のインスタンスロールを使用しており、そのポリシーはこのファイルにありません"))
+    attached = ng.get("iam.attachPolicyARNs", as_str_list, TOOL, None)
+    if attached.declared:
+        return attached  # attachPolicyARNs replaces eksctl's default policies (iam_helper.go)
+    image_builder = ng.get("iam.withAddonPolicies.imageBuilder", as_bool, TOOL, False).value
+    # iam_helper.go makeManagedPolicies
+    policies = ["AmazonEKSWorkerNodePolicy", "AmazonSSMManagedInstanceCore"]
+    if not cluster_oidc:
+        policies.append("AmazonEKS_CNI_Policy")
+    if image_builder:
+        policies.append("AmazonEC2ContainerRegistryPowerUser")
+    if managed or not image_builder:
+        policies.append("AmazonEC2ContainerRegistryPullOnly")
+    if ng.has("iam.attachPolicy"):
+        policies.append("inline:attachPolicy")
+    origin = ng.origin("iam.withAddonPolicies.imageBuilder" if image_builder else "iam")
+    return Value(policies, Provenance.DECLARED if image_builder else Provenance.DEFAULTED, origin,
+                 default_by=None if image_builder else TOOL)
+
+
+def _node_group(ng: Fields, index: int, managed: bool, cluster_oidc: bool) -> NodeGroup:
+    name = ng.text("name") or f"{'managed' if managed else 'node'}group-{index}"
+    private = ng.get("privateNetworking", as_bool, TOOL, False, PUBLIC_NODES_NOTE)
+    public: Value[bool] = Value(
+        None if private.value is None else not private.value, private.provenance, private.origin,
+        private.default_by, private.note)
+    custom_template = managed and ng.has("launchTemplate")
+    template_note = Text("the node group uses its own launch template; its settings are not in this file",
+                         "ノードグループは独自の起動テンプレートを使用しており、その設定はこのファイルにありません")
+    if custom_template:
+        tokens: Value[str] = unknown(ng.origin("launchTemplate"), template_note)
+        hops: Value[int] = unknown(ng.origin("launchTemplate"), template_note)
+    else:
+        # nodegroup.go makeMetadataOptions: tokens required if disableIMDSv1 (default true) or
+        # disablePodIMDS; hop limit 1 with disablePodIMDS, else 2
+        disable_v1 = ng.get("disableIMDSv1", as_bool, TOOL, True)
+        disable_pod = ng.get("disablePodIMDS", as_bool, TOOL, False)
+        required = bool(disable_v1.value) or bool(disable_pod.value)
+        source = disable_pod if disable_pod.value else disable_v1
+        tokens = Value("required" if required else "optional", source.provenance, source.origin, source.default_by)
+        hops = Value(1 if disable_pod.value else 2, disable_pod.provenance, disable_pod.origin,
+                     disable_pod.default_by, None if disable_pod.value else Text(
+                         "eksctl sets the IMDS hop limit to 2 unless `disablePodIMDS: true`",
+                         "`disablePodIMDS: true` がない場合、eksctl は IMDS のホップ数上限を 2 にします"))
+    encrypted = ng.get("volumeEncrypted", as_bool, TOOL, None, Text(
+        "`volumeEncrypted` is not set; the account's EBS encryption-by-default setting decides",
+        "`volumeEncrypted` が未設定のため、アカウントの EBS デフォルト暗号化設定で決まります"))
+    if ng.has("instanceSelector") or custom_template and not ng.has("instanceType"):
+        instance_types: Value[list[str]] = unknown(ng.origin("instanceSelector"))
+    elif ng.has("instanceTypes"):
+        instance_types = ng.get("instanceTypes", as_str_list, TOOL, None)
+    elif ng.has("instancesDistribution.instanceTypes"):
+        instance_types = ng.get("instancesDistribution.instanceTypes", as_str_list, TOOL, None)
+    else:
+        type_value = ng.get("instanceType", as_str, TOOL, DEFAULT_INSTANCE_TYPE)
+        instance_types = Value(None if type_value.value is None else [type_value.value], type_value.provenance,
+                               type_value.origin, type_value.default_by, type_value.note)
+    ami_family = ng.text("amiFamily") or ""
+    group = NodeGroup(
+        name=name,
+        kind="managed" if managed else "self-managed",
+        origin=ng.origin("name") if ng.has("name") else ng.origin(),
+        public_subnets=public,
+        ssh=_ssh(ng, ami_family.startswith("Windows")),
+        imds_http_tokens=tokens,
+        imds_hop_limit=hops,
+        volume_encrypted=encrypted,
+        instance_types=instance_types,
+        max_pods_per_node=ng.get("maxPodsPerNode", as_int, TOOL, None),
+        role_policies=_node_policies(ng, managed, cluster_oidc),
+        security_group_ids=as_str_list(ng.raw("securityGroups.attachIDs")[1]) or [],
+    )
+    return group
+
+
+def _identity_mappings(doc: Fields) -> list[IdentityMapping]:
+    mappings = []
+    for item, _ in doc.items("iamIdentityMappings"):
+        origin = item.origin()
+        groups = as_str_list(item.raw("groups")[1]) or []
+        if item.has("account"):
+            mappings.append(IdentityMapping("account", None, groups, item.origin("account"),
+                                            account=item.text("account")))
+        elif item.has("serviceName"):
+            mappings.append(IdentityMapping("service", None, groups, item.origin("serviceName"),
+                                            username=item.text("serviceName")))
+        elif item.has("arn"):
+            arn = item.text("arn") or ""
+            kind = "user" if ":user/" in arn else "role"
+            mappings.append(IdentityMapping(kind, arn, groups, origin, username=item.text("username")))
+    return mappings
+
+
+def _access_entries(doc: Fields) -> list[AccessEntry]:
+    entries = []
+    for item, _ in doc.items("accessConfig.accessEntries"):
+        policies = []
+        for policy, _ in item.items("accessPolicies"):
+            policies.append(AccessPolicyAssociation(
+                policy.text("policyARN") or "", (policy.text("accessScope.type") or "cluster").lower(),
+                as_str_list(policy.raw("accessScope.namespaces")[1]) or []))
+        entries.append(AccessEntry(item.text("principalARN") or "", item.origin("principalARN"),
+                                   (item.text("type") or "STANDARD").upper(),
+                                   as_str_list(item.raw("kubernetesGroups")[1]) or [], policies))
+    return entries
+
+
+def _configuration(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, Mapping):
+        return dict(raw)
+    if isinstance(raw, str) and raw.strip():
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            try:
+                parsed = yaml.load(raw, Loader=yaml.CSafeLoader)
+            except yaml.YAMLError:
+                return {}
+        return dict(parsed) if isinstance(parsed, Mapping) else {}
+    return {}
+
+
+def _addons(doc: Fields) -> list[Addon]:
+    addons = [Addon(item.text("name") or "", item.origin("name"), _configuration(item.raw("configurationValues")[1]),
+                    item.text("version"))
+              for item, _ in doc.items("addons")]
+    if not doc.get("addonsConfig.disableDefaultAddons", as_bool, TOOL, False).value:
+        named = {addon.name for addon in addons}
+        addons.extend(Addon(name, doc.origin("addons")) for name in DEFAULT_ADDONS if name not in named)
+    return addons
+
+
+def _subnet_azs(doc: Fields) -> Value[list[str]]:
+    if doc.has("availabilityZones"):
+        return doc.get("availabilityZones", as_str_list, TOOL, None)
+    present, subnets = doc.raw("vpc.subnets")
+    if present and isinstance(subnets, Mapping):
+        zones: set[str] = set()
+        for kind in ("private", "public"):
+            for key, spec in (subnets.get(kind) or {}).items():
+                az = spec.get("az") if isinstance(spec, Mapping) else None
+                if az:
+                    zones.add(str(az))
+                elif isinstance(key, str) and key[-1:].isalpha() and key[:-1][-1:].isdigit():
+                    zones.add(key)  # keys like us-west-2a name the zone
+                else:
+                    return unknown(doc.origin("vpc.subnets"), Text(
+                        "subnets are given by id; their Availability Zones are not in this file",
+                        "サブネットが ID で指定されており、アベイラビリティーゾーンはこのファイルにありません"))
+        return declared(sorted(zones), doc.origin("vpc.subnets"))
+    if doc.has("vpc.controlPlaneSubnetIDs"):
+        return unknown(doc.origin("vpc.controlPlaneSubnetIDs"))
+    # vpc.go / pkg/az: eksctl selects 3 AZs (2 in us-east-1); the minimum is 2
+    return defaulted(["auto-1", "auto-2"], TOOL, doc.origin("metadata"), Text(
+        "eksctl picks at least two Availability Zones", "eksctl は少なくとも 2 つのアベイラビリティーゾーンを選びます"))
+
+
+def _control_plane_public(doc: Fields, private_cluster: bool) -> Value[bool]:
+    if private_cluster:
+        return defaulted(False, TOOL, doc.origin("privateCluster.enabled"), PRIVATE_CLUSTER_NOTE)
+    if doc.get("vpc.controlPlaneOnPrivateSubnets", as_bool, TOOL, False).value:
+        return declared(False, doc.origin("vpc.controlPlaneOnPrivateSubnets"))
+    if doc.get("autoModeConfig.enabled", as_bool, TOOL, False).value:
+        return defaulted(False, TOOL, doc.origin("autoModeConfig"))
+    if doc.has("vpc.controlPlaneSubnetIDs"):
+        ids = set(as_str_list(doc.raw("vpc.controlPlaneSubnetIDs")[1]) or [])
+        _, subnets = doc.raw("vpc.subnets")
+        public_ids = {str(spec.get("id")) for spec in ((subnets or {}).get("public") or {}).values()
+                      if isinstance(spec, Mapping)} if isinstance(subnets, Mapping) else set()
+        if ids & public_ids:
+            return declared(True, doc.origin("vpc.controlPlaneSubnetIDs"))
+        return unknown(doc.origin("vpc.controlPlaneSubnetIDs"), Text(
+            "control-plane subnets are given by id; whether they are public is not in this file",
+            "コントロールプレーンのサブネットが ID で指定されており、パブリックかどうかはこのファイルにありません"))
+    _, subnets = doc.raw("vpc.subnets")
+    if doc.has("vpc.id") and not (isinstance(subnets, Mapping) and subnets.get("public")):
+        return declared(False, doc.origin("vpc.subnets"))
+    # vpc_ipv4.go ControlPlaneSubnetRefs: public and private subnets both host control-plane ENIs
+    return defaulted(True, TOOL, doc.origin("vpc"), Text(
+        "eksctl places control-plane ENIs in the public subnets too unless "
+        "`vpc.controlPlaneOnPrivateSubnets: true` or `vpc.controlPlaneSubnetIDs` is set",
+        "`vpc.controlPlaneOnPrivateSubnets: true` か `vpc.controlPlaneSubnetIDs` がない場合、"
+        "eksctl はコントロールプレーンの ENI をパブリックサブネットにも置きます"))
+
+
+def _network(doc: Fields, private_cluster: bool, log_types: list[str], cluster_name: str) -> Network:
+    network = Network()
+    if not doc.has("vpc.id"):
+        # vpc_ipv4.go: eksctl builds the VPC with both DNS attributes on
+        dns = defaulted(True, TOOL, doc.origin("vpc"))
+        network.vpc = Vpc(f"eksctl-{cluster_name}-vpc", doc.origin("vpc"), doc.text("vpc.cidr") or "192.168.0.0/16",
+                          dns, dns, created_by=TOOL)
+        if private_cluster:
+            network.endpoints_known = not doc.get("privateCluster.skipEndpointCreation", as_bool, TOOL, False).value
+        else:
+            nat = (doc.text("vpc.nat.gateway") or "Single").lower()  # vpc.go ClusterNATDefault
+            network.internet_gateways = ["igw"]
+            if nat != "disable":
+                network.nat_gateways = ["nat"]
+            network.endpoints_known = True
+    if private_cluster and network.endpoints_known:
+        origin = doc.origin("privateCluster")
+        network.endpoints = [VpcEndpoint(service, kind, origin) for service, kind in PRIVATE_CLUSTER_ENDPOINTS]
+        extra = as_str_list(doc.raw("privateCluster.additionalEndpointServices")[1]) or []
+        if log_types and "logs" not in extra:
+            extra.append("logs")  # endpoint_service.go: added when CloudWatch logging is on
+        network.endpoints.extend(VpcEndpoint(service, "Interface", origin) for service in extra)
+    return network
+
+
+def read_cluster_config(document: Mapping[str, Any], path: str, variables: Variables) -> Cluster:
+    doc = Fields(document, path, variables, anchor="metadata.name")
+    name = doc.text("metadata.name") or "unnamed"
+    cluster_origin = doc.origin("metadata.name")
+    private_cluster_value = doc.get("privateCluster.enabled", as_bool, TOOL, False)
+    private_cluster = bool(private_cluster_value.value)
+
+    if private_cluster:
+        public_access: Value[bool] = defaulted(False, TOOL, doc.origin("privateCluster.enabled"), PRIVATE_CLUSTER_NOTE)
+        private_access: Value[bool] = defaulted(True, TOOL, doc.origin("privateCluster.enabled"), PRIVATE_CLUSTER_NOTE)
+    else:
+        # defaults.go ClusterEndpointAccessDefaults: public on, private off
+        public_access = doc.get("vpc.clusterEndpoints.publicAccess", as_bool, TOOL, True)
+        private_access = doc.get("vpc.clusterEndpoints.privateAccess", as_bool, TOOL, False)
+    # cfn builder cluster.go: an empty list is sent, and EKS allows 0.0.0.0/0
+    cidrs = doc.get("vpc.publicAccessCIDRs", as_str_list, TOOL, [], OPEN_CIDRS_NOTE)
+
+    logs = doc.get("cloudWatch.clusterLogging.enableTypes", as_str_list, TOOL, [])
+    if logs.value and any(t in ("*", "all") for t in logs.value):
+        logs = Value(list(ALL_LOG_TYPES), logs.provenance, logs.origin)
+
+    version = doc.get("metadata.version", as_str, TOOL, DEFAULT_VERSION)
+    if version.value in ("", "auto"):
+        version = defaulted(DEFAULT_VERSION, TOOL, version.origin)
+
+    outposts = doc.has("outpost")
+    # defaults.go getDefaultAuthenticationMode: CONFIG_MAP on Outposts, else API_AND_CONFIG_MAP
+    auth_mode = doc.get("accessConfig.authenticationMode", as_str, TOOL,
+                        "CONFIG_MAP" if outposts else "API_AND_CONFIG_MAP")
+    oidc = doc.get("iam.withOIDC", as_bool, TOOL, False)
+    addons = _addons(doc)
+    auto_mode = bool(doc.get("autoModeConfig.enabled", as_bool, TOOL, False).value)
+    pod_identity_addon = next((a for a in addons if a.name == "eks-pod-identity-agent"), None)
+    if pod_identity_addon is not None:
+        pod_identity: Value[bool] = declared(True, pod_identity_addon.origin)
+    elif auto_mode:
+        pod_identity = declared(True, doc.origin("autoModeConfig.enabled"))
+    else:
+        pod_identity = defaulted(False, TOOL, doc.origin("addons"))
+
+    cluster = Cluster(
+        name=name,
+        source="eksctl",
+        origin=cluster_origin,
+        region=doc.get("metadata.region", as_str, TOOL, None),
+        version=version,
+        endpoint_public_access=public_access,
+        endpoint_private_access=private_access,
+        public_endpoint_cidrs=cidrs,
+        log_types=logs,
+        secrets_kms_key=doc.get("secretsEncryption.keyARN", as_str, TOOL, None),
+        authentication_mode=auth_mode,
+        # cfn builder cluster.go: sent as true unless explicitly false
+        bootstrap_creator_admin=doc.get("accessConfig.bootstrapClusterCreatorAdminPermissions", as_bool, TOOL, True),
+        irsa_enabled=oidc,
+        pod_identity_enabled=pod_identity,
+        private_cluster=private_cluster_value,
+        cluster_subnet_azs=_subnet_azs(doc),
+        control_plane_in_public_subnets=_control_plane_public(doc, private_cluster),
+        control_plane_security_group_ids=as_str_list(doc.raw("vpc.controlPlaneSecurityGroupIDs")[1]) or [],
+        identity_mappings=_identity_mappings(doc),
+        access_entries=_access_entries(doc),
+        addons=addons,
+        uses_cloudwatch_logging=bool(logs.value),
+    )
+    cluster.network = _network(doc, private_cluster, logs.value or [], name)
+    cluster.network.proxy_declared = False
+    for kind, managed in (("nodeGroups", False), ("managedNodeGroups", True)):
+        for ng, index in doc.items(kind):
+            cluster.node_groups.append(_node_group(ng, index, managed, bool(oidc.value)))
+            if ng.get("iam.withAddonPolicies.awsLoadBalancerController", as_bool, TOOL, False).value or \
+                    ng.get("iam.withAddonPolicies.albIngress", as_bool, TOOL, False).value:
+                cluster.load_balancer_controller = True
+            if ng.get("iam.withAddonPolicies.autoScaler", as_bool, TOOL, False).value:
+                cluster.cluster_autoscaler = True
+    for profile, _ in doc.items("fargateProfiles"):
+        cluster.fargate_profiles.append(FargateProfile(
+            profile.text("name") or "fargate", profile.origin("name"),
+            [sel.text("namespace") or "" for sel, _ in profile.items("selectors")],
+            as_str_list(profile.raw("subnets")[1]) or []))
+    return cluster

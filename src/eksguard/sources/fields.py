@@ -1,0 +1,190 @@
+"""Reading fields out of a parsed document into `Value`s with origins.
+
+`Fields` walks dotted pointers (`vpc.clusterEndpoints.publicAccess`) through `LineMap`s,
+substitutes `${VAR}` placeholders (envsubst style), and makes declared values, tool
+defaults located at the nearest declared parent, or unknowns with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from eksguard.model import InputProblem, Origin, Provenance, Text, Value, declared, defaulted, unknown
+from eksguard.sources.loading import LineList, LineMap
+
+T = TypeVar("T")
+
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+UNRESOLVED = Text(
+    "`${{{name}}}` is not set: pass --var {name}=VALUE; the value is treated as unknown",
+    "`${{{name}}}` が設定されていません。--var {name}=値 を指定してください。値は不明として扱います",
+)
+
+
+@dataclass(slots=True)
+class Variables:
+    """Values for `${VAR}` placeholders, and the unresolved ones met so far."""
+
+    values: Mapping[str, str]
+    problems: list[InputProblem] = field(default_factory=list)
+    _seen: set[tuple[str, int, str]] = field(default_factory=set)
+
+    def substitute(self, text: str, path: str, line: int) -> tuple[str, list[str]]:
+        missing: list[str] = []
+
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1) or match.group(2)
+            if name in self.values:
+                return self.values[name]
+            missing.append(name)
+            return match.group(0)
+
+        result = _VARIABLE.sub(replace, text) if "$" in text else text
+        for name in missing:
+            key = (path, line, name)
+            if key not in self._seen:
+                self._seen.add(key)
+                self.problems.append(InputProblem(path, line, UNRESOLVED.format(name=name).en,
+                                                  kind="unresolved-variable"))
+        return result, missing
+
+
+class Fields:
+    """Typed access to one document's fields."""
+
+    def __init__(self, root: Mapping[str, Any], path: str, variables: Variables, base: str = "",
+                 anchor: str | None = None) -> None:
+        self.root = root
+        self.path = path
+        self.variables = variables
+        self.base = base
+        # where values go whose whole pointer is absent (eksctl: `metadata.name`), else the root
+        self.anchor = self.origin(anchor) if anchor else None
+
+    def child(self, node: Mapping[str, Any], pointer: str) -> Fields:
+        return Fields(node, self.path, self.variables, self._join(pointer))
+
+    def _join(self, pointer: str) -> str:
+        return f"{self.base}.{pointer}" if self.base and pointer else (self.base or pointer)
+
+    def origin(self, pointer: str = "") -> Origin:
+        """The position of `pointer` if present, else of its nearest present parent."""
+        node: Any = self.root
+        line = getattr(node, "line", None) or None
+        column = getattr(node, "column", None) or None
+        matched = False
+        for part in pointer.split(".") if pointer else []:
+            if not isinstance(node, Mapping) or part not in node:
+                break
+            matched = True
+            if isinstance(node, LineMap):
+                line, column = node.marks.get(part, (line, column))
+            node = node[part]
+        anchor = getattr(self, "anchor", None)
+        if not matched and pointer and anchor is not None:
+            return anchor.at(self._join(pointer))
+        return Origin(self.path, line, column, self._join(pointer))
+
+    def raw(self, pointer: str) -> tuple[bool, Any]:
+        node: Any = self.root
+        for part in pointer.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                return False, None
+            node = node[part]
+        return True, node
+
+    def has(self, pointer: str) -> bool:
+        present, value = self.raw(pointer)
+        return present and value is not None
+
+    def _resolved(self, value: Any, origin: Origin) -> tuple[Any, bool]:
+        """Substitute placeholders; report whether any stayed unresolved."""
+        if isinstance(value, str):
+            text, missing = self.variables.substitute(value, self.path, origin.line or 0)
+            return text, bool(missing)
+        if isinstance(value, list):
+            items: list[Any] = []
+            unresolved = False
+            for item in value:
+                resolved, missing = self._resolved(item, origin)
+                items.append(resolved)
+                unresolved = unresolved or missing
+            return items, unresolved
+        return value, False
+
+    def get(self, pointer: str, kind: Callable[[Any], T | None], tool: str, default: T | None,
+            note: Text | None = None) -> Value[T]:
+        """The declared value (coerced by `kind`), else `tool`'s default located at the nearest parent.
+
+        A value `kind` cannot read, or one with an unresolved `${VAR}`, is unknown.
+        """
+        present, raw = self.raw(pointer)
+        origin = self.origin(pointer)
+        if not present or raw is None:
+            return defaulted(default, tool, origin, note)
+        value, unresolved = self._resolved(raw, origin)
+        if unresolved:
+            return Value(None, Provenance.UNKNOWN, origin, note=Text(
+                f"`{self._join(pointer)}` contains an unresolved variable",
+                f"`{self._join(pointer)}` に未解決の変数があります"))
+        coerced = kind(value)
+        if coerced is None:
+            return unknown(origin, Text(f"`{self._join(pointer)}` has an unexpected value {value!r}",
+                                        f"`{self._join(pointer)}` の値 {value!r} を解釈できません"))
+        return declared(coerced, origin)
+
+    def items(self, pointer: str) -> list[tuple[Fields, int]]:
+        """The mappings of a list field, each as `Fields` with its index."""
+        present, raw = self.raw(pointer)
+        if not present or not isinstance(raw, list):
+            return []
+        return [(self.child(item, f"{pointer}[{index}]"), index)
+                for index, item in enumerate(raw) if isinstance(item, Mapping)]
+
+    def text(self, pointer: str) -> str | None:
+        """A plain string value with placeholders substituted where known (no Value)."""
+        present, raw = self.raw(pointer)
+        if not present or raw is None or isinstance(raw, (Mapping, list)):
+            return None
+        value, _ = self._resolved(str(raw), self.origin(pointer))
+        return str(value)
+
+
+def as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def as_str(value: Any) -> str | None:
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def as_str_list(value: Any) -> list[str] | None:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
+        return [str(v) for v in value]
+    return None
+
+
+def line_of(node: Any) -> int | None:
+    return getattr(node, "line", None) if isinstance(node, (LineMap, LineList)) else None

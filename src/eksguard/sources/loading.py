@@ -1,0 +1,217 @@
+"""Reading input files safely: size, binary, encoding, YAML/JSON with line marks and limits.
+
+Every problem becomes an `InputError` whose message is one line naming what is wrong; the
+caller turns it into `path:line: message` and goes on with the other inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_file_bytes: int = 10 * 1024 * 1024
+    max_depth: int = 100
+    max_alias_expansion: int = 100_000
+    max_documents: int = 10_000
+
+
+class InputError(Exception):
+    def __init__(self, message: str, line: int | None = None, kind: str = "unreadable") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.kind = kind
+
+
+class LineMap(dict[Any, Any]):
+    """A mapping that remembers where it and each of its keys stand in the file (1-based)."""
+
+    __slots__ = ("column", "line", "marks")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.line = 0
+        self.column = 0
+        self.marks: dict[Any, tuple[int, int]] = {}
+
+    def key_line(self, key: Any) -> int:
+        return self.marks.get(key, (self.line, self.column))[0]
+
+    def key_column(self, key: Any) -> int:
+        return self.marks.get(key, (self.line, self.column))[1]
+
+
+class LineList(list[Any]):
+    __slots__ = ("column", "item_lines", "line")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.line = 0
+        self.column = 0
+        self.item_lines: list[int] = []
+
+
+class Loader(yaml.CSafeLoader):
+    """libyaml's parser with line marks on every mapping and sequence, and CloudFormation's
+    short-form tags (`!Ref`, `!GetAtt` ...) read as their long form."""
+
+
+def _construct_map(loader: Loader, node: yaml.MappingNode) -> Any:
+    data = LineMap()
+    data.line = node.start_mark.line + 1
+    data.column = node.start_mark.column + 1
+    yield data
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=False)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "found an unhashable key", key_node.start_mark) from None
+        data[key] = loader.construct_object(value_node, deep=False)
+        data.marks[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+
+
+def _construct_seq(loader: Loader, node: yaml.SequenceNode) -> Any:
+    data = LineList()
+    data.line = node.start_mark.line + 1
+    data.column = node.start_mark.column + 1
+    yield data
+    for child in node.value:
+        data.append(loader.construct_object(child, deep=False))
+        data.item_lines.append(child.start_mark.line + 1)
+
+
+_GETATT_SPLIT = re.compile(r"\.")
+
+
+def _construct_intrinsic(loader: Loader, suffix: str, node: yaml.Node) -> Any:
+    """`!Ref X` → {"Ref": X}; `!GetAtt A.B` → {"Fn::GetAtt": [A, B]}; `!Sub ...` → {"Fn::Sub": ...}."""
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    if suffix == "Ref":
+        return {"Ref": value}
+    if suffix == "Condition":
+        return {"Condition": value}
+    if suffix == "GetAtt" and isinstance(value, str):
+        value = _GETATT_SPLIT.split(value, maxsplit=1)
+    return {f"Fn::{suffix}": value}
+
+
+Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+Loader.add_multi_constructor("!", _construct_intrinsic)
+
+
+def read_text(path: Path, limits: Limits) -> str:
+    """The file as text, or an InputError for a file too large, binary, or not UTF-8."""
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise InputError(
+                f"file is {size / 1_048_576:.1f} MB, over the {limits.max_file_bytes / 1_048_576:.0f} MB limit "
+                "(raise it with --max-file-size)", kind="limit")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}") from None
+    return decode(raw)
+
+
+def decode(raw: bytes) -> str:
+    if b"\x00" in raw[:8192]:
+        raise InputError("binary file (contains NUL bytes), not a text configuration")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})", line=line) from None
+    return text.removeprefix("\ufeff")
+
+
+_DEEP_INDENT = re.compile(r"^ {200,}\S", re.MULTILINE)
+
+
+def _check_nesting(text: str, limits: Limits) -> None:
+    """Refuse documents nested deeper than the limit before parsing them (cheap scans first)."""
+    if text.count("[") + text.count("{") > limits.max_depth:
+        depth = 0
+        line = 1
+        for char in text:
+            if char in "[{":
+                depth += 1
+                if depth > limits.max_depth:
+                    raise InputError(f"nesting deeper than {limits.max_depth} levels", line=line, kind="limit")
+            elif char in "]}":
+                depth = max(0, depth - 1)
+            elif char == "\n":
+                line += 1
+    match = _DEEP_INDENT.search(text)
+    if match is not None:
+        indent = len(match.group(0)) - 1
+        if indent // 2 > limits.max_depth:
+            raise InputError(f"nesting deeper than {limits.max_depth} levels",
+                             line=text.count("\n", 0, match.start()) + 1, kind="limit")
+
+
+def _expanded_size(document: Any, limit: int) -> int:
+    """Nodes a document expands to when aliases are followed; stops counting past `limit`."""
+    count = 0
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > limit:
+            return count
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
+def load_yaml_documents(text: str, limits: Limits) -> list[Any]:
+    _check_nesting(text, limits)
+    try:
+        documents = []
+        for document in yaml.load_all(text, Loader=Loader):
+            documents.append(document)
+            if len(documents) > limits.max_documents:
+                raise InputError(f"more than {limits.max_documents} YAML documents", kind="limit")
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        raise InputError(f"invalid YAML: {problem}", line=mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else 'unreadable'}") from None
+    except RecursionError:
+        raise InputError(f"nesting deeper than {limits.max_depth} levels", kind="limit") from None
+    if "&" in text and "*" in text:
+        for document in documents:
+            if _expanded_size(document, limits.max_alias_expansion) > limits.max_alias_expansion:
+                raise InputError(
+                    f"YAML aliases expand to more than {limits.max_alias_expansion} nodes (alias bomb?)",
+                    kind="limit")
+    return documents
+
+
+def load_json(text: str, limits: Limits) -> Any:
+    _check_nesting(text, limits)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", line=exc.lineno) from None
+    except RecursionError:
+        raise InputError(f"nesting deeper than {limits.max_depth} levels", kind="limit") from None
