@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
+from typing import Any
 
 from eksguard.model import Origin, Text, Value
 
 SEVERITY_ORDER = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     NOT_APPLICABLE = "not_applicable"
@@ -33,7 +34,7 @@ class Result:
     note: Text | None = None  # why a default applies ("`publicAccessCIDRs` is not set; ...")
 
 
-def fail(target: str, value: Value[object] | None, message: Text, *, observed: str | None = None,
+def fail(target: str, value: Value[Any] | None, message: Text, *, observed: str | None = None,
          origin: Origin | None = None, severity: str | None = None, **extra: object) -> Result:
     """A failing result located at `value` (or `origin`), with the value's provenance."""
     where = origin or (value.origin if value is not None else None)
@@ -45,7 +46,7 @@ def passed(target: str, origin: Origin | None = None) -> Result:
     return Result(Status.PASS, target, origin)
 
 
-def unknown_result(target: str, value: Value[object] | None, message: Text, origin: Origin | None = None) -> Result:
+def unknown_result(target: str, value: Value[Any] | None, message: Text, origin: Origin | None = None) -> Result:
     where = origin or (value.origin if value is not None else None)
     return Result(Status.UNKNOWN, target, where, None, "unknown", message)
 

@@ -9,13 +9,13 @@ be (`Provenance`: written by the user, a tool's documented default, or unknown).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
 
-class Provenance(str, Enum):
+class Provenance(StrEnum):
     DECLARED = "declared"
     DEFAULTED = "defaulted"
     UNKNOWN = "unknown"
@@ -88,7 +88,7 @@ def declared(value: T, origin: Origin) -> Value[T]:
     return Value(value, Provenance.DECLARED, origin)
 
 
-def defaulted(value: T, tool: str, origin: Origin, note: Text | None = None) -> Value[T]:
+def defaulted(value: T | None, tool: str, origin: Origin, note: Text | None = None) -> Value[T]:
     return Value(value, Provenance.DEFAULTED, origin, default_by=tool, note=note)
 
 
@@ -198,7 +198,8 @@ class NodeGroup:
     name: str
     kind: str  # "managed" | "self-managed"
     origin: Origin
-    public_subnets: Value[bool]  # do the nodes land in public subnets?
+    # do the nodes land in public subnets? None: derive it from `subnet_ids` (analysis.network)
+    public_subnets: Value[bool] | None = None
     subnet_ids: list[str] = field(default_factory=list)
     ssh: SshAccess | None = None
     imds_http_tokens: Value[str] | None = None

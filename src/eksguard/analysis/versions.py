@@ -55,7 +55,7 @@ def support_status(version: str, today: dt.date, warning_days: int = 90,
     key = f"{parsed[0]}.{parsed[1]}"
     window = table.get(key)
     if window is None:
-        oldest = min((minor_of(v) for v in table), default=None)
+        oldest = min((m for m in map(minor_of, table) if m is not None), default=None)
         if oldest is not None and parsed < oldest:
             return SupportStatus("past-extended", None)
         return SupportStatus("unknown", None)

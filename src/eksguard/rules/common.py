@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from eksguard.findings import Result, unknown_result
 from eksguard.model import Cluster, Text, Value
 
 NOT_IN_DEFINITION = Text("not in this definition", "この定義にありません")
 
 
-def unknown_value(cluster: Cluster, value: Value[object] | None, target: str | None = None) -> Result:
+def unknown_value(cluster: Cluster, value: Value[Any] | None, target: str | None = None) -> Result:
     """An `unknown` result that says why the value is not known."""
     why = value.note if value is not None and value.note else NOT_IN_DEFINITION
     message = Text(f"The value is not known: {why.en}", f"値が不明です: {why.ja}")

@@ -114,7 +114,7 @@ def private_endpoint_disabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Re
     else:
         yield fail(cluster.target, private, Text("Private endpoint access is off.",
                                                  "プライベートエンドポイントアクセスが無効です。"),
-                   observed=f"privateAccess=false")
+                   observed="privateAccess=false")
 
 
 @rule(
@@ -173,7 +173,7 @@ def secrets_encryption(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
         yield fail(cluster.target, key, Text(
             "No customer-managed KMS key for secrets; EKS 1.28+ uses an AWS-owned key (key custody, not plaintext).",
             "Secret 用のカスタマー管理 KMS キーがありません。EKS 1.28 以降は AWS 所有キーで暗号化されます（平文ではなくキー管理の問題です）。"),
-            observed=f"secrets key=none")
+            observed="secrets key=none")
 
 
 @rule(
@@ -256,7 +256,7 @@ def authentication_mode(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     elif str(mode.value).upper() == "CONFIG_MAP":
         yield fail(cluster.target, mode, Text("Authentication mode is CONFIG_MAP: no access entries.",
                                               "認証モードが CONFIG_MAP で、アクセスエントリーを使えません。"),
-                   observed=f"authenticationMode=CONFIG_MAP", severity="medium")
+                   observed="authenticationMode=CONFIG_MAP", severity="medium")
     else:
         yield fail(cluster.target, mode, Text("Authentication mode is API_AND_CONFIG_MAP; prefer API.",
                                               "認証モードが API_AND_CONFIG_MAP です。API を推奨します。"),
@@ -287,4 +287,4 @@ def creator_admin(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     else:
         yield fail(cluster.target, bootstrap, Text("The cluster creator gets AmazonEKSClusterAdminPolicy implicitly.",
                                                    "クラスター作成者に AmazonEKSClusterAdminPolicy が暗黙に付与されます。"),
-                   observed=f"bootstrapClusterCreatorAdminPermissions=true")
+                   observed="bootstrapClusterCreatorAdminPermissions=true")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from eksguard.analysis import maxpods
+from eksguard.analysis.network import node_group_public
 from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
 from eksguard.model import Cluster, NodeGroup, Text
 from eksguard.rules import RuleContext, rule
@@ -43,13 +44,13 @@ def nodes_in_public_subnets(cluster: Cluster, ctx: RuleContext) -> Iterator[Resu
         yield not_applicable(cluster.target)
     for group in cluster.node_groups:
         target = node_group_target(cluster, group)
-        public = group.public_subnets
+        public = node_group_public(cluster, group)
         if not public.known:
             yield unknown_value(cluster, public, target)
         elif public.value:
             yield fail(target, public, Text(f"Node group `{group.name}` runs in public subnets.",
                                             f"ノードグループ `{group.name}` がパブリックサブネットで動いています。"),
-                       observed=f"public subnets")
+                       observed="public subnets")
         else:
             yield passed(target, public.origin)
 
@@ -118,6 +119,9 @@ def required_endpoints(cluster: Cluster) -> list[tuple[str, str, str]]:
                 "https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html"),
 )
 def private_cluster_endpoints(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
+    if cluster.endpoint_private_access is None and cluster.private_cluster is None:
+        yield not_applicable(cluster.target)  # no control-plane definition (e.g. manifests only)
+        return
     network = cluster.network
     private = cluster.private_cluster is not None and bool(cluster.private_cluster.value)
     has_egress = bool(network.nat_gateways or network.internet_gateways or network.proxy_declared)
@@ -178,11 +182,12 @@ def node_ssh_open(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
         if ssh is None or not ssh.enabled.known:
             yield unknown_value(cluster, ssh.enabled if ssh else None, target) if ssh else not_applicable(target)
             continue
+        public = node_group_public(cluster, group)
         if not ssh.enabled.value or ssh.source_security_groups.value:
             yield passed(target, ssh.enabled.origin)
-        elif not group.public_subnets.known:
-            yield unknown_value(cluster, group.public_subnets, target)
-        elif group.public_subnets.value:
+        elif not public.known:
+            yield unknown_value(cluster, public, target)
+        elif public.value:
             yield fail(target, ssh.enabled, Text(
                 f"{port} is enabled on public node group `{group.name}` with no source security groups: "
                 "open to 0.0.0.0/0 and ::/0.",
@@ -215,7 +220,7 @@ def control_plane_public_subnets(cluster: Cluster, ctx: RuleContext) -> Iterator
     elif public.value:
         yield fail(cluster.target, public, Text("Control-plane ENIs go into public subnets.",
                                                 "コントロールプレーンの ENI がパブリックサブネットに置かれます。"),
-                   observed=f"control-plane subnets include public")
+                   observed="control-plane subnets include public")
     else:
         yield passed(cluster.target, public.origin)
 

@@ -21,7 +21,6 @@ from eksguard.model import (
     IdentityMapping,
     Network,
     NodeGroup,
-    Origin,
     Provenance,
     SshAccess,
     Text,
@@ -78,7 +77,7 @@ def _ssh(ng: Fields, windows: bool) -> SshAccess:
             f"`ssh.{keys[0]}` が `allow: false` なしで設定されているため、eksctl は SSH を有効にします"))
     else:
         enabled = defaulted(False, TOOL, ng.origin("ssh"))
-    sources = ng.get("ssh.sourceSecurityGroupIds", as_str_list, TOOL, [])
+    sources: Value[list[str]] = ng.get("ssh.sourceSecurityGroupIds", as_str_list, TOOL, [])
     key = ng.get(f"ssh.{keys[0]}", as_str, TOOL, None) if keys else None
     return SshAccess(enabled, sources, key, windows)
 
@@ -134,7 +133,7 @@ def _node_group(ng: Fields, index: int, managed: bool, cluster_oidc: bool) -> No
     encrypted = ng.get("volumeEncrypted", as_bool, TOOL, None, Text(
         "`volumeEncrypted` is not set; the account's EBS encryption-by-default setting decides",
         "`volumeEncrypted` が未設定のため、アカウントの EBS デフォルト暗号化設定で決まります"))
-    if ng.has("instanceSelector") or custom_template and not ng.has("instanceType"):
+    if ng.has("instanceSelector") or (custom_template and not ng.has("instanceType")):
         instance_types: Value[list[str]] = unknown(ng.origin("instanceSelector"))
     elif ng.has("instanceTypes"):
         instance_types = ng.get("instanceTypes", as_str_list, TOOL, None)
@@ -312,9 +311,9 @@ def read_cluster_config(document: Mapping[str, Any], path: str, variables: Varia
         public_access = doc.get("vpc.clusterEndpoints.publicAccess", as_bool, TOOL, True)
         private_access = doc.get("vpc.clusterEndpoints.privateAccess", as_bool, TOOL, False)
     # cfn builder cluster.go: an empty list is sent, and EKS allows 0.0.0.0/0
-    cidrs = doc.get("vpc.publicAccessCIDRs", as_str_list, TOOL, [], OPEN_CIDRS_NOTE)
+    cidrs: Value[list[str]] = doc.get("vpc.publicAccessCIDRs", as_str_list, TOOL, [], OPEN_CIDRS_NOTE)
 
-    logs = doc.get("cloudWatch.clusterLogging.enableTypes", as_str_list, TOOL, [])
+    logs: Value[list[str]] = doc.get("cloudWatch.clusterLogging.enableTypes", as_str_list, TOOL, [])
     if logs.value and any(t in ("*", "all") for t in logs.value):
         logs = Value(list(ALL_LOG_TYPES), logs.provenance, logs.origin)
 

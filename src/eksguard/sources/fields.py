@@ -84,7 +84,7 @@ class Fields:
             if isinstance(node, LineMap):
                 line, column = node.marks.get(part, (line, column))
             node = node[part]
-        anchor = getattr(self, "anchor", None)
+        anchor: Origin | None = getattr(self, "anchor", None)
         if not matched and pointer and anchor is not None:
             return anchor.at(self._join(pointer))
         return Origin(self.path, line, column, self._join(pointer))
@@ -104,15 +104,15 @@ class Fields:
     def _resolved(self, value: Any, origin: Origin) -> tuple[Any, bool]:
         """Substitute placeholders; report whether any stayed unresolved."""
         if isinstance(value, str):
-            text, missing = self.variables.substitute(value, self.path, origin.line or 0)
-            return text, bool(missing)
+            text, names = self.variables.substitute(value, self.path, origin.line or 0)
+            return text, bool(names)
         if isinstance(value, list):
             items: list[Any] = []
             unresolved = False
             for item in value:
-                resolved, missing = self._resolved(item, origin)
+                resolved, item_unresolved = self._resolved(item, origin)
                 items.append(resolved)
-                unresolved = unresolved or missing
+                unresolved = unresolved or item_unresolved
             return items, unresolved
         return value, False
 
