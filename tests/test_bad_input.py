@@ -1,0 +1,106 @@
+"""Bad input: one clear `path:line: message` line each, the other inputs still scanned, exit 2,
+never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GOOD = """apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata:
+  name: good
+  region: ap-northeast-1
+"""
+
+
+def run_scan(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "eksguard", "scan", "--today", "2026-11-22", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def write_bad_inputs(folder: Path) -> dict[str, tuple[Path, str, int | None]]:
+    """name -> (file, expected text in the message, expected line)."""
+    cases: dict[str, tuple[Path, str, int | None]] = {}
+    malformed = folder / "malformed.yaml"
+    malformed.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: x\n  bad: [\n")
+    cases["malformed"] = (malformed, "invalid YAML", 4)
+    binary = folder / "binary.yaml"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    cases["binary"] = (binary, "binary file", None)
+    huge = folder / "huge.yaml"
+    with huge.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    cases["huge"] = (huge, "over the 10 MB limit", None)
+    bomb = folder / "bomb.yaml"
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for level in "bcdefghi":
+        previous = chr(ord(level) - 1)
+        lines.append(f"{level}: &{level} [*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},"
+                     f"*{previous},*{previous},*{previous}]")
+    bomb.write_text("\n".join(lines) + "\n")
+    cases["bomb"] = (bomb, "alias bomb", None)
+    deep = folder / "deep.yaml"
+    deep.write_text("[" * 10_000 + "]" * 10_000 + "\n")
+    cases["deep"] = (deep, "nesting deeper than", 1)
+    latin1 = folder / "latin1.yaml"
+    latin1.write_bytes(b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n")
+    cases["utf8"] = (latin1, "invalid UTF-8", 4)
+    variable = folder / "variable.yaml"
+    variable.write_text(GOOD.replace("name: good", "name: ${CLUSTER_NAME}").replace("ap-northeast-1", "${REGION}"))
+    cases["variable"] = (variable, "`${CLUSTER_NAME}` is not set", 4)
+    return cases
+
+
+@pytest.fixture()
+def bad_tree(tmp_path: Path) -> tuple[Path, dict[str, tuple[Path, str, int | None]]]:
+    (tmp_path / "good.yaml").write_text(GOOD)
+    return tmp_path, write_bad_inputs(tmp_path)
+
+
+def test_each_bad_input_gives_one_clear_line(bad_tree: tuple[Path, dict[str, tuple[Path, str, int | None]]]) -> None:
+    folder, cases = bad_tree
+    result = run_scan(str(folder), "--format", "json")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    errors = result.stderr.strip().splitlines()
+    for name, (path, text, line) in cases.items():
+        matching = [e for e in errors if e.startswith(str(path)) and text in e]
+        assert len(matching) == 1, (name, errors)
+        if line is not None:
+            assert matching[0].startswith(f"{path}:{line}: "), (name, matching)
+    report = json.loads(result.stdout)
+    # the good file (and the file with unresolved variables) are still scanned and reported
+    assert {f["target"] for f in report["findings"] if f["rule"] == "EKS101"} >= {"cluster/good"}
+    assert any(f["rule"] == "EKS201" or f["rule"] == "EKS101" for f in report["findings"])
+    assert len(report["errors"]) == len(cases) + 1  # the variable file has two unresolved names
+
+
+def test_unresolved_variable_is_unknown_and_var_resolves_it(tmp_path: Path) -> None:
+    config = tmp_path / "cluster.yaml"
+    config.write_text(GOOD.replace("region: ap-northeast-1", "region: ap-northeast-1\n  version: \"${K8S_VERSION}\""))
+    unresolved = run_scan(str(config), "--format", "json", "--rule", "EKS106")
+    assert unresolved.returncode == 2
+    statuses = json.loads(unresolved.stdout)["rule_statuses"]
+    assert [s["status"] for s in statuses] == ["unknown"]
+    resolved = run_scan(str(config), "--format", "json", "--rule", "EKS106", "--var", "K8S_VERSION=1.30")
+    assert resolved.returncode == 1
+    assert [f["severity"] for f in json.loads(resolved.stdout)["findings"]] == ["high"]
+
+
+def test_missing_path_is_reported(tmp_path: Path) -> None:
+    result = run_scan(str(tmp_path / "nope.yaml"))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{tmp_path / 'nope.yaml'}: no such file or directory")
+
+
+def test_max_file_size_option(tmp_path: Path) -> None:
+    path = tmp_path / "cluster.yaml"
+    path.write_text(GOOD + "#" * 3000 + "\n")
+    result = run_scan(str(path), "--max-file-size", "0.001")
+    assert result.returncode == 2
+    assert "over the 0 MB limit" in result.stderr or "limit" in result.stderr
