@@ -11,15 +11,18 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 _SIZE = re.compile(r"\.(?:(\d+)x)?(nano|micro|small|medium|large|xlarge|metal.*)$")
 
 
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
 @cache
 def table() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(resources.files("eksguard.data").joinpath("max_pods.json").read_text())
+    data: dict[str, Any] = json.loads((DATA / "max_pods.json").read_text(encoding="utf-8"))
     return data
 
 

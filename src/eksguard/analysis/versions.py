@@ -10,10 +10,13 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 _VERSION = re.compile(r"^\s*v?(\d+)\.(\d+)")
+
+
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +28,7 @@ class SupportWindow:
 
 @cache
 def bundled_table() -> tuple[str, dict[str, SupportWindow]]:
-    data: dict[str, Any] = json.loads(resources.files("eksguard.data").joinpath("eks_versions.json").read_text())
+    data: dict[str, Any] = json.loads((DATA / "eks_versions.json").read_text(encoding="utf-8"))
     windows = {
         version: SupportWindow(version, dt.date.fromisoformat(row["end_of_standard"]),
                                dt.date.fromisoformat(row["end_of_extended"]))
