@@ -1,79 +1,145 @@
-"""`make bench`: wall time of `eksguard scan` on one small file and on ../shared/corpus, against
-the floor (parsing the same YAML/JSON files with libyaml's CSafeLoader and nothing else).
+"""`make bench`: how fast `eksguard scan` is, against the floor and against Checkov.
 
-Benchmarks are separate from the tests: nothing here asserts; it prints a Markdown table.
+- start-up: one small file;
+- the real corpora in ../shared (eksctl, CloudFormation, Terraform, Kubernetes, Markdown) and the
+  4,537 Pod Security Admission fixtures;
+- a synthetic corpus (bench/corpus.py, fixed seed) of 100, 1,000 and 10,000 files, timed against
+  (a) the floor: a process that only parses the same files (YAML with libyaml's CSafeLoader, HCL
+  with python-hcl2) and (b) Checkov (`checkov -d DIR --quiet -o json`, offline flags), installed into
+  its own venv (bench/.checkov-venv) on first use.
+
+Nothing here asserts; it prints Markdown tables. Environment: EKSGUARD_BENCH_RUNS (default 3),
+EKSGUARD_BENCH_SIZES (default "100,1000,10000"), EKSGUARD_BENCH_CHECKOV=0 to skip Checkov.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-import yaml
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import generate
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("EKSGUARD_SHARED_DIR", REPO.parent / "shared"))
 SMALL = REPO / "examples" / "workshop-cluster.yaml"
-RUNS = int(os.environ.get("EKSGUARD_BENCH_RUNS", "5"))
+RUNS = int(os.environ.get("EKSGUARD_BENCH_RUNS", "3"))
+SIZES = [int(s) for s in os.environ.get("EKSGUARD_BENCH_SIZES", "100,1000,10000").split(",") if s]
+CHECKOV_VERSION = "3.3.30"
+CHECKOV_VENV = REPO / "bench" / ".checkov-venv"
+SCAN = [sys.executable, "-m", "eksguard", "scan", "--format", "json", "--no-color"]
+
+FLOOR = r"""
+import sys, pathlib, yaml
+paths = [pathlib.Path(p) for p in sys.stdin.read().split("\n") if p]
+hcl2 = None
+for path in paths:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".tf":
+        if hcl2 is None:
+            import hcl2
+        hcl2.loads(text)
+    elif path.suffix in (".yaml", ".yml", ".json"):
+        list(yaml.load_all(text, Loader=yaml.CSafeLoader))
+    else:
+        text.splitlines()
+"""
 
 
-def wall(command: list[str]) -> float:
+def measure(command: list[str], stdin: str | None = None, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """(wall seconds, peak RSS MB) of one run of `command` as a child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
+    subprocess.run(command, input=stdin, text=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=False, env=env)
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(peak, before) / 1024
 
 
-def median_wall(command: list[str]) -> float:
-    return statistics.median(wall(command) for _ in range(RUNS))
+def median(command: list[str], stdin: str | None = None, env: dict[str, str] | None = None) -> tuple[float, float]:
+    samples = [measure(command, stdin, env) for _ in range(RUNS)]
+    return statistics.median(s[0] for s in samples), max(s[1] for s in samples)
 
 
-def parse_floor(files: list[Path]) -> float:
-    """Seconds to read and parse every YAML/JSON document in `files` with CSafeLoader, in-process."""
-    start = time.perf_counter()
-    for path in files:
-        try:
-            list(yaml.load_all(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
-        except (yaml.YAMLError, UnicodeDecodeError):
-            pass
-    return time.perf_counter() - start
+def files_under(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml", ".json", ".tf", ".md", ".sh")]
 
 
-def python_startup() -> float:
-    return median_wall([sys.executable, "-c", "pass"])
+def checkov() -> Path | None:
+    if os.environ.get("EKSGUARD_BENCH_CHECKOV") == "0":
+        return None
+    binary = CHECKOV_VENV / "bin" / "checkov"
+    if not binary.exists():
+        print(f"(installing checkov=={CHECKOV_VERSION} into {CHECKOV_VENV.relative_to(REPO)}, once)", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(CHECKOV_VENV)], check=True)
+        result = subprocess.run([str(CHECKOV_VENV / "bin" / "pip"), "install", "--quiet", f"checkov=={CHECKOV_VERSION}"],
+                                check=False)
+        if result.returncode != 0 or not binary.exists():
+            print("(checkov could not be installed: its column is left empty)")
+            return None
+    return binary
+
+
+def table(header: list[str], rows: list[list[str]]) -> None:
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join(" --- " if i == 0 else " ---: " for i in range(len(header))) + "|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    print()
+
+
+def startup_and_real_corpora() -> None:
+    rows = []
+    wall, rss = median([sys.executable, "-c", "pass"])
+    rows.append(["python -c pass (interpreter start-up)", f"{wall * 1000:.0f}", f"{rss:.0f}", ""])
+    wall, rss = median([*SCAN, str(SMALL)])
+    rows.append([f"eksguard scan {SMALL.relative_to(REPO)} (one small file; target < 150 ms)",
+                 f"{wall * 1000:.0f}", f"{rss:.0f}", ""])
+    if SHARED.is_dir():
+        for name in ("corpus", "corpus/eksctl-examples", "corpus/eksctl-cfn", "corpus/eks-workshop-v2/manifests",
+                     "conformance/pod-security-admission"):
+            root = SHARED / name
+            files = files_under(root)
+            floor, _ = median([sys.executable, "-c", FLOOR], "\n".join(map(str, files)))
+            wall, rss = median([*SCAN, str(root)])
+            rows.append([f"eksguard scan ../shared/{name} ({len(files)} files)", f"{wall * 1000:.0f}", f"{rss:.0f}",
+                         f"floor {floor * 1000:.0f} ms, {wall / floor:.2f}x"])
+    else:
+        print(f"(../shared not found at {SHARED}: real-corpus rows skipped)\n")
+    table(["what", "wall ms", "peak MB", "vs floor (parse only)"], rows)
+
+
+def synthetic() -> None:
+    checkov_bin = checkov()
+    env = dict(os.environ, BC_SKIP_MAPPING="TRUE")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="eksguard-bench-") as tmp:
+        for size in SIZES:
+            root = Path(tmp) / str(size)
+            files = generate(root, size)
+            floor, _ = median([sys.executable, "-c", FLOOR], "\n".join(map(str, files)))
+            wall, rss = median([*SCAN, str(root)])
+            checkov_note = "-"
+            if checkov_bin is not None and size <= 1000:
+                checkov_wall, checkov_rss = measure([str(checkov_bin), "-d", str(root), "--quiet", "-o", "json",
+                                                     "--skip-download"], env=env)
+                checkov_note = f"{checkov_wall:.1f} s, {checkov_rss:.0f} MB, {checkov_wall / wall:.0f}x slower"
+            rows.append([str(size), f"{wall:.2f}", f"{size / wall:.0f}", f"{rss:.0f}", f"{floor:.2f}",
+                         f"{wall / floor:.2f}x", checkov_note])
+    table(["files", "eksguard wall s", "files/s", "peak MB", "floor s", "eksguard/floor", "Checkov"], rows)
 
 
 def main() -> None:
-    scan = [sys.executable, "-m", "eksguard", "scan", "--format", "json"]
-    rows = [("python -c pass (interpreter start-up)", python_startup(), None)]
-    rows.append((f"eksguard scan {SMALL.relative_to(REPO)} (one small file)", median_wall([*scan, str(SMALL)]), None))
-    if SHARED.is_dir():
-        corpus = SHARED / "corpus"
-        files = [p for p in corpus.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file()]
-        floor = statistics.median(parse_floor(files) for _ in range(RUNS))
-        baseline = median_wall([sys.executable, "-c", "import yaml"])
-        scan_time = median_wall([*scan, str(corpus)])
-        rows.append((f"CSafeLoader parse of {len(files)} YAML/JSON files in ../shared/corpus (floor, in-process)",
-                     floor, None))
-        rows.append((f"eksguard scan ../shared/corpus ({sum(1 for p in corpus.rglob('*') if p.is_file())} files)",
-                     scan_time, (scan_time - baseline) / floor if floor else None))
-        for name in ("eksctl-examples", "eksctl-cfn", "eks-workshop-v2/manifests"):
-            rows.append((f"eksguard scan ../shared/corpus/{name}", median_wall([*scan, str(corpus / name)]), None))
-        conformance = SHARED / "conformance/pod-security-admission"
-        if conformance.is_dir():
-            rows.append(("eksguard scan ../shared/conformance (4,537 Pods)", median_wall([*scan, str(conformance)]),
-                         None))
-    else:
-        print(f"(../shared not found at {SHARED}: corpus rows skipped)")
-    print(f"median of {RUNS} runs, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}\n")
-    print("| what | wall (ms) | note |")
-    print("| --- | ---: | --- |")
-    for name, seconds, ratio in rows:
-        note = f"{ratio:.1f}x the floor (after subtracting start-up)" if ratio else ""
-        print(f"| {name} | {seconds * 1000:.0f} | {note} |")
+    print(f"# eksguard bench: median of {RUNS} runs, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}\n")
+    startup_and_real_corpora()
+    synthetic()
 
 
 if __name__ == "__main__":
