@@ -9,6 +9,7 @@ from eksguard import __version__
 from eksguard.engine import ScanReport
 from eksguard.findings import Finding, Status
 from eksguard.i18n import provenance_text
+from eksguard.report.baseline import fingerprint
 from eksguard.rules import Rule
 
 SCHEMA_VERSION = 1
@@ -40,7 +41,9 @@ def finding_dict(finding: Finding, rule: Rule, lang: str) -> dict[str, Any]:
         "fix": rule.fix.get(lang),
         "dont": rule.dont.get(lang) if rule.dont else None,
         "references": list(rule.references),
+        "help_uri": rule.help_uri,
         "suppressed": finding.suppressed,
+        "fingerprint": fingerprint(finding),
         **({"details": finding.extra} if finding.extra else {}),
     }
 

@@ -6,7 +6,8 @@ from collections import Counter, defaultdict
 
 from eksguard.engine import ScanReport
 from eksguard.findings import SEVERITY_ORDER, Finding
-from eksguard.i18n import SEVERITY_NAMES, message, provenance_text
+from eksguard.i18n import SEVERITY_NAMES, join, message, provenance_text
+from eksguard.report.common import cluster_of
 from eksguard.rules import Rule
 
 COLOURS = {"critical": "\033[1;97;41m", "high": "\033[1;31m", "medium": "\033[33m", "low": "\033[36m",
@@ -42,7 +43,7 @@ def render(report: ScanReport, *, lang: str, fail_on: str, colour: bool) -> str:
     failures = report.failures
     by_target: dict[str, list[Finding]] = defaultdict(list)
     for finding in failures:
-        by_target[finding.target.split("/nodegroup/")[0].split("/aws-auth/")[0]].append(finding)
+        by_target[cluster_of(finding.target)].append(finding)
     out: list[str] = []
     for target in sorted(by_target, key=lambda t: -max(f.severity_rank for f in by_target[t])):
         out.append(_paint(target, BOLD, colour))
@@ -62,7 +63,7 @@ def render(report: ScanReport, *, lang: str, fail_on: str, colour: bool) -> str:
         order = sorted(counts, key=lambda s: -SEVERITY_ORDER[s])
         out.append(message("summary", lang, failed=sum(1 for f in failures if f.severity_rank >= threshold),
                            fail_on=SEVERITY_NAMES[fail_on].get(lang), total=len(failures),
-                           counts=", ".join(f"{SEVERITY_NAMES[s].get(lang)} {counts[s]}" for s in order),
+                           counts=join((f"{SEVERITY_NAMES[s].get(lang)} {counts[s]}" for s in order), lang),
                            inputs=inputs, clusters=clusters))
     else:
         out.append(message("no_findings", lang, inputs=inputs, clusters=clusters))
