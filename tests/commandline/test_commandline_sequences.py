@@ -1,0 +1,224 @@
+"""Later eksctl commands of the same script (or code-block sequence) change the cluster in order, and
+`-f` configurations are found where the command line reads them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from clkit import ScanFiles, scan_paths
+
+from eksguard.findings import Status
+
+CONFIG = """
+    apiVersion: eksctl.io/v1alpha5
+    kind: ClusterConfig
+    metadata:
+      name: fromfile
+      region: us-east-1
+    vpc:
+      clusterEndpoints:
+        publicAccess: true
+    managedNodeGroups:
+      - name: ng
+        privateNetworking: true
+"""
+
+
+def test_restricting_the_endpoint_later_is_not_eks101_but_the_window_is_noted(scan_files: ScanFiles) -> None:
+    scan = scan_files({"setup.sh": """
+        #!/bin/bash
+        set -euo pipefail
+        CLUSTER=demo
+        eksctl create cluster --name "$CLUSTER" -P
+        kubectl apply -f app.yaml
+        eksctl utils update-cluster-vpc-config --cluster "$CLUSTER" \\
+          --public-access-cidrs 203.0.113.10/32 --approve
+    """})
+    assert scan.failing("EKS101") == []
+    [endpoint] = scan.results("EKS101")
+    assert endpoint.status is Status.PASS
+    assert endpoint.origin is not None and endpoint.origin.line == 6
+    assert [f.severity for f in scan.failing("EKS102")] == ["low"]  # on, restricted
+    cluster = scan.cluster("demo")
+    [window] = cluster.exposure_windows
+    assert (window.opened.line, window.closed.line) == (4, 6)
+    assert window.note in cluster.notes
+    [info] = scan.warnings("info")
+    assert info.endswith("setup.sh:4 until " + info.split(" until ")[1])
+    assert "open to the internet (0.0.0.0/0)" in info and "setup.sh:6" in info
+    assert scan.warnings() == []
+
+
+def test_updates_without_approve_change_nothing(scan_files: ScanFiles) -> None:
+    scan = scan_files({"setup.sh": """
+        eksctl create cluster --name demo
+        eksctl utils update-cluster-vpc-config --cluster demo --public-access-cidrs 203.0.113.10/32
+        eksctl utils update-cluster-logging --cluster demo --enable-types all
+    """})
+    assert [f.origin.line for f in scan.failing("EKS101") if f.origin] == [1]
+    assert scan.failing("EKS104")
+    assert len([w for w in scan.warnings() if "without `--approve`" in w]) == 2
+    assert scan.cluster("demo").exposure_windows == []
+
+
+def test_turning_the_public_endpoint_off(scan_files: ScanFiles) -> None:
+    scan = scan_files({"setup.sh": """
+        eksctl create cluster --name demo
+        eksctl utils update-cluster-vpc-config --cluster=demo --private-access=true --public-access=false --approve
+    """})
+    assert [f.status for f in scan.results("EKS101")] == [Status.PASS]
+    assert [f.status for f in scan.results("EKS103")] == [Status.PASS]
+    assert len(scan.cluster("demo").exposure_windows) == 1
+
+
+def test_logging_oidc_nodegroups_and_identity_mappings(scan_files: ScanFiles) -> None:
+    scan = scan_files({"setup.sh": """
+        eksctl create cluster --name demo -P
+        eksctl utils update-cluster-logging --cluster demo --enable-types all --disable-types scheduler --approve
+        eksctl utils associate-iam-oidc-provider --cluster demo --approve
+        eksctl create nodegroup --cluster demo --name public-ng --ssh-access
+        eksctl create ng --cluster demo private-ng -P
+        eksctl create iamidentitymapping --cluster demo --arn arn:aws:iam::111122223333:role/admins \\
+          --group system:masters --username admin
+    """})
+    logging = scan.results("EKS104")
+    assert [(f.status, f.origin.line if f.origin else None) for f in logging] == [(Status.PASS, 2)]
+    cluster = scan.cluster("demo")
+    assert cluster.log_types is not None
+    assert cluster.log_types.value == ["api", "audit", "authenticator", "controllerManager"]
+    assert [(f.status, f.origin.line if f.origin else None) for f in scan.results("EKS401")] == [(Status.PASS, 3)]
+    public = {f.target.rsplit("/", 1)[-1]: (f.status, f.origin.line if f.origin else None)
+              for f in scan.results("EKS201")}
+    assert public == {"managedgroup-0": (Status.PASS, 1), "public-ng": (Status.FAIL, 4),
+                      "private-ng": (Status.PASS, 5)}
+    assert [f.target for f in scan.failing("EKS208")] == ["cluster/demo/nodegroup/public-ng"]
+    [masters] = scan.failing("EKS402")
+    assert (masters.origin and masters.origin.line, masters.target) == (6, "cluster/demo/aws-auth/"
+                                                                           "arn:aws:iam::111122223333:role/admins")
+
+
+def test_commands_on_a_cluster_created_elsewhere_only_know_what_they_change(scan_files: ScanFiles) -> None:
+    scan = scan_files({"grant.sh": """
+        eksctl create iamidentitymapping --cluster prod --arn arn:aws:iam::111122223333:user/bob --group system:masters
+        eksctl utils update-cluster-vpc-config --cluster prod --public-access-cidrs 0.0.0.0/0 --approve
+    """})
+    cluster = scan.cluster("prod")
+    assert cluster.source == "eksctl-cli" and cluster.node_groups == []
+    assert [f.origin.line for f in scan.failing("EKS402") if f.origin] == [1]
+    # the endpoint's public access is not in this file: unknown, never a guessed default
+    assert [f.status for f in scan.results("EKS101")] == [Status.UNKNOWN]
+    for rule in ("EKS103", "EKS104", "EKS106", "EKS108", "EKS201"):
+        assert scan.failing(rule) == [], rule
+
+
+def test_markdown_code_blocks_are_one_sequence(scan_files: ScanFiles) -> None:
+    scan = scan_files({"runbook.md": """
+        # Runbook
+
+        ```sh
+        export CLUSTER=team
+        eksctl create cluster --name $CLUSTER -P
+        ```
+
+        Then lock the endpoint down:
+
+        ```console
+        $ eksctl utils update-cluster-vpc-config --cluster $CLUSTER --public-access-cidrs 198.51.100.0/24 --approve
+        [✔]  public access CIDRs for cluster "team" in "us-west-2" have been updated
+        ```
+
+        Clean up:
+
+        ```bash
+        eksctl delete cluster --name $CLUSTER
+        ```
+    """})
+    assert scan.failing("EKS101") == []
+    cluster = scan.cluster("team")
+    assert [(w.opened.line, w.closed.line) for w in cluster.exposure_windows] == [(5, 11)]
+    assert any("deletes this cluster later" in note.en and "runbook.md:18" in note.en for note in cluster.notes)
+
+
+def test_config_file_relative_to_the_script_folder(scan_files: ScanFiles, tmp_path: Path) -> None:
+    scan = scan_files({
+        "config/cluster.yaml": CONFIG,
+        "scripts/create.sh": """
+            #!/bin/sh
+            eksctl create cluster -f ../config/cluster.yaml
+            eksctl utils update-cluster-vpc-config --cluster fromfile --public-access-cidrs 203.0.113.10/32 --approve
+        """,
+    })
+    assert scan.estate.problems == [] and scan.warnings() == []
+    cluster = scan.cluster("fromfile")
+    assert cluster.source == "eksctl"
+    assert any(note.en.startswith(f"{tmp_path}/scripts/create.sh:2 runs `eksctl create cluster -f ../config/"
+                                  "cluster.yaml`") for note in cluster.notes)
+    assert scan.failing("EKS101") == []
+    [window] = cluster.exposure_windows
+    assert (Path(window.opened.path).name, window.opened.line) == ("cluster.yaml", 8)  # `publicAccess: true`
+    assert (Path(window.closed.path).name, window.closed.line) == ("create.sh", 3)
+
+
+def test_config_file_outside_the_scan_is_read_next_to_the_script(tmp_path: Path) -> None:
+    (tmp_path / "cluster.yaml").write_text(CONFIG.replace("\n    ", "\n").lstrip())
+    (tmp_path / "create.sh").write_text("cd \"$(dirname \"$0\")\"\neksctl create cluster -f ./cluster.yaml\n")
+    scan = scan_paths(tmp_path / "create.sh")
+    [endpoint] = scan.failing("EKS101")
+    assert endpoint.origin is not None and endpoint.origin.path.endswith("cluster.yaml")
+    assert ("eksctl" in {i.kind for i in scan.estate.inputs})
+
+
+def test_stdin_pipelines_resolve_to_the_scanned_file(scan_files: ScanFiles) -> None:
+    scan = scan_files({
+        "infra/eks/cluster.yaml": CONFIG,
+        "a.sh": "cat infra/eks/cluster.yaml | eksctl create cluster -f -\n",
+        "b.sh": "envsubst < ./eks/cluster.yaml | eksctl create cluster -f -\n",
+        "c.md": "```\ncurl -s https://example.com/org/repo/main/eks/cluster.yaml | envsubst | "
+                "eksctl create cluster -f -\n```\n",
+    })
+    assert scan.warnings() == []
+    notes = [n.en for n in scan.cluster("fromfile").notes]
+    assert len(notes) == 3
+    assert any("(configuration fed by `curl …/main/eks/cluster.yaml | envsubst`)" in n for n in notes)
+    assert any("(configuration fed by `envsubst < ./eks/cluster.yaml`)" in n for n in notes)
+    assert len(scan.failing("EKS101")) == 1  # one cluster, reported once, at the config file
+
+
+def test_unresolvable_configurations_are_warnings(scan_files: ScanFiles) -> None:
+    scan = scan_files({"a.sh": """
+        eksctl create cluster -f missing.yaml
+        curl -s https://example.com/nowhere/cluster.yaml | eksctl create cluster -f -
+        eksctl create cluster -f -
+        generate-config | eksctl create cluster -f -
+    """})
+    assert scan.estate.clusters == [] and scan.estate.problems == []
+    messages = scan.warnings()
+    assert len(messages) == 4
+    assert "missing.yaml" in messages[0] and "not evaluated" in messages[0]
+    assert "no scanned file ends with `nowhere/cluster.yaml`" in messages[1]
+    assert "the terminal" in messages[2]
+    assert "generate-config" in messages[3]
+
+
+def test_here_document_configuration_points_into_the_script(scan_files: ScanFiles) -> None:
+    scan = scan_files({"create.sh": """
+        NAME=inline
+        cat <<EOF | eksctl create cluster -f -
+        apiVersion: eksctl.io/v1alpha5
+        kind: ClusterConfig
+        metadata:
+          name: ${NAME}
+          region: us-east-1
+        vpc:
+          publicAccessCIDRs: ["0.0.0.0/0"]
+        EOF
+        eksctl create cluster -f - <<'YAML'
+        apiVersion: eksctl.io/v1alpha5
+        kind: ClusterConfig
+        metadata: {name: $LITERAL, region: us-east-1}
+        YAML
+    """})
+    [endpoint] = [f for f in scan.failing("EKS101") if f.target == "cluster/inline"]
+    assert (endpoint.provenance, endpoint.origin and endpoint.origin.line) == ("declared", 9)
+    assert {c.name for c in scan.estate.clusters} == {"inline", "$LITERAL"}
+    assert scan.estate.problems == []
