@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from eksguard.analysis.versions import support_status
 from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
-from eksguard.model import Cluster, Text
+from eksguard.model import Cluster, Origin, Text
 from eksguard.rules import RuleContext, rule
 from eksguard.rules.common import unknown_value
 
@@ -14,8 +14,18 @@ OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 REQUIRED_LOG_TYPES = ("api", "audit", "authenticator")
 
 
+def _closed_later(cluster: Cluster, origin: Origin | None) -> Result:
+    """Pass, unless a script opened the endpoint first and restricted it later: then an info
+    finding at the command that opened it, naming the window."""
+    window = next((w for w in cluster.exposure_windows if w.setting == "endpoint_public_access"), None)
+    if window is None:
+        return passed(cluster.target, origin)
+    return fail(cluster.target, None, window.note, origin=window.opened, severity="info",
+                observed=f"open from {window.opened.display()} until {window.closed.display()}")
+
+
 @rule(
-    id="EKS101", slug="public-endpoint-open-to-internet", severity="critical",
+    id="EKS101", slug="public-endpoint-open-to-internet", severity="critical", severities=("critical", "info"),
     title=Text("Kubernetes API endpoint is open to the whole internet",
                "Kubernetes API エンドポイントがインターネット全体に公開されています"),
     risk=Text("Anyone on the internet can reach the API server and try stolen or leaked credentials against it.",
@@ -42,13 +52,13 @@ def public_endpoint_open(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]
     elif not public.known:
         yield unknown_value(cluster, public)
     elif not public.value:
-        yield passed(cluster.target, public.origin)
+        yield _closed_later(cluster, public.origin)
     elif cidrs is None or not cidrs.known:
         yield unknown_value(cluster, cidrs)
     else:
         open_cidrs = [c for c in cidrs.value or [] if c in OPEN_CIDRS]
         if cidrs.value and not open_cidrs:
-            yield passed(cluster.target, cidrs.origin)
+            yield _closed_later(cluster, cidrs.origin)
             return
         observed = (f"publicAccess={public.value} ({public.describe_provenance()}), "
                     f"publicAccessCIDRs={cidrs.value}")
@@ -74,6 +84,12 @@ def public_endpoint_open(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]
     fix=Text("If you reach the cluster from inside the VPC (VPN, SSM, bastion), set `publicAccess: false` and "
              "`privateAccess: true`.",
              "VPC 内（VPN、SSM、踏み台）から操作できるなら `publicAccess: false` と `privateAccess: true` にしてください。"),
+    dont=Text("Do not turn public access off before you have a way into the VPC (VPN, Direct Connect, a "
+              "bastion or SSM) and CI/GitOps agents run inside it: you lock yourself and your pipelines out of "
+              "the API.",
+              "VPC への経路（VPN、Direct Connect、踏み台、SSM）を用意し CI/GitOps エージェン"
+              "トを VPC 内で動かす前に、パブリックアクセスを無効にしないでください。自分もパイプラインも API に到達で"
+              "きなくなります。"),
     references=("eks-domain.md §0", "https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html"),
 )
 def public_endpoint_enabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
@@ -103,6 +119,12 @@ def public_endpoint_enabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Resu
              "(CloudFormation) or `endpoint_private_access = true` (Terraform).",
              "eksctl では `vpc.clusterEndpoints.privateAccess: true`、CloudFormation では "
              "`EndpointPrivateAccess: true`、Terraform では `endpoint_private_access = true` を設定してください。"),
+    dont=Text("Do not restrict `publicAccessCIDRs` on a running cluster whose private access is off before "
+              "turning private access on: nodes then reach the API only through the allowed CIDRs and drop out "
+              "of the cluster.",
+              "プライベートアクセスが無効の稼働中クラスターでは、先にプライベートアクセスを有効にせずに `publicAcce"
+              "ssCIDRs` を制限しないでください。ノードは許可した CIDR 経由でしか API に到達できず、クラスタ"
+              "ーから外れます。"),
     references=("eks-domain.md §0, §4", "https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html"),
 )
 def private_endpoint_disabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
@@ -161,6 +183,11 @@ def control_plane_logging(cluster: Cluster, ctx: RuleContext) -> Iterator[Result
              "(Terraform) to a customer-managed KMS key.",
              "eksctl では `secretsEncryption.keyARN`、CloudFormation では `EncryptionConfig`、Terraform では "
              "`encryption_config` にカスタマー管理の KMS キーを指定してください。"),
+    dont=Text("Do not disable the KMS key or schedule its deletion, and do not expect to undo the change: "
+              "secrets encryption cannot be turned off, and without the key the cluster's secrets cannot be "
+              "read.",
+              "KMS キーを無効化したり削除をスケジュールしたりせず、変更を元に戻せるとも考えないでください。Secret の"
+              "暗号化は無効にできず、キーがなければクラスターの Secret を読めなくなります。"),
     references=("eks-domain.md §0, §12.8 (D11 envelope-encryption)",),
 )
 def secrets_encryption(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
@@ -189,6 +216,10 @@ def secrets_encryption(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
              "at a time: `eksctl upgrade cluster --name NAME --version X.Y --approve`.",
              "標準サポート中のバージョンへ 1 マイナーずつ更新してください（`metadata.version`、`Version`、`version`）: "
              "`eksctl upgrade cluster --name NAME --version X.Y --approve`。"),
+    dont=Text("Do not skip minor versions or delete and recreate the cluster: upgrade the control plane one "
+              "minor at a time, then the node groups and add-ons, after checking deprecated APIs.",
+              "マイナーバージョンを飛ばしたり、クラスターを削除して作り直したりしないでください。非推奨 API を確認してから"
+              "、コントロールプレーンを 1 マイナーずつ、続いてノードグループとアドオンを更新します。"),
     references=("eks-domain.md §7 (D12 kubernetes-versions)",
                 "https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html"),
 )
@@ -245,6 +276,12 @@ def version_support(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
              "アクセスエントリーへ移行してください: eksctl では `accessConfig.authenticationMode: API`、CloudFormation では "
              "`AccessConfig.AuthenticationMode: API`、Terraform では `authentication_mode = \"API\"`。元に戻せないため、"
              "先に aws-auth のマッピングをアクセスエントリーへ移してください。"),
+    dont=Text("Do not switch a running cluster to API before every aws-auth mapping (people, CI roles, "
+              "self-managed node roles) has an access entry: the change is one-way and those principals lose "
+              "access at once.",
+              "aws-auth のすべてのマッピング（人、CI ロール、セルフマネージドノードのロール）にアクセスエントリーを"
+              "作る前に、稼働中のクラスターを API モードにしないでください。変更は元に戻せず、それらのプリンシパルは即座に"
+              "アクセスを失います。"),
     references=("eks-domain.md §8.2, §12.1 (EKS CreateAccessConfigRequest)",),
 )
 def authentication_mode(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
@@ -276,6 +313,10 @@ def authentication_mode(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
              "access entry for a dedicated role.",
              "eksctl では `accessConfig.bootstrapClusterCreatorAdminPermissions: false`、CloudFormation では "
              "`BootstrapClusterCreatorAdminPermissions: false` にし、専用ロールのアクセスエントリーで明示的に管理者権限を付けてください。"),
+    dont=Text("Do not delete the creator's access entry before a dedicated admin role's entry is in place and "
+              "tested: you can lock everyone out of the cluster.",
+              "専用の管理者ロールのアクセスエントリーを作って動作を確認する前に、作成者のアクセスエントリーを削除しないでくださ"
+              "い。誰もクラスターを操作できなくなることがあります。"),
     references=("eks-domain.md §8.2 (BPG iam.adoc)",),
 )
 def creator_admin(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
