@@ -104,6 +104,7 @@ class Route:
     destination: str  # "0.0.0.0/0", "::/0", "10.0.0.0/16", or a prefix list id
     target_kind: str  # "igw", "nat", "local", "vpce", "tgw", "eigw", "instance", "other", "unknown"
     target: str | None = None
+    origin: Origin | None = None
 
 
 @dataclass(slots=True)
@@ -211,6 +212,8 @@ class NodeGroup:
     security_group_ids: list[str] = field(default_factory=list)
     attaches_cluster_sg: bool = True
     remote_access_cidrs: list[str] = field(default_factory=list)
+    # where the rule or setting that opens SSH/RDP to `remote_access_cidrs` is written
+    remote_access_origin: Origin | None = None
 
 
 @dataclass(slots=True)
@@ -250,11 +253,63 @@ class AccessEntry:
 
 
 @dataclass(slots=True)
+class MappingProblem:
+    """An aws-auth field (`mapRoles`, `mapUsers`, `mapAccounts`) that could not be read."""
+
+    field: str
+    origin: Origin
+    message: Text
+
+
+@dataclass(slots=True)
+class RbacGrant:
+    """A Kubernetes user or group bound to a role by a (Cluster)RoleBinding manifest."""
+
+    subject_kind: str  # "User" | "Group"
+    subject: str
+    role_kind: str  # "ClusterRole" | "Role"
+    role: str
+    namespace: str | None  # None: cluster-wide (ClusterRoleBinding)
+    verbs: list[str] | None  # every verb the role's rules allow; None when the role is not in the scan
+    origin: Origin
+
+
+@dataclass(slots=True)
+class RoleTrust:
+    """An IAM role whose trust policy names the cluster's OIDC provider (live audit)."""
+
+    role_arn: str
+    origin: Origin
+    statements: list[dict[str, Any]] = field(default_factory=list)  # the trust policy's statements
+
+
+@dataclass(slots=True)
+class PodIdentityAssociation:
+    """An EKS Pod Identity association (live audit)."""
+
+    namespace: str
+    service_account: str
+    origin: Origin
+    role_arn: str | None = None
+
+
+@dataclass(slots=True)
 class Addon:
     name: str
     origin: Origin
     configuration: dict[str, Any] = field(default_factory=dict)
     version: str | None = None
+
+
+@dataclass(slots=True)
+class ExposureWindow:
+    """A setting that was exposed for a while in a scripted sequence: opened by one command (or config),
+    closed by a later command of the same script (eksctl command lines)."""
+
+    setting: str  # the Cluster field, e.g. "endpoint_public_access"
+    opened: Origin
+    closed: Origin
+    note: Text
 
 
 @dataclass(slots=True)
@@ -280,6 +335,8 @@ class Cluster:
     cluster_subnet_azs: Value[list[str]] | None = None
     control_plane_in_public_subnets: Value[bool] | None = None
     control_plane_security_group_ids: list[str] = field(default_factory=list)
+    # the subnets passed to the cluster (`ResourcesVpcConfig.SubnetIds`, `vpc_config.subnet_ids`), when known
+    control_plane_subnet_ids: list[str] = field(default_factory=list)
     cluster_security_group_id: str | None = None
     node_groups: list[NodeGroup] = field(default_factory=list)
     fargate_profiles: list[FargateProfile] = field(default_factory=list)
@@ -292,7 +349,27 @@ class Cluster:
     cluster_autoscaler: bool = False
     # set when Kubernetes manifests tied to this cluster are scanned in the same run
     imds_blocked_by_network_policy: Value[bool] | None = None
+    # aws-auth fields that could not be read (bad YAML inside `mapRoles` ...), from manifests
+    identity_mapping_problems: list[MappingProblem] = field(default_factory=list)
+    # RBAC bindings of groups/users from manifests of the same scan; None when no RBAC was scanned
+    rbac_grants: list[RbacGrant] | None = None
     notes: list[Text] = field(default_factory=list)
+    # exposures that a later command of the same script closed (see ExposureWindow)
+    exposure_windows: list[ExposureWindow] = field(default_factory=list)
+    # control-plane (additional) SG id -> the other clusters of this scan that also use it
+    # (filled by analysis.network.link_shared_security_groups; None when not computed)
+    security_group_peers: dict[str, list[str]] | None = None
+    # --- known only to the live audit (None: this source cannot know) ---
+    oidc_issuer: str | None = None
+    oidc_provider_arn: str | None = None
+    # IAM roles whose trust policy names the cluster's OIDC provider (EKS410)
+    oidc_trusting_roles: Value[list[RoleTrust]] | None = None
+    pod_identity_associations: list[PodIdentityAssociation] | None = None
+    # GuardDuty in the cluster's account and region (EKS604)
+    guardduty_eks_audit_logs: Value[bool] | None = None
+    guardduty_runtime_monitoring: Value[bool] | None = None
+    # metrics-server / Container Insights / Prometheus agents found running in the cluster (EKS603)
+    observability: Value[list[str]] | None = None
 
     @property
     def target(self) -> str:
@@ -331,3 +408,63 @@ class Estate:
     # inline `# eksguard:ignore RULE reason` comments: path -> line -> [(rule, reason)]
     inline_ignores: dict[str, dict[int, list[tuple[str, str]]]] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
+
+
+# --- Kubernetes manifests -----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class KubeObject:
+    """One Kubernetes object as it would be applied: a manifest document, or kustomize's rendering of it."""
+
+    kind: str
+    api_version: str
+    name: str
+    namespace: str | None  # the effective namespace; None for cluster-scoped kinds
+    doc: Any  # the (rendered) document: line-marked mappings
+    origin: Origin  # where the object starts
+    target: str = ""  # kubernetes[/<cluster>]/<namespace>/<Kind>/<name>
+    render: str | None = None  # the kustomization folder that renders it; None for a plain file
+    also_rendered_by: list[str] = field(default_factory=list)  # other kustomizations rendering it identically
+    overlay: tuple[str, str] | None = None  # (overlay folder, environment name), see analysis.kustomize
+    ignored_rules: frozenset[str] = frozenset()  # annotation `eksguard.io/ignore`
+    locate: Any = None  # Callable[[str], Origin]: a field path (`spec.containers[0].image`) -> its position
+
+    def origin_at(self, field_path: str) -> Origin:
+        """The position of `field_path` in the object, or of its nearest present parent."""
+        located: Origin = self.locate(field_path) if self.locate is not None else self.origin
+        return located
+
+
+@dataclass(slots=True)
+class KubeScope:
+    """The manifests of one cluster (or of no known cluster) in one scan: the subject of Kubernetes rules."""
+
+    target: str  # "kubernetes" or "kubernetes/<cluster>"
+    cluster: Cluster | None
+    origin: Origin
+    objects: list[KubeObject] = field(default_factory=list)
+    # the Pod Security Standards version for namespaces that pin none (--pss-version, .eksguard.yaml,
+    # the cluster's version, else "latest")
+    pss_version: Value[str] | None = None
+    # objects by kind, filled on first use (`objects` does not change once the scope is built)
+    _by_kind: dict[tuple[str, ...], list[KubeObject]] = field(default_factory=dict, repr=False, compare=False)
+
+    def of_kind(self, *kinds: str) -> list[KubeObject]:
+        found = self._by_kind.get(kinds)
+        if found is None:
+            found = self._by_kind[kinds] = [obj for obj in self.objects if obj.kind in kinds]
+        return found
+
+    @property
+    def namespaces(self) -> list[KubeObject]:
+        return self.of_kind("Namespace")
+
+    @property
+    def network_policies(self) -> list[KubeObject]:
+        return [obj for obj in self.of_kind("NetworkPolicy") if obj.api_version.startswith("networking.k8s.io/")]
+
+    @property
+    def rbac(self) -> list[KubeObject]:
+        return [obj for obj in self.of_kind("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
+                if obj.api_version.startswith("rbac.authorization.k8s.io/")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterator
 
-from eksguard.findings import Result, fail, not_applicable, passed
+from eksguard.findings import Result, Status, fail, not_applicable, passed
 from eksguard.model import Cluster, Text
 from eksguard.rules import RuleContext, rule
 from eksguard.rules.common import unknown_value
@@ -31,6 +31,8 @@ def account_of(arn: str) -> str | None:
              "module) or EKS Pod Identity (the `eks-pod-identity-agent` addon).",
              "IRSA（eksctl の `iam.withOIDC: true`、`--with-oidc`、Terraform モジュールの `enable_irsa = true`）か "
              "EKS Pod Identity（`eks-pod-identity-agent` アドオン）を有効にしてください。"),
+    dont=Text("Do not give pods AWS access by adding policies to the node role: every pod on the node gets them.",
+              "ノードロールにポリシーを追加して Pod に AWS へのアクセスを与えないでください。ノード上のすべての Pod がその権限を持ちます。"),
     references=("eks-domain.md §9 (D7 service-accounts, pod-id-how-it-works)",),
 )
 def workload_identity(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
@@ -60,6 +62,10 @@ def workload_identity(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
              "in `.eksguard.yaml`.",
              "人は読み取り専用グループ（例: `viewer`）にマッピングし、管理者権限は専用ロール 1 つに AmazonEKSClusterAdminPolicy の"
              "アクセスエントリーで付与してください。そのロールは `.eksguard.yaml` の `break_glass_principals` に記載します。"),
+    dont=Text("Do not remove the last system:masters mapping before another way to administer the cluster (an "
+              "access entry for a dedicated role) is tested: you can lock everyone out.",
+              "別の管理手段（専用ロールのアクセスエントリー）の動作を確認する前に、最後の system:masters マッピ"
+              "ングを削除しないでください。誰もクラスターを操作できなくなることがあります。"),
     references=("eks-domain.md §8.1 (D6 auth-configmap.adoc)",),
 )
 def system_masters(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
@@ -67,6 +73,11 @@ def system_masters(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
         yield not_applicable(cluster.target)
         return
     found = False
+    for problem in cluster.identity_mapping_problems:
+        if problem.field in ("mapRoles", "mapUsers"):
+            found = True  # unreadable: no pass
+            yield Result(Status.ERROR, f"{cluster.target}/aws-auth/{problem.field}", problem.origin,
+                         message=problem.message)
     for mapping in cluster.identity_mappings:
         if "system:masters" in mapping.groups and not break_glass(mapping.arn, ctx):
             found = True
@@ -84,6 +95,10 @@ def system_masters(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
               "マッピングされたアカウントのすべての IAM ユーザーとロールがクラスターに認証できます。"),
     fix=Text("Remove `mapAccounts` (eksctl `account:` mappings) and map the individual roles that need access.",
              "`mapAccounts`（eksctl の `account:` マッピング）を削除し、必要なロールを個別にマッピングしてください。"),
+    dont=Text("Do not delete the account mapping before the roles that need access (people, CI, node roles) "
+              "are mapped one by one: nodes and users drop out of the cluster.",
+              "アクセスが必要なロール（人、CI、ノードロール）を個別にマッピングする前に、アカウントのマッピングを削除しないで"
+              "ください。ノードとユーザーがクラスターから外れます。"),
     references=("eks-domain.md §8.1",),
 )
 def whole_account(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
@@ -91,11 +106,14 @@ def whole_account(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
         yield not_applicable(cluster.target)
         return
     accounts = [m for m in cluster.identity_mappings if m.kind == "account"]
+    unreadable = [p for p in cluster.identity_mapping_problems if p.field == "mapAccounts"]
+    for problem in unreadable:
+        yield Result(Status.ERROR, f"{cluster.target}/aws-auth/{problem.field}", problem.origin, message=problem.message)
     for mapping in accounts:
         yield fail(f"{cluster.target}/aws-auth/account/{mapping.account}", None, Text(
             f"Account {mapping.account} is mapped as a whole.", f"アカウント {mapping.account} 全体がマッピングされています。"),
             observed=f"mapAccounts: {mapping.account}", origin=mapping.origin)
-    if not accounts:
+    if not accounts and not unreadable:
         yield passed(cluster.target, cluster.origin)
 
 
@@ -111,6 +129,10 @@ def whole_account(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
              "AmazonEKSViewPolicy.",
              "クラスター全体の AmazonEKSClusterAdminPolicy/AmazonEKSAdminPolicy は同一アカウントの少数のロールに限り"
              "（許容数は `thresholds.admin_principal_allowance`）、他は名前空間スコープか AmazonEKSViewPolicy にしてください。"),
+    dont=Text("Do not remove admin access entries before the remaining admin principal is tested; keep one "
+              "break-glass role.",
+              "残す管理者プリンシパルの動作を確認する前に管理者のアクセスエントリーを削除しないでください。緊急用のロールを1 "
+              "つ残してください。"),
     references=("eks-domain.md §8.2 (D6 access-policy-reference)",),
 )
 def broad_admin_policy(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:

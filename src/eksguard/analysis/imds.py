@@ -1,0 +1,218 @@
+"""Can pods reach the instance metadata service (169.254.169.254)? NetworkPolicy, enforcement, node settings.
+
+NetworkPolicy semantics (networking.k8s.io/v1): a pod is isolated for egress when a policy of its namespace
+selects it and has `Egress` in `policyTypes` (or, without `policyTypes`, has an `egress` section); its allowed
+egress is then the union of those policies' egress rules. A rule allows IMDS when its `to` is empty (every
+destination) or holds an `ipBlock` whose `cidr` contains 169.254.169.254 and whose `except` does not, and its
+`ports` are empty or admit TCP 80. Pod and namespace selectors never match IMDS. hostNetwork pods are outside
+NetworkPolicy (and reach IMDS as the node does): they are not counted here (Pod Security baseline forbids them).
+
+Enforcement needs an engine: the VPC CNI with `enableNetworkPolicy: "true"` in its addon configuration, or
+Calico/Cilium (recognised by their objects in the manifests). eks-domain.md §9.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from eksguard.analysis.pss import pod_spec_of
+from eksguard.model import Cluster, KubeObject, KubeScope, Origin, Text, Value, declared, defaulted, unknown
+
+IMDS = ipaddress.ip_address("169.254.169.254")
+SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
+ENGINE_GROUPS = ("crd.projectcalico.org", "projectcalico.org", "operator.tigera.io", "cilium.io")
+ENGINE_WORKLOADS = {"calico-node", "cilium", "cilium-agent", "tigera-operator", "cilium-operator"}
+VPC_CNI_TOOL = "EKS vpc-cni addon"
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def selector_selects(selector: Any, labels: Mapping[str, Any]) -> bool:
+    """A LabelSelector (matchLabels, matchExpressions); an empty selector selects everything."""
+    selector = _map(selector)
+    for key, value in _map(selector.get("matchLabels")).items():
+        if str(labels.get(key)) != str(value) or key not in labels:
+            return False
+    for expression in _list(selector.get("matchExpressions")):
+        expression = _map(expression)
+        key, operator = str(expression.get("key")), expression.get("operator")
+        values = {str(v) for v in _list(expression.get("values"))}
+        present = key in labels
+        if operator == "In" and not (present and str(labels[key]) in values):
+            return False
+        if operator == "NotIn" and present and str(labels[key]) in values:
+            return False
+        if operator == "Exists" and not present:
+            return False
+        if operator == "DoesNotExist" and present:
+            return False
+    return True
+
+
+def isolates_egress(policy: KubeObject) -> bool:
+    spec = _map(policy.doc.get("spec"))
+    types = spec.get("policyTypes")
+    if isinstance(types, list):
+        return "Egress" in types
+    return "egress" in spec
+
+
+def _port_admits_http(port: Any) -> bool:
+    port = _map(port)
+    if str(port.get("protocol", "TCP")).upper() != "TCP":
+        return False
+    number = port.get("port")
+    if number is None:
+        return True
+    if isinstance(number, bool) or not isinstance(number, int):
+        return False  # a named port belongs to a pod; IMDS is not one
+    end = port.get("endPort")
+    return number == 80 or (isinstance(end, int) and number <= 80 <= end)
+
+
+def _peer_admits_imds(peer: Any) -> bool:
+    block = _map(_map(peer).get("ipBlock"))
+    if not block:
+        return False
+    try:
+        if IMDS not in ipaddress.ip_network(str(block.get("cidr")), strict=False):
+            return False
+        return not any(IMDS in ipaddress.ip_network(str(e), strict=False) for e in _list(block.get("except")))
+    except ValueError:
+        return False
+
+
+def admits_imds(policy: KubeObject) -> bool:
+    """Does any egress rule of `policy` allow TCP 80 to 169.254.169.254?"""
+    for rule in _list(_map(policy.doc.get("spec")).get("egress")):
+        rule = _map(rule)
+        ports = _list(rule.get("ports"))
+        if ports and not any(_port_admits_http(p) for p in ports):
+            continue
+        peers = _list(rule.get("to"))
+        if not peers or any(_peer_admits_imds(p) for p in peers):
+            return True
+    return False
+
+
+@dataclass(slots=True)
+class PodReach:
+    """One workload and the egress policies that decide whether it reaches IMDS."""
+
+    workload: KubeObject
+    blocked: bool
+    policies: list[KubeObject] = field(default_factory=list)  # the isolating policies (blocking, when blocked)
+
+
+def pod_labels(workload: KubeObject) -> Mapping[str, Any]:
+    ref = pod_spec_of(workload.doc)
+    return _map(ref.metadata.get("labels")) if ref is not None else {}
+
+
+def host_network(workload: KubeObject) -> bool:
+    ref = pod_spec_of(workload.doc)
+    return ref is not None and ref.spec.get("hostNetwork") is True
+
+
+def reach(workload: KubeObject, policies: list[KubeObject]) -> PodReach:
+    labels = pod_labels(workload)
+    isolating = [p for p in policies if p.namespace == workload.namespace and isolates_egress(p)
+                 and selector_selects(_map(p.doc.get("spec")).get("podSelector"), labels)]
+    if not isolating:
+        return PodReach(workload, False)
+    allowing = [p for p in isolating if admits_imds(p)]
+    return PodReach(workload, not allowing, allowing or isolating)
+
+
+def namespaces_with_workloads(scope: KubeScope) -> dict[str, list[KubeObject]]:
+    """Non-system namespaces and their (non-hostNetwork) pod-creating objects."""
+    found: dict[str, list[KubeObject]] = {}
+    for obj in scope.objects:
+        if obj.namespace is None or obj.namespace in SYSTEM_NAMESPACES:
+            continue
+        if pod_spec_of(obj.doc) is None or host_network(obj):
+            continue
+        found.setdefault(obj.namespace, []).append(obj)
+    return found
+
+
+def engine_objects(scope: KubeScope) -> Iterator[KubeObject]:
+    """Calico or Cilium objects: their presence means a NetworkPolicy engine is installed."""
+    for obj in scope.objects:
+        group = obj.api_version.rpartition("/")[0]
+        if group in ENGINE_GROUPS or (pod_spec_of(obj.doc) is not None and obj.name in ENGINE_WORKLOADS):
+            yield obj
+
+
+def _enabled(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def enforcement(scope: KubeScope) -> Value[bool]:
+    """Whether NetworkPolicies of this scope are enforced, and why (declared, defaulted or unknown)."""
+    engine = next(engine_objects(scope), None)
+    if engine is not None:
+        return declared(True, engine.origin)
+    cluster = scope.cluster
+    addons = cluster.addons if cluster is not None else None
+    if cluster is None or addons is None:
+        return unknown(scope.origin, Text(
+            "the cluster's vpc-cni addon settings are not in this scan and no Calico or Cilium manifests are",
+            "クラスターの vpc-cni アドオン設定はこのスキャンになく、Calico や Cilium のマニフェストもありません"))
+    cni = next((a for a in addons if a.name == "vpc-cni"), None)
+    if cni is not None and _enabled(cni.configuration.get("enableNetworkPolicy")):
+        return declared(True, cni.origin)
+    where = cni.origin if cni is not None else cluster.origin
+    return defaulted(False, VPC_CNI_TOOL, where, Text(
+        "the vpc-cni addon enforces NetworkPolicies only with `enableNetworkPolicy: \"true\"` in its configuration",
+        "vpc-cni アドオンは設定に `enableNetworkPolicy: \"true\"` がある場合にのみ NetworkPolicy を適用します"))
+
+
+def nodes_reach_imds(cluster: Cluster | None, fallback: Origin) -> Value[bool]:
+    """Do the node settings let pods reach IMDS (hop limit above 1 on some node group)?"""
+    if cluster is None:
+        return unknown(fallback, Text(
+            "the node groups' IMDS settings are not in this scan (scan the cluster definition with the manifests)",
+            "ノードグループの IMDS 設定はこのスキャンにありません（クラスター定義も一緒にスキャンしてください）"))
+    hops = [g.imds_hop_limit for g in cluster.node_groups if g.imds_hop_limit is not None]
+    if not cluster.node_groups:
+        if cluster.fargate_profiles:
+            return declared(False, cluster.fargate_profiles[0].origin)  # Fargate pods have no IMDS
+        return unknown(cluster.origin, Text("the cluster definition describes no node groups",
+                                            "クラスター定義にノードグループがありません"))
+    reachable = [h for h in hops if h.known and (h.value or 0) > 1]
+    pending = [h for h in hops if not h.known]
+    if not reachable and not pending and not hops:
+        return unknown(cluster.origin, Text("the node groups' IMDS settings are not in this definition",
+                                            "ノードグループの IMDS 設定がこの定義にありません"))
+    chosen = (reachable or pending or hops)[0]
+    return Value(None if not chosen.known else bool(reachable), chosen.provenance, chosen.origin,
+                 chosen.default_by, chosen.note)
+
+
+def imds_blocked(scope: KubeScope) -> Value[bool] | None:
+    """True when every non-system namespace with workloads blocks IMDS for all of them by an enforced egress
+    NetworkPolicy; None when not (or nothing to say)."""
+    namespaces = namespaces_with_workloads(scope)
+    if not namespaces or not enforcement(scope).value:
+        return None
+    policies = scope.network_policies
+    first: KubeObject | None = None
+    for workloads in namespaces.values():
+        for workload in workloads:
+            result = reach(workload, policies)
+            if not result.blocked:
+                return None
+            first = first or (result.policies[0] if result.policies else None)
+    if first is None:
+        return None
+    return declared(True, first.origin)

@@ -1,0 +1,402 @@
+"""4xx: Kubernetes RBAC and service accounts (EKS406-EKS409, EKS411), and EKS403 (IAM users with write access).
+
+Roles are resolved within the scan; Kubernetes' built-in ClusterRoles (`cluster-admin`, `admin`, `edit`,
+`view` and the `system:` discovery roles) are known by name. A binding to a role that is neither is `unknown`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from eksguard.analysis.pss import pod_spec_of
+from eksguard.findings import Result, Status, fail, not_applicable, passed, unknown_result
+from eksguard.model import Cluster, KubeObject, KubeScope, Origin, Text
+from eksguard.rules import RuleContext, rule
+
+READ_VERBS = frozenset({"get", "list", "watch"})
+WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection", "*", "escalate", "bind",
+                         "impersonate", "approve", "sign"})
+# Kubernetes' default ClusterRoles (plugin/pkg/auth/authorizer/rbac/bootstrappolicy): what they allow
+BUILTIN_VERBS: dict[str, frozenset[str]] = {
+    "cluster-admin": frozenset({"*"}),
+    "admin": frozenset({"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection",
+                        "impersonate"}),
+    "edit": frozenset({"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection",
+                       "impersonate"}),
+    "view": READ_VERBS,
+    "system:public-info-viewer": frozenset({"get"}),
+    "system:discovery": frozenset({"get"}),
+    "system:basic-user": frozenset({"create"}),  # self-subject access and rules reviews only
+}
+# bound to system:authenticated by Kubernetes itself
+DEFAULT_AUTHENTICATED_ROLES = frozenset({"system:public-info-viewer", "system:discovery", "system:basic-user"})
+# EKS access policies (eks-domain.md §8.2)
+WRITE_POLICIES = frozenset({"AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy"})
+READ_POLICIES = frozenset({"AmazonEKSViewPolicy", "AmazonEKSAdminViewPolicy", "AmazonEKSSecretReaderPolicy"})
+WRITE_GROUPS = {"system:masters": "system:masters (cluster-admin, bypasses RBAC)",
+                "system:nodes": "system:nodes (node permissions)",
+                "system:bootstrappers": "system:bootstrappers (node bootstrap)"}
+RBAC_REFERENCES = ("eks-domain.md §8", "https://kubernetes.io/docs/reference/access-authn-authz/rbac/")
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _system_name(name: str) -> bool:
+    return name.startswith(("system:", "eks:", "eks-"))
+
+
+def _roles(scope: KubeScope) -> dict[tuple[str, str | None, str], KubeObject]:
+    return {(o.kind, o.namespace if o.kind == "Role" else None, o.name): o
+            for o in scope.rbac if o.kind in ("Role", "ClusterRole")}
+
+
+def _bindings(scope: KubeScope) -> list[KubeObject]:
+    return [o for o in scope.rbac if o.kind in ("RoleBinding", "ClusterRoleBinding")]
+
+
+def _role_ref(binding: KubeObject) -> tuple[str, str]:
+    ref = binding.doc.get("roleRef")
+    ref = ref if isinstance(ref, Mapping) else {}
+    return str(ref.get("kind", "")), str(ref.get("name", ""))
+
+
+def _role_verbs(roles: dict[tuple[str, str | None, str], KubeObject], binding: KubeObject) -> frozenset[str] | None:
+    """Every verb the binding's role allows (None: the role is neither in the scan nor built in)."""
+    kind, name = _role_ref(binding)
+    role = roles.get((kind, binding.namespace if kind == "Role" else None, name))
+    if role is not None:
+        verbs: set[str] = set()
+        for item in _list(role.doc.get("rules")):
+            if isinstance(item, Mapping):
+                verbs.update(str(v) for v in _list(item.get("verbs")))
+        return frozenset(verbs)
+    return BUILTIN_VERBS.get(name) if kind == "ClusterRole" else None
+
+
+def _subjects(binding: KubeObject) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    for index, subject in enumerate(_list(binding.doc.get("subjects"))):
+        if isinstance(subject, Mapping):
+            yield index, subject
+
+
+def _subject_text(subject: Mapping[str, Any]) -> str:
+    namespace = f"{subject.get('namespace')}/" if subject.get("kind") == "ServiceAccount" and subject.get("namespace") else ""
+    return f"{subject.get('kind')} {namespace}{subject.get('name')}"
+
+
+# --------------------------------------------------------------------------------------------------
+# EKS403
+# --------------------------------------------------------------------------------------------------
+
+
+def _group_verdict(cluster: Cluster, group: str, username: str | None) -> tuple[list[str], bool]:
+    """(write grants found, whether some permission is unknown) for one group of a mapped principal."""
+    if group in WRITE_GROUPS:
+        return [WRITE_GROUPS[group]], False
+    if cluster.rbac_grants is None:
+        return [], True
+    writes: list[str] = []
+    unknown = False
+    for grant in cluster.rbac_grants:
+        if not ((grant.subject_kind == "Group" and grant.subject == group) or
+                (grant.subject_kind == "User" and username is not None and grant.subject == username)):
+            continue
+        verbs = grant.verbs if grant.verbs is not None else (
+            sorted(BUILTIN_VERBS[grant.role]) if grant.role_kind == "ClusterRole" and grant.role in BUILTIN_VERBS else None)
+        if verbs is None:
+            unknown = True
+        elif set(verbs) & WRITE_VERBS:
+            where = f" in {grant.namespace}" if grant.namespace else ""
+            writes.append(f"{group} → {grant.role_kind} {grant.role}{where}")
+    return writes, unknown
+
+
+def _user_arn(arn: str | None) -> bool:
+    return bool(arn) and ":user/" in str(arn)
+
+
+@rule(
+    id="EKS403", slug="iam-user-mapped-with-write-access", severity="medium",
+    title=Text("An IAM user is mapped with write access to the cluster",
+               "IAM ユーザーが書き込み権限付きでクラスターにマッピングされています"),
+    risk=Text("IAM users have long-lived keys; a leaked key then changes the cluster. Article 002 maps people "
+              "to a read-only `viewer` group and keeps writes on one dedicated role.",
+              "IAM ユーザーは長期のアクセスキーを持ち、漏えいするとクラスターを変更されます。記事 002 では人は読み取り専用の "
+              "`viewer` グループにマッピングし、書き込みは専用ロール 1 つに限定しています。"),
+    fix=Text("Map IAM users only to a group bound to the `view` ClusterRole (or give their access entry "
+             "AmazonEKSViewPolicy); make changes through a role that people assume.",
+             "IAM ユーザーは `view` ClusterRole に結び付いたグループだけにマッピングしてください（アクセスエントリーなら "
+             "AmazonEKSViewPolicy）。変更は人が引き受ける（AssumeRole する）ロール経由で行います。"),
+    references=("eks-domain.md §8.1, §8.2", "article 002"),
+)
+def iam_user_write_access(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
+    if cluster.identity_mappings is None and cluster.access_entries is None:
+        yield not_applicable(cluster.target)
+        return
+    settled = True
+    for problem in cluster.identity_mapping_problems:
+        if problem.field == "mapUsers":
+            settled = False
+            yield Result(Status.ERROR, f"{cluster.target}/aws-auth/{problem.field}", problem.origin,
+                         message=problem.message)
+    principals: list[tuple[str, str, list[str], str | None, list[str], Origin]] = []
+    for mapping in cluster.identity_mappings or []:
+        if mapping.kind == "user" or (mapping.kind == "role" and _user_arn(mapping.arn)):
+            principals.append((f"{cluster.target}/aws-auth/{mapping.arn}", str(mapping.arn), mapping.groups,
+                               mapping.username, [], mapping.origin))
+    for entry in cluster.access_entries or []:
+        if _user_arn(entry.principal_arn):
+            policies = [p.policy_arn.rsplit("/", 1)[-1] + (f" ({','.join(p.namespaces)})" if p.namespaces else "")
+                        for p in entry.policies]
+            principals.append((f"{cluster.target}/access-entry/{entry.principal_arn}", entry.principal_arn,
+                               entry.kubernetes_groups, None, policies, entry.origin))
+    for target, arn, groups, username, policies, origin in principals:
+        writes = [p for p in policies if p.split(" ")[0] in WRITE_POLICIES]
+        unknown = any(p.split(" ")[0] not in WRITE_POLICIES | READ_POLICIES for p in policies)
+        for group in groups:
+            found, undecided = _group_verdict(cluster, group, username)
+            writes.extend(found)
+            unknown = unknown or undecided
+        if writes:
+            settled = False
+            yield fail(target, None, Text(f"IAM user `{arn}` can write to the cluster: {'; '.join(writes)}.",
+                                          f"IAM ユーザー `{arn}` はクラスターに書き込めます: {'; '.join(writes)}。"),
+                       observed=f"groups={groups}" + (f", policies={policies}" if policies else ""), origin=origin)
+        elif unknown:
+            settled = False
+            yield unknown_result(target, None, Text(
+                f"IAM user `{arn}` is mapped to {groups or policies}; what those grant is not in this scan "
+                "(scan the RBAC manifests too).",
+                f"IAM ユーザー `{arn}` は {groups or policies} にマッピングされていますが、その権限はこのスキャンにありません"
+                "（RBAC のマニフェストも一緒にスキャンしてください）。"), origin=origin)
+    if settled:
+        yield passed(cluster.target, cluster.origin)
+
+
+# --------------------------------------------------------------------------------------------------
+# EKS406-EKS409
+# --------------------------------------------------------------------------------------------------
+
+
+@rule(
+    id="EKS406", slug="anonymous-or-all-authenticated-binding", severity="critical", subject="kubernetes",
+    title=Text("RBAC grants access to anonymous or to every authenticated user",
+               "RBAC が匿名ユーザーまたは認証済みの全ユーザーに権限を与えています"),
+    risk=Text("`system:anonymous`/`system:unauthenticated` is anyone who reaches the API endpoint; on EKS "
+              "`system:authenticated` is every IAM principal of any AWS account that can get a token.",
+              "`system:anonymous`/`system:unauthenticated` は API エンドポイントに到達できる誰もが該当し、EKS の "
+              "`system:authenticated` はトークンを取得できるあらゆる AWS アカウントの IAM プリンシパルです。"),
+    fix=Text("Remove these subjects from the binding and bind the role to the specific groups that need it "
+             "(mapped in aws-auth or access entries).",
+             "バインディングからこれらのサブジェクトを削除し、必要な特定のグループ（aws-auth やアクセスエントリーでマッピング）に"
+             "ロールを結び付けてください。"),
+    references=RBAC_REFERENCES,
+)
+def anonymous_binding(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
+    clean = True
+    roles = _roles(scope)
+    for binding in _bindings(scope):
+        _, role = _role_ref(binding)
+        for index, subject in _subjects(binding):
+            name, kind = str(subject.get("name", "")), subject.get("kind")
+            origin = binding.origin_at(f"subjects[{index}]")
+            anonymous = (kind == "User" and name == "system:anonymous") or \
+                        (kind == "Group" and name == "system:unauthenticated")
+            if anonymous:
+                clean = False
+                yield fail(binding.target, None, Text(
+                    f"{binding.kind} `{binding.name}` grants `{role}` to {name}.",
+                    f"{binding.kind} `{binding.name}` が {name} に `{role}` を与えています。"),
+                    observed=_subject_text(subject), origin=origin)
+            elif kind == "Group" and name == "system:authenticated" and role not in DEFAULT_AUTHENTICATED_ROLES:
+                verbs = _role_verbs(roles, binding)
+                if verbs is None:
+                    clean = False
+                    yield unknown_result(binding.target, None, Text(
+                        f"{binding.kind} `{binding.name}` binds `{role}` (not in this scan) to system:authenticated.",
+                        f"{binding.kind} `{binding.name}` が `{role}`（このスキャンにない）を system:authenticated に与えています。"),
+                        origin=origin)
+                elif verbs - READ_VERBS:
+                    clean = False
+                    yield fail(binding.target, None, Text(
+                        f"{binding.kind} `{binding.name}` gives every authenticated principal `{role}`, which can "
+                        f"{', '.join(sorted(verbs - READ_VERBS))}.",
+                        f"{binding.kind} `{binding.name}` が認証済みの全プリンシパルに `{role}` を与えています"
+                        f"（{', '.join(sorted(verbs - READ_VERBS))} が可能）。"),
+                        observed=_subject_text(subject), origin=origin)
+    if clean:
+        yield passed(scope.target, scope.origin)
+
+
+@rule(
+    id="EKS407", slug="cluster-admin-binding", severity="medium", subject="kubernetes",
+    title=Text("cluster-admin is bound to a non-system subject",
+               "cluster-admin がシステム以外のサブジェクトに付与されています"),
+    risk=Text("cluster-admin can do anything, including reading every Secret and rewriting aws-auth; each "
+              "holder is a way to take the whole cluster.",
+              "cluster-admin はすべての Secret の読み取りや aws-auth の書き換えを含め何でもでき、保持者はそれぞれクラスター全体を奪う経路になります。"),
+    fix=Text("Bind a narrower ClusterRole (or a Role in the namespaces it needs); keep cluster admin to one "
+             "break-glass role through an access entry (article 002).",
+             "より狭い ClusterRole（または必要な名前空間の Role）を付与してください。クラスター管理者はアクセスエントリーで "
+             "ブレークグラス用のロール 1 つに限定します（記事 002）。"),
+    references=RBAC_REFERENCES,
+)
+def cluster_admin_binding(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
+    clean = True
+    for binding in _bindings(scope):
+        kind, role = _role_ref(binding)
+        if binding.kind != "ClusterRoleBinding" or kind != "ClusterRole" or role != "cluster-admin":
+            continue
+        for index, subject in _subjects(binding):
+            if subject.get("kind") in ("User", "Group") and _system_name(str(subject.get("name", ""))):
+                continue
+            clean = False
+            yield fail(binding.target, None, Text(
+                f"ClusterRoleBinding `{binding.name}` gives cluster-admin to {_subject_text(subject)}.",
+                f"ClusterRoleBinding `{binding.name}` が {_subject_text(subject)} に cluster-admin を与えています。"),
+                observed=_subject_text(subject), origin=binding.origin_at(f"subjects[{index}]"))
+    if clean:
+        yield passed(scope.target, scope.origin)
+
+
+def _custom_roles(scope: KubeScope) -> Iterator[KubeObject]:
+    for role in scope.rbac:
+        if role.kind in ("Role", "ClusterRole") and not _system_name(role.name) and role.name not in BUILTIN_VERBS:
+            yield role
+
+
+@rule(
+    id="EKS408", slug="rbac-wildcard", severity="medium", subject="kubernetes",
+    title=Text("RBAC role uses a wildcard", "RBAC ロールがワイルドカードを使っています"),
+    risk=Text("`*` grants every verb, resource or API group, including ones added later (CRDs, new "
+              "subresources): the role grows without anyone changing it.",
+              "`*` は後から追加されるもの（CRD や新しいサブリソース）を含め、すべての動詞・リソース・API グループを許可し、"
+              "誰も変更しないままロールの権限が広がります。"),
+    fix=Text("List the exact `apiGroups`, `resources` and `verbs` the workload uses (for example "
+             "`verbs: [get, list, watch]` on `resources: [pods]`).",
+             "ワークロードが使う `apiGroups`、`resources`、`verbs` を正確に列挙してください（例: `resources: [pods]` に "
+             "`verbs: [get, list, watch]`）。"),
+    references=RBAC_REFERENCES,
+)
+def rbac_wildcard(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
+    clean = True
+    for role in _custom_roles(scope):
+        for index, item in enumerate(_list(role.doc.get("rules"))):
+            if not isinstance(item, Mapping):
+                continue
+            wild = [key for key in ("verbs", "resources", "apiGroups") if "*" in [str(v) for v in _list(item.get(key))]]
+            if wild:
+                clean = False
+                yield fail(role.target, None, Text(
+                    f"{role.kind} `{role.name}` rule {index + 1} has `*` in {', '.join(wild)}.",
+                    f"{role.kind} `{role.name}` のルール {index + 1} の {', '.join(wild)} に `*` があります。"),
+                    observed="; ".join(f"{k}={_list(item.get(k))}" for k in ("apiGroups", "resources", "verbs")),
+                    origin=role.origin_at(f"rules[{index}].{wild[0]}"))
+                break
+    if clean:
+        yield passed(scope.target, scope.origin)
+
+
+def _writes_configmaps(item: Mapping[str, Any]) -> bool:
+    groups = [str(g) for g in _list(item.get("apiGroups"))]
+    resources = [str(r) for r in _list(item.get("resources"))]
+    verbs = {str(v) for v in _list(item.get("verbs"))}
+    names = [str(n) for n in _list(item.get("resourceNames"))]
+    return (("" in groups or "*" in groups) and ("configmaps" in resources or "*" in resources)
+            and bool(verbs & {"update", "patch", "delete", "*"}) and (not names or "aws-auth" in names))
+
+
+@rule(
+    id="EKS409", slug="aws-auth-writable", severity="high", subject="kubernetes",
+    title=Text("A role can rewrite the aws-auth ConfigMap", "ロールが aws-auth ConfigMap を書き換えられます"),
+    risk=Text("Whoever can update ConfigMaps in kube-system can add themselves to system:masters in aws-auth "
+              "and become cluster admin.",
+              "kube-system の ConfigMap を更新できる者は、aws-auth で自分を system:masters に追加し、クラスター管理者になれます。"),
+    fix=Text("Limit ConfigMap writes to the namespaces that need them (a Role, not a ClusterRole bound "
+             "cluster-wide), exclude `aws-auth` with `resourceNames`, and move to access entries "
+             "(`authenticationMode: API`).",
+             "ConfigMap への書き込みは必要な名前空間に限定し（クラスター全体に付与した ClusterRole ではなく Role）、"
+             "`resourceNames` で `aws-auth` を除外し、アクセスエントリー（`authenticationMode: API`）へ移行してください。"),
+    references=("eks-domain.md §8.1", *RBAC_REFERENCES),
+)
+def aws_auth_writable(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
+    clean = True
+    bindings = _bindings(scope)
+    for role in _custom_roles(scope):
+        if role.kind == "Role" and role.namespace != "kube-system":
+            continue
+        if role.kind == "ClusterRole":
+            uses = [b for b in bindings if _role_ref(b) == ("ClusterRole", role.name)]
+            if uses and not any(b.kind == "ClusterRoleBinding" or b.namespace == "kube-system" for b in uses):
+                continue  # bound only inside other namespaces
+        for index, item in enumerate(_list(role.doc.get("rules"))):
+            if isinstance(item, Mapping) and _writes_configmaps(item):
+                clean = False
+                where = "in kube-system" if role.kind == "Role" else "cluster-wide"
+                yield fail(role.target, None, Text(
+                    f"{role.kind} `{role.name}` can {', '.join(sorted(str(v) for v in _list(item.get('verbs'))))} "
+                    f"ConfigMaps {where}, aws-auth included.",
+                    f"{role.kind} `{role.name}` は aws-auth を含む ConfigMap を{'kube-system で' if role.kind == 'Role' else 'クラスター全体で'}"
+                    f"変更できます（{', '.join(sorted(str(v) for v in _list(item.get('verbs'))))}）。"),
+                    observed=f"resources={_list(item.get('resources'))}, verbs={_list(item.get('verbs'))}",
+                    origin=role.origin_at(f"rules[{index}].verbs"))
+                break
+    if clean:
+        yield passed(scope.target, scope.origin)
+
+
+# --------------------------------------------------------------------------------------------------
+# EKS411
+# --------------------------------------------------------------------------------------------------
+
+
+@rule(
+    id="EKS411", slug="service-account-token-automount", severity="low", subject="kubernetes",
+    title=Text("Workload runs as the default service account with its token mounted",
+               "ワークロードがトークンをマウントした default サービスアカウントで動いています"),
+    risk=Text("Every pod of the namespace shares the `default` token; anything bound to it later is "
+              "granted to all of them, and a compromised pod can use it against the API server.",
+              "名前空間のすべての Pod が `default` のトークンを共有し、後からそれに付与した権限は全 Pod に及びます。侵害された Pod は"
+              "そのトークンで API サーバーを操作できます。"),
+    fix=Text("Give the workload its own ServiceAccount (`serviceAccountName`), or set "
+             "`automountServiceAccountToken: false` in the pod spec (or on the namespace's `default` ServiceAccount).",
+             "ワークロード専用の ServiceAccount（`serviceAccountName`）を使うか、Pod の spec（または名前空間の `default` "
+             "ServiceAccount）に `automountServiceAccountToken: false` を設定してください。"),
+    references=("https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/",),
+)
+def default_token_automount(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
+    accounts = {(o.namespace, o.name): o for o in scope.of_kind("ServiceAccount")}
+    seen: set[tuple[str, int | None]] = set()
+    any_workload = False
+    for obj in scope.objects:
+        ref = pod_spec_of(obj.doc)
+        if ref is None:
+            continue
+        any_workload = True
+        spec_path = f"{ref.path_prefix}spec"
+        account = ref.spec.get("serviceAccountName") or ref.spec.get("serviceAccount") or "default"
+        if account != "default":
+            yield passed(obj.target, obj.origin_at(f"{spec_path}.serviceAccountName"))
+            continue
+        mount = ref.spec.get("automountServiceAccountToken")
+        default_sa = accounts.get((obj.namespace, "default"))
+        sa_mount = default_sa.doc.get("automountServiceAccountToken") if default_sa is not None else None
+        if mount is False or (mount is None and sa_mount is False):
+            where = obj.origin_at(f"{spec_path}.automountServiceAccountToken") if mount is False else \
+                default_sa.origin_at("automountServiceAccountToken") if default_sa is not None else obj.origin
+            yield passed(obj.target, where)
+            continue
+        origin = obj.origin_at(f"{spec_path}.automountServiceAccountToken" if mount is not None else spec_path)
+        if (origin.path, origin.line) in seen:
+            continue
+        seen.add((origin.path, origin.line))
+        yield fail(obj.target, None, Text(
+            f"{obj.kind} `{obj.name}` runs as the `default` service account with its token mounted.",
+            f"{obj.kind} `{obj.name}` はトークンをマウントした `default` サービスアカウントで動いています。"),
+            observed=f"serviceAccountName={ref.spec.get('serviceAccountName') or 'unset (default)'}, "
+                     f"automountServiceAccountToken={mount if mount is not None else 'unset'}", origin=origin)
+    if not any_workload:
+        yield not_applicable(scope.target)

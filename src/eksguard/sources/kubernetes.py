@@ -1,0 +1,610 @@
+"""Kubernetes manifests → the model: objects as they would be applied, grouped per cluster.
+
+A manifest file holds one or more documents (YAML or JSON, `List` kinds expanded; `helm template` output is
+plain multi-document YAML). kustomize trees are rendered (analysis.kustomize): an object a kustomization
+renders is described as rendered by each root kustomization (one no other scanned kustomization refers to),
+with the namespace, patches and labels it gets there; patch files are never objects of their own.
+
+Objects are tied to a cluster of the same scan by `.eksguard.yaml`
+(`kubernetes: {clusters: {"k8s/prod/**": prod-cluster}}`, paths matched as given or relative to the
+configuration file), or to the only cluster of the scan; the rest form their own scope (`kubernetes`).
+`aws-auth` ConfigMaps become the identity mappings of their cluster (a minimal `Cluster` holding only them
+when no cluster is bound), RBAC bindings of users and groups become `Cluster.rbac_grants`.
+
+This module describes; it never judges.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import json
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eksguard.analysis.kustomize import (
+    CLUSTER_SCOPED,
+    Renderer,
+    Resource,
+    is_kustomization_file,
+    item_path,
+    key_path,
+    manifest_objects,
+    overlay_of,
+)
+from eksguard.analysis.pss import PssVersion
+from eksguard.model import (
+    Cluster,
+    IdentityMapping,
+    InputProblem,
+    KubeObject,
+    KubeScope,
+    MappingProblem,
+    Origin,
+    RbacGrant,
+    Text,
+    Value,
+    declared,
+    defaulted,
+)
+from eksguard.sources.fields import as_str_list
+from eksguard.sources.loading import InputError, Limits, LineList, LineMap, load_yaml_documents, read_text
+
+STATE_KEY = "kubernetes.state"
+IGNORE_ANNOTATION = "eksguard.io/ignore"
+IGNORE_REASON = "annotation eksguard.io/ignore"
+AWS_AUTH_FIELDS = (("mapRoles", "role", "rolearn"), ("mapUsers", "user", "userarn"), ("mapAccounts", "account", ""))
+PSA_TOOL = "Pod Security Admission"
+
+# built-in kinds that live in a namespace: without `metadata.namespace` kubectl puts them in the context's
+# namespace, "default" unless told otherwise
+NAMESPACED_BUILTINS = frozenset({
+    "Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController",
+    "PodTemplate", "Service", "ServiceAccount", "ConfigMap", "Secret", "Role", "RoleBinding", "NetworkPolicy",
+    "Ingress", "PersistentVolumeClaim", "HorizontalPodAutoscaler", "PodDisruptionBudget", "LimitRange",
+    "ResourceQuota", "Endpoints", "EndpointSlice", "Lease", "Event",
+})  # fmt: skip
+
+_BLOCK_KEY = re.compile(r"^\s*[\"']?(mapRoles|mapUsers|mapAccounts)[\"']?\s*:\s*[|>][-+0-9]*\s*(#.*)?$")
+_FIELD_TOKEN = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
+
+
+@dataclass(slots=True)
+class ManifestFile:
+    path: str
+    documents: list[Any]
+
+
+@dataclass(slots=True)
+class KubeState:
+    """What the reader collected, for the finisher."""
+
+    files: dict[str, ManifestFile] = field(default_factory=dict)  # abspath -> file
+    kustomizations: dict[str, ManifestFile] = field(default_factory=dict)  # abspath of the file -> file
+    block_scalars: dict[str, set[int]] = field(default_factory=dict)  # path -> lines of `mapRoles: |` keys
+
+
+def state_of(estate_extras: dict[str, Any]) -> KubeState:
+    state = estate_extras.get(STATE_KEY)
+    if not isinstance(state, KubeState):
+        state = KubeState()
+        estate_extras[STATE_KEY] = state
+    return state
+
+
+def record_file(state: KubeState, documents: list[Any], text: str, path: str) -> bool:
+    """Remember a manifest or kustomization file; False when it holds no Kubernetes object."""
+    key = os.path.abspath(path)
+    if is_kustomization_file(path):
+        state.kustomizations[key] = ManifestFile(path, documents)
+        return True
+    if not manifest_objects(documents):
+        return False
+    state.files[key] = ManifestFile(path, documents)
+    if "aws-auth" in text:
+        lines = {number for number, line in enumerate(text.splitlines(), start=1) if _BLOCK_KEY.match(line)}
+        if lines:
+            state.block_scalars[path] = lines
+    return True
+
+
+# --------------------------------------------------------------------------------------------------
+# Objects
+# --------------------------------------------------------------------------------------------------
+
+
+def locate(doc: Any, path: str, field_path: str) -> Origin:
+    """The position of a field path (`spec.containers[0].securityContext`, `metadata.labels[a/b]`) in `doc`,
+    or of its nearest present parent; rendered nodes name the file each part was written in."""
+    node, current = doc, path
+    line: int | None = getattr(doc, "line", None) or None
+    column: int | None = getattr(doc, "column", None) or None
+    for match in _FIELD_TOKEN.finditer(field_path):
+        token = match.group(1) if match.group(1) is not None else match.group(2)
+        if isinstance(node, Mapping) and token in node:
+            current = key_path(node, token, current)
+            if isinstance(node, LineMap):
+                line, column = node.marks.get(token, (line, column))
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            index = int(token)
+            current = item_path(node, index, current)
+            if isinstance(node, LineList) and index < len(node.item_lines):
+                line = node.item_lines[index]
+                item = node[index]
+                column = getattr(item, "column", None) or column
+            node = node[index]
+        else:
+            break
+    return Origin(current, line, column, field_path)
+
+
+def _metadata(doc: Mapping[str, Any]) -> Mapping[str, Any]:
+    metadata = doc.get("metadata")
+    return metadata if isinstance(metadata, Mapping) else {}
+
+
+def _ignored(doc: Mapping[str, Any]) -> frozenset[str]:
+    annotations = _metadata(doc).get("annotations")
+    value = annotations.get(IGNORE_ANNOTATION) if isinstance(annotations, Mapping) else None
+    if not isinstance(value, str):
+        return frozenset()
+    return frozenset(rule.upper() for rule in re.findall(r"(?i)EKS\d{3}", value))
+
+
+def make_object(doc: Mapping[str, Any], path: str, render: str | None,
+                overlay: tuple[str, str] | None) -> KubeObject:
+    metadata = _metadata(doc)
+    kind = str(doc.get("kind", ""))
+    name = str(metadata.get("name") or metadata.get("generateName") or "")
+    namespace = metadata.get("namespace")
+    if not isinstance(namespace, str) or not namespace:
+        namespace = None if kind in CLUSTER_SCOPED or kind not in NAMESPACED_BUILTINS else "default"
+    elif kind in CLUSTER_SCOPED:
+        namespace = None
+    origin = Origin(path, getattr(doc, "line", None) or None, getattr(doc, "column", None) or None)
+    return KubeObject(kind=kind, api_version=str(doc.get("apiVersion", "")), name=name, namespace=namespace,
+                      doc=doc, origin=origin, render=render, overlay=overlay, ignored_rules=_ignored(doc),
+                      locate=lambda field_path: locate(doc, path, field_path))
+
+
+# --------------------------------------------------------------------------------------------------
+# aws-auth
+# --------------------------------------------------------------------------------------------------
+
+
+def is_aws_auth(obj: KubeObject) -> bool:
+    return obj.kind == "ConfigMap" and obj.name == "aws-auth" and obj.namespace in ("kube-system", "default")
+
+
+def read_aws_auth(obj: KubeObject, block_scalars: Mapping[str, set[int]],
+                  limits: Limits) -> tuple[list[IdentityMapping], list[MappingProblem]]:
+    """The mappings of an aws-auth ConfigMap; fields that cannot be read become problems at their line."""
+    mappings: list[IdentityMapping] = []
+    problems: list[MappingProblem] = []
+    data = obj.doc.get("data")
+    if not isinstance(data, Mapping):
+        return mappings, problems
+    for field_name, kind, arn_key in AWS_AUTH_FIELDS:
+        if field_name not in data or data[field_name] is None:
+            continue
+        key_origin = obj.origin_at(f"data.{field_name}")
+        block = key_origin.line is not None and key_origin.line in block_scalars.get(key_origin.path, set())
+
+        def at(inner_line: int | None, origin: Origin = key_origin, block: bool = block) -> Origin:
+            if block and inner_line and origin.line:
+                return Origin(origin.path, origin.line + inner_line, None, origin.pointer)
+            return origin
+
+        def problem(message: Text, inner_line: int | None = None, name: str = field_name) -> None:
+            problems.append(MappingProblem(name, at(inner_line), message))
+
+        raw = data[field_name]
+        if not isinstance(raw, str):
+            problem(Text(f"aws-auth `{field_name}` must be a string holding YAML, not {type(raw).__name__}",
+                         f"aws-auth の `{field_name}` は YAML を入れた文字列である必要があります（{type(raw).__name__} です）"))
+            continue
+        try:
+            documents = load_yaml_documents(raw, limits)
+        except InputError as error:
+            reason = error.message.removeprefix("invalid YAML: ")
+            problem(Text(f"aws-auth `{field_name}` is not valid YAML ({reason}); the authenticator cannot "
+                         "read it and may lock users out",
+                         f"aws-auth の `{field_name}` が YAML として不正です（{reason}）。認証時に読めず、"
+                         "利用者が締め出される可能性があります"), error.line)
+            continue
+        entries = next((d for d in documents if d is not None), None)
+        if entries is None:
+            continue
+        if not isinstance(entries, list):
+            problem(Text(f"aws-auth `{field_name}` must be a YAML list", f"aws-auth の `{field_name}` は YAML のリストである必要があります"),
+                    getattr(entries, "line", None))
+            continue
+        lines = entries.item_lines if isinstance(entries, LineList) else []
+        for index, entry in enumerate(entries):
+            inner_line = lines[index] if index < len(lines) else None
+            origin = at(inner_line)
+            if kind == "account":
+                if isinstance(entry, (str, int)) and not isinstance(entry, bool):
+                    mappings.append(IdentityMapping("account", None, [], origin, account=str(entry)))
+                else:
+                    problem(Text(f"aws-auth `mapAccounts` item {index + 1} is not an account id",
+                                 f"aws-auth の `mapAccounts` の {index + 1} 番目がアカウント ID ではありません"), inner_line)
+                continue
+            if not isinstance(entry, Mapping) or not isinstance(entry.get(arn_key), str):
+                problem(Text(f"aws-auth `{field_name}` item {index + 1} has no `{arn_key}`",
+                             f"aws-auth の `{field_name}` の {index + 1} 番目に `{arn_key}` がありません"), inner_line)
+                continue
+            username = entry.get("username")
+            mappings.append(IdentityMapping(kind, entry[arn_key], as_str_list(entry.get("groups")) or [], origin,
+                                            username=str(username) if username is not None else None))
+    return mappings, problems
+
+
+# --------------------------------------------------------------------------------------------------
+# RBAC grants of users and groups (for EKS403 on the cluster)
+# --------------------------------------------------------------------------------------------------
+
+
+def _role_verbs(role: KubeObject | None) -> list[str] | None:
+    if role is None:
+        return None
+    verbs: list[str] = []
+    rules = role.doc.get("rules")
+    for rule in rules if isinstance(rules, list) else []:
+        if isinstance(rule, Mapping):
+            verbs.extend(str(v) for v in rule.get("verbs") or [] if isinstance(rule.get("verbs"), list))
+    return sorted(set(verbs))
+
+
+def rbac_grants(objects: list[KubeObject]) -> list[RbacGrant]:
+    roles = {(o.kind, o.namespace, o.name): o for o in objects
+             if o.kind in ("Role", "ClusterRole") and o.api_version.startswith("rbac.authorization.k8s.io/")}
+    grants: list[RbacGrant] = []
+    for binding in objects:
+        if binding.kind not in ("RoleBinding", "ClusterRoleBinding"):
+            continue
+        role_ref = binding.doc.get("roleRef")
+        subjects = binding.doc.get("subjects")
+        if not isinstance(role_ref, Mapping) or not isinstance(subjects, list):
+            continue
+        role_kind, role_name = str(role_ref.get("kind", "")), str(role_ref.get("name", ""))
+        scope = binding.namespace if binding.kind == "RoleBinding" else None
+        role = roles.get((role_kind, binding.namespace if role_kind == "Role" else None, role_name))
+        for index, subject in enumerate(subjects):
+            if isinstance(subject, Mapping) and subject.get("kind") in ("User", "Group"):
+                grants.append(RbacGrant(str(subject["kind"]), str(subject.get("name", "")), role_kind, role_name,
+                                        scope, _role_verbs(role), binding.origin_at(f"subjects[{index}]")))
+    return grants
+
+
+# --------------------------------------------------------------------------------------------------
+# Scopes
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Placed:
+    obj: KubeObject
+    placement: str  # the path the object is bound to a cluster by (its file, or the rendering kustomization)
+
+
+def _config(options: Mapping[str, Any]) -> tuple[Mapping[str, Any], Path | None]:
+    config = options.get("config")
+    raw = getattr(config, "raw", None)
+    kubernetes = raw.get("kubernetes") if isinstance(raw, Mapping) else None
+    return (kubernetes if isinstance(kubernetes, Mapping) else {}), getattr(config, "path", None)
+
+
+def _bindings(kube_config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    clusters = kube_config.get("clusters")
+    if not isinstance(clusters, Mapping):
+        return []
+    return [(str(pattern), str(name)) for pattern, name in clusters.items()]
+
+
+def _bound_name(placement: str, bindings: list[tuple[str, str]], config_path: Path | None) -> str | None:
+    candidates = [placement.replace(os.sep, "/"), os.path.abspath(placement).replace(os.sep, "/")]
+    if config_path is not None:
+        with contextlib.suppress(ValueError):  # another drive (Windows)
+            candidates.append(os.path.relpath(os.path.abspath(placement), config_path.resolve().parent)
+                              .replace(os.sep, "/"))
+    for pattern, name in bindings:
+        pattern = pattern.rstrip("/")
+        for candidate in candidates:
+            if fnmatch.fnmatch(candidate, pattern) or fnmatch.fnmatch(candidate, pattern + "/*"):
+                return name
+    return None
+
+
+def _canonical(doc: Any) -> str:
+    return json.dumps(doc, sort_keys=True, default=str)
+
+
+def _pss_version(options: Mapping[str, Any], kube_config: Mapping[str, Any], config_path: Path | None,
+                 cluster: Cluster | None, warn: Callable[[str, int | None, str], None]) -> Value[str]:
+    given = options.get("pss_version")
+    if isinstance(given, str) and given:
+        if _valid_version(given):
+            return declared(given, Origin("--pss-version"))
+        warn("--pss-version", None, f"`{given}` is not a Pod Security Standards version (v1.N or latest); ignored")
+    configured = kube_config.get("pss_version")
+    where = str(config_path or ".eksguard.yaml")
+    if isinstance(configured, str) and _valid_version(configured):
+        return declared(configured, Origin(where, pointer="kubernetes.pss_version"))
+    if configured is not None:
+        warn(where, None, f"kubernetes.pss_version {configured!r} is not a quoted version like \"v1.30\" "
+                          "or \"latest\"; ignored")
+    if cluster is not None and cluster.version is not None and cluster.version.known and cluster.version.value:
+        version = f"v{str(cluster.version.value).lstrip('v')}"
+        if _valid_version(version):
+            return Value(version, cluster.version.provenance, cluster.version.origin, cluster.version.default_by, Text(
+                f"`latest` is the cluster's Kubernetes version {version}",
+                f"`latest` はクラスターの Kubernetes バージョン {version} です"))
+    return defaulted("latest", PSA_TOOL, Origin("pod-security.kubernetes.io"), Text(
+        "no Pod Security Standards version is pinned; admission uses `latest`",
+        "Pod Security Standards のバージョンが固定されていないため、アドミッションは `latest` を使います"))
+
+
+def _valid_version(text: str) -> bool:
+    try:
+        PssVersion.parse(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _object_lines(node: Any, path: str, out: set[tuple[str, int]]) -> None:
+    line = getattr(node, "line", 0)
+    if line:
+        out.add((path, line))
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            child_path = key_path(node, key, path)
+            if isinstance(node, LineMap) and key in node.marks:
+                out.add((child_path, node.marks[key][0]))
+            _object_lines(value, child_path, out)
+    elif isinstance(node, list):
+        lines = node.item_lines if isinstance(node, LineList) else []
+        for index, value in enumerate(node):
+            child_path = item_path(node, index, path)
+            if index < len(lines):
+                out.add((child_path, lines[index]))
+            _object_lines(value, child_path, out)
+
+
+def object_lines(obj: KubeObject) -> set[tuple[str, int]]:
+    lines: set[tuple[str, int]] = set()
+    _object_lines(obj.doc, obj.origin.path, lines)
+    return lines
+
+
+def record_ignores(objects: list[KubeObject], ignores: dict[str, dict[int, list[tuple[str, str]]]]) -> None:
+    """`eksguard.io/ignore: "EKS501,EKS502"` on an object: its lines suppress those rules.
+
+    The engine honours an ignore on a finding's line and on the line above; a line whose next line belongs
+    to another object (the items of a `List`) is left out, so that object's findings are never suppressed.
+    The object's own findings there are still covered through the line above.
+    """
+    annotated = [obj for obj in objects if obj.ignored_rules]
+    if not annotated:
+        return
+    owners: dict[tuple[str, int], set[int]] = {}
+    lines_of: dict[int, set[tuple[str, int]]] = {}
+    for obj in objects:
+        lines_of[id(obj)] = object_lines(obj)
+        for key in lines_of[id(obj)]:
+            owners.setdefault(key, set()).add(id(obj))
+    for obj in annotated:
+        for path, line in sorted(lines_of[id(obj)]):
+            if owners.get((path, line + 1), set()) - {id(obj)}:
+                continue
+            entries = ignores.setdefault(path, {}).setdefault(line, [])
+            for rule_id in sorted(obj.ignored_rules):
+                if (rule_id, IGNORE_REASON) not in entries:
+                    entries.append((rule_id, IGNORE_REASON))
+
+
+class Builder:
+    """Turns the collected files into KubeScopes on the estate (the FINISHERS hook)."""
+
+    def __init__(self, state: KubeState, clusters: list[Cluster], options: Mapping[str, Any], limits: Limits,
+                 warn: Callable[[str, int | None, str], None]) -> None:
+        self.state = state
+        self.clusters = clusters
+        self.options = options
+        self.limits = limits
+        self.warn = warn
+        self._loaded: dict[str, list[Any] | None] = {}
+
+    # -- files ---------------------------------------------------------------------------------
+
+    def load(self, path: str) -> list[Any] | None:
+        key = os.path.abspath(path)
+        known = self.state.files.get(key) or self.state.kustomizations.get(key)
+        if known is not None:
+            return known.documents
+        if key in self._loaded:
+            return self._loaded[key]
+        documents: list[Any] | None = None
+        if os.path.isfile(path):
+            try:
+                documents = load_yaml_documents(read_text(Path(path), self.limits), self.limits)
+            except InputError as error:
+                self.warn(path, error.line, f"not read for kustomize: {error.message}")
+                documents = []
+        self._loaded[key] = documents
+        return documents
+
+    def _roots(self) -> list[str]:
+        folders = {os.path.dirname(key): entry.path for key, entry in self.state.kustomizations.items()}
+        referenced: set[str] = set()
+        for key, entry in self.state.kustomizations.items():
+            doc = next((d for d in entry.documents if isinstance(d, Mapping)), None)
+            if doc is None:
+                continue
+            for section in ("resources", "bases", "components"):
+                items = doc.get(section)
+                for item in items if isinstance(items, list) else []:
+                    if isinstance(item, str):
+                        referenced.add(os.path.normpath(os.path.join(os.path.dirname(key), item)))
+        return sorted(os.path.dirname(path) or "." for folder, path in folders.items() if folder not in referenced)
+
+    def placed_objects(self) -> list[Placed]:
+        renderer = Renderer(self.load, self.warn, self.limits)
+        placed: list[Placed] = []
+        for root in self._roots():
+            resources = renderer.render(root) or []
+            kfile = next((os.path.join(root, n) for n in ("kustomization.yaml", "kustomization.yml", "Kustomization")
+                          if os.path.abspath(os.path.join(root, n)) in self.state.kustomizations), root)
+            overlay = overlay_of(root) or self._reaching_overlay(root)
+            placed.extend(Placed(self._object(resource, root, overlay), kfile) for resource in resources)
+        claimed = renderer.log.resource_files | renderer.log.patch_files
+        for key, entry in sorted(self.state.files.items()):
+            if key in claimed:
+                continue
+            overlay = overlay_of(entry.path)
+            placed.extend(Placed(make_object(doc, entry.path, None, overlay), entry.path)
+                          for doc in manifest_objects(entry.documents))
+        return placed
+
+    def _reaching_overlay(self, root: str) -> tuple[str, str] | None:
+        """A root kustomization that builds on folders outside its own is an overlay named after its folder."""
+        entry = next((e for k, e in self.state.kustomizations.items() if os.path.dirname(k) == os.path.abspath(root)),
+                     None)
+        doc = next((d for d in entry.documents if isinstance(d, Mapping)), None) if entry else None
+        if doc is None:
+            return None
+        entries = [e for s in ("resources", "bases", "components") for e in (doc.get(s) or [])
+                   if isinstance(doc.get(s), list) and isinstance(e, str)]
+        if any(e.startswith("..") for e in entries):
+            return os.path.normpath(root), os.path.basename(os.path.abspath(root))
+        return None
+
+    @staticmethod
+    def _object(resource: Resource, root: str, overlay: tuple[str, str] | None) -> KubeObject:
+        return make_object(resource.doc, resource.path, os.path.normpath(root), overlay)
+
+    # -- scopes --------------------------------------------------------------------------------
+
+    def scopes(self, ignores: dict[str, dict[int, list[tuple[str, str]]]]) -> tuple[list[KubeScope], list[Cluster]]:
+        kube_config, config_path = _config(self.options)
+        bindings = _bindings(kube_config)
+        by_name = {cluster.name: cluster for cluster in self.clusters}
+        single = self.clusters[0] if len(self.clusters) == 1 and not bindings else None
+        grouped: dict[str, list[KubeObject]] = {}
+        order: list[str] = []
+        for item in self.placed_objects():
+            name = _bound_name(item.placement, bindings, config_path) if bindings else None
+            if name is None and single is not None:
+                name = single.name
+            scope_name = name or ""
+            if scope_name not in grouped:
+                grouped[scope_name] = []
+                order.append(scope_name)
+            grouped[scope_name].append(item.obj)
+        scopes: list[KubeScope] = []
+        minimal: list[Cluster] = []
+        for scope_name in order:
+            cluster = by_name.get(scope_name) if scope_name else None
+            if scope_name and cluster is None:
+                self.warn(str(config_path or ".eksguard.yaml"), None,
+                          f"kubernetes.clusters names `{scope_name}`, which is not a cluster of this scan")
+            objects = _unique(grouped[scope_name])
+            target = f"kubernetes/{scope_name}" if scope_name else "kubernetes"
+            _assign_targets(objects, target)
+            record_ignores(objects, ignores)
+            scope = KubeScope(target, cluster, objects[0].origin if objects else Origin(target), objects,
+                              _pss_version(self.options, kube_config, config_path, cluster, self.warn))
+            owner = self._attach_identity(scope, scope_name or "kubernetes")
+            if owner is not None and owner not in self.clusters:
+                minimal.append(owner)
+            scopes.append(scope)
+        return scopes, minimal
+
+    def _attach_identity(self, scope: KubeScope, name: str) -> Cluster | None:
+        """aws-auth mappings and RBAC grants onto the scope's cluster (a minimal one when none is bound)."""
+        mappings: list[IdentityMapping] = []
+        problems: list[MappingProblem] = []
+        seen: set[tuple[str, int | None, str | None, str | None]] = set()
+        auth_objects = [o for o in scope.objects if is_aws_auth(o)]
+        for obj in auth_objects:
+            found, trouble = read_aws_auth(obj, self.state.block_scalars, self.limits)
+            for mapping in found:
+                key = (mapping.origin.path, mapping.origin.line, mapping.arn, mapping.account)
+                if key not in seen:
+                    seen.add(key)
+                    mappings.append(mapping)
+            for trouble_item in trouble:
+                key = (trouble_item.origin.path, trouble_item.origin.line, trouble_item.field, None)
+                if key not in seen:
+                    seen.add(key)
+                    problems.append(trouble_item)
+        has_rbac = bool(scope.rbac)
+        cluster = scope.cluster
+        if cluster is None and not auth_objects:
+            return None
+        if cluster is None:
+            cluster = Cluster(name=name, source="kubernetes", origin=auth_objects[0].origin)
+            scope.cluster = cluster
+        if auth_objects:
+            cluster.identity_mappings = [*(cluster.identity_mappings or []), *mappings]
+            cluster.identity_mapping_problems.extend(problems)
+        if has_rbac:
+            cluster.rbac_grants = [*(cluster.rbac_grants or []), *rbac_grants(scope.objects)]
+        return cluster
+
+
+def _unique(objects: list[KubeObject]) -> list[KubeObject]:
+    """One object per distinct rendering: the same object rendered alike (with the same namespace) by several
+    kustomizations is described once."""
+    namespaces: dict[tuple[str | None, str], str] = {}
+    for obj in objects:
+        if obj.kind == "Namespace":
+            namespaces.setdefault((obj.render, obj.name), _canonical(obj.doc))
+    kept: dict[tuple[str, str, str | None, str, str, str], KubeObject] = {}
+    unique: list[KubeObject] = []
+    for obj in objects:
+        if obj.render is None:
+            unique.append(obj)
+            continue
+        context = namespaces.get((obj.render, obj.namespace or ""), "")
+        key = (obj.kind, obj.api_version, obj.namespace, obj.name, _canonical(obj.doc), context)
+        first = kept.get(key)
+        if first is not None:
+            first.also_rendered_by.append(obj.render)
+            continue
+        kept[key] = obj
+        unique.append(obj)
+    return unique
+
+
+def _assign_targets(objects: list[KubeObject], scope_target: str) -> None:
+    counts: dict[str, int] = {}
+    for obj in objects:
+        where = f"{obj.namespace}/" if obj.namespace else ""
+        obj.target = f"{scope_target}/{where}{obj.kind}/{obj.name}"
+        counts[obj.target] = counts.get(obj.target, 0) + 1
+    for obj in objects:
+        if counts[obj.target] > 1:
+            obj.target += f"@{obj.render}" if obj.render else f"@{obj.origin.path}:{obj.origin.line}"
+
+
+def build(state: KubeState, clusters: list[Cluster], options: Mapping[str, Any], limits: Limits,
+          ignores: dict[str, dict[int, list[tuple[str, str]]]]) -> tuple[list[KubeScope], list[Cluster], list[InputProblem]]:
+    """KubeScopes for the collected manifests, the minimal clusters made for unbound aws-auth, and warnings."""
+    warnings: list[InputProblem] = []
+
+    def warn(path: str, line: int | None, message: str) -> None:
+        problem = InputProblem(path, line, message, kind="kubernetes")
+        if problem not in warnings:
+            warnings.append(problem)
+
+    builder = Builder(state, clusters, options, limits, warn)
+    scopes, minimal = builder.scopes(ignores)
+    return scopes, minimal, warnings
+

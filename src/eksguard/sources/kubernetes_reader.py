@@ -1,0 +1,62 @@
+"""Registers the Kubernetes manifest reader, the Helm-template skipper and the scope finisher.
+
+Runs after the eksctl reader (PRIORITY 10) and the cloud template readers, so a ClusterConfig or a
+CloudFormation template is never taken for a manifest. A file is taken when one of its documents has
+`apiVersion`, `kind` and `metadata` (or is a `List`), and kustomization files are taken for their structure;
+anything else (CI workflows, Helm values, CloudFormation) is left to other readers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from eksguard import sources
+from eksguard.analysis.imds import imds_blocked
+from eksguard.model import InputProblem
+from eksguard.sources.kubernetes import STATE_KEY, KubeState, build, record_file, state_of
+
+PRIORITY = 40
+HELM_NOTE = "Helm chart template, not rendered: scan the output of `helm template` instead"
+
+
+def read(documents: list[Any], text: str, path: str, ctx: sources.ScanContext) -> bool:
+    return record_file(state_of(ctx.estate.extras), documents, text, path)
+
+
+def _helm_template(name: str) -> bool:
+    return name.lower().endswith((".yaml", ".yml", ".tpl"))
+
+
+def read_helm_template(text: str, path: str, ctx: sources.ScanContext) -> bool:
+    """Take (and skip, with a warning) templates of a Helm chart: `{{ ... }}` is not YAML until rendered."""
+    if "{{" not in text or path == "-":
+        return False
+    folder = Path(path).parent
+    if folder.name != "templates" or not (folder.parent / "Chart.yaml").is_file():
+        return False
+    ctx.estate.warnings.append(InputProblem(path, None, HELM_NOTE, kind="helm-template"))
+    return True
+
+
+def finish(ctx: sources.ScanContext) -> None:
+    state = ctx.estate.extras.pop(STATE_KEY, None)
+    if not isinstance(state, KubeState) or not (state.files or state.kustomizations):
+        return
+    scopes, minimal, warnings = build(state, ctx.estate.clusters, ctx.options, ctx.limits,
+                                      ctx.estate.inline_ignores)
+    ctx.estate.kube_scopes.extend(scopes)
+    ctx.estate.clusters.extend(minimal)
+    ctx.estate.warnings.extend(warnings)
+    for scope in scopes:
+        if scope.cluster is not None and scope.cluster.source != "kubernetes":
+            blocked = imds_blocked(scope)
+            if blocked is not None:
+                scope.cluster.imds_blocked_by_network_policy = blocked
+
+
+def register() -> None:
+    sources.DOCUMENT_READERS.append(("kubernetes", read))
+    sources.TEXT_READERS.append(("helm-template", _helm_template, read_helm_template))
+    sources.FINISHERS.append(finish)
+

@@ -1,0 +1,135 @@
+"""What the manifest reader takes (and leaves to others), and how objects are described."""
+
+from __future__ import annotations
+
+from conftest import Kube
+from eksguard.model import KubeScope
+
+DEPLOYMENT = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+      namespace: shop
+    spec:
+      template:
+        spec:
+          containers:
+            - name: web
+              image: nginx
+"""
+
+
+def kinds(kube: Kube) -> dict[str, str]:
+    estate = kube.collect()
+    return {record.path.rsplit("/", 1)[-1]: record.kind for record in estate.inputs}
+
+
+def test_non_kubernetes_yaml_is_left_alone(kube: Kube) -> None:
+    kube.write({
+        "ci.yaml": """
+            name: build
+            on: [push]
+            jobs: {test: {runs-on: ubuntu-latest, steps: [{run: make}]}}
+        """,
+        "values.yaml": """
+            image: {repository: nginx, tag: "1.27"}
+            securityContext: {privileged: true}
+        """,
+        "template.yaml": """
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Bucket: {Type: "AWS::S3::Bucket"}
+        """,
+        "no-metadata.yaml": "apiVersion: v1\nkind: Pod\n",
+        "cluster.yaml": """
+            apiVersion: eksctl.io/v1alpha5
+            kind: ClusterConfig
+            metadata: {name: demo, region: ap-northeast-1}
+        """,
+        "deploy.yaml": DEPLOYMENT,
+    })
+    found = kinds(kube)
+    assert found["deploy.yaml"] == "kubernetes"
+    assert found["cluster.yaml"] == "eksctl"
+    for name in ("ci.yaml", "values.yaml", "template.yaml", "no-metadata.yaml"):
+        assert found[name] != "kubernetes", name
+
+
+def test_multi_document_json_and_list_kinds(kube: Kube) -> None:
+    kube.write({
+        "all.yaml": DEPLOYMENT + "---\n# a comment-only document\n---\n" + """
+            apiVersion: v1
+            kind: List
+            items:
+              - apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: shop}
+              - apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: web}
+        """.replace("\n            ", "\n"),
+        "pod.json": '{"apiVersion": "v1", "kind": "Pod",\n "metadata": {"name": "p", "namespace": "ns"},\n'
+                    ' "spec": {"containers": [{"name": "c", "image": "busybox"}]}}',
+    })
+    estate = kube.collect()
+    [scope] = estate.kube_scopes
+    assert isinstance(scope, KubeScope)
+    targets = sorted(o.target for o in scope.objects)
+    assert targets == ["kubernetes/default/ServiceAccount/web", "kubernetes/ns/Pod/p",
+                       "kubernetes/shop/Deployment/web", "kubernetes/shop/Service/web"]
+    pod = next(o for o in scope.objects if o.kind == "Pod")
+    assert pod.origin_at("spec.containers[0].image").line == 3  # JSON keeps its lines too
+
+
+def test_helm_rendered_output_is_read(kube: Kube) -> None:
+    kube.write({"rendered.yaml": """
+        ---
+        # Source: app/templates/serviceaccount.yaml
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata:
+          name: app
+        ---
+        # Source: app/templates/deployment.yaml
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: app
+        spec:
+          template:
+            spec:
+              hostNetwork: true
+              containers:
+                - name: app
+                  image: "nginx:1.27"
+    """})
+    report = kube.scan()
+    [finding] = kube.results(report, "EKS501", "fail")
+    assert finding.extra["check"] == "hostNamespaces"
+    assert finding.origin is not None and finding.origin.line == 16
+
+
+def test_helm_chart_templates_are_skipped_with_a_warning(kube: Kube) -> None:
+    kube.write({
+        "chart/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+        "chart/templates/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
+                                           "{{- if .Values.x }}\nspec: {}\n{{- end }}\n",
+    })
+    estate = kube.collect()
+    assert estate.problems == []
+    assert [w.kind for w in estate.warnings] == ["helm-template"]
+
+
+def test_unparseable_yaml_outside_a_chart_is_still_a_problem(kube: Kube) -> None:
+    kube.write({"broken.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: [\n"})
+    estate = kube.collect()
+    assert len(estate.problems) == 1 and estate.problems[0].line is not None
+
+
+def test_overlay_is_recorded_on_plain_files(kube: Kube) -> None:
+    kube.write({"apps/web/overlays/prod/deploy.yaml": DEPLOYMENT})
+    [scope] = kube.collect().kube_scopes
+    [obj] = scope.objects
+    assert obj.overlay is not None
+    assert obj.overlay[1] == "prod" and obj.overlay[0].endswith("apps/web/overlays/prod")
