@@ -67,24 +67,55 @@ def common_report_options(func: Any) -> Any:
     return func
 
 
+def baseline_options(func: Any) -> Any:
+    """`--baseline F` (report only findings not in F) and `--baseline-create F` (accept today's findings)."""
+    func = click.option("--baseline-create", "baseline_create", type=click.Path(dir_okay=False), default=None,
+                        help="Write every current finding to this baseline file (and exit 0).")(func)
+    return click.option("--baseline", "baseline", type=click.Path(dir_okay=False), default=None,
+                        help="Report only findings that are not in this baseline file.")(func)
+
+
 def emit_report(report: Any, *, output_format: str, output: str | None, fail_on: str, lang: str,
-                no_color: bool, quiet: bool) -> int:
+                no_color: bool, quiet: bool, baseline: str | None = None, baseline_create: str | None = None) -> int:
     """Render `report`, print input problems as one line each, and return the exit code."""
     from eksguard.findings import SEVERITY_ORDER
+    from eksguard.i18n import message
     from eksguard.report import render
 
+    if baseline and baseline_create:
+        raise click.UsageError(message("baseline_both", lang))
+    if baseline_create:
+        from eksguard.report.baseline import create_baseline
+
+        count = create_baseline(report, Path(baseline_create))
+        click.echo(message("baseline_written", lang, path=baseline_create, count=count), err=True)
+    elif baseline:
+        from eksguard.report.baseline import BaselineError, apply_baseline
+
+        try:
+            report = apply_baseline(report, Path(baseline), lang)
+        except BaselineError as exc:
+            click.echo(str(exc), err=True)
+            return EXIT_INPUT
     for problem in report.estate.problems:
         click.echo(problem.display(), err=True)
+    if not quiet:
+        for warning in report.estate.warnings:
+            click.echo(warning.display(), err=True)
     colour = output is None and not no_color and sys.stdout.isatty()
     text = render(report, output_format, lang=lang, fail_on=fail_on, colour=colour)
     if quiet and output_format == "text":
         text = text.strip().splitlines()[-1] + "\n"
     _write(text, output)
     if report.estate.problems:
-        from eksguard.i18n import message
-
         click.echo(message("unreadable", lang, count=len(report.estate.problems)), err=True)
         return EXIT_INPUT
+    rule_errors = [f for f in report.results if f.status.value == "error"]
+    if rule_errors:  # an input a rule needed could not be read (e.g. bad YAML inside aws-auth)
+        click.echo(message("rule_errors", lang, count=len(rule_errors)), err=True)
+        return EXIT_INPUT
+    if baseline_create:
+        return EXIT_OK  # today's findings were just accepted
     threshold = SEVERITY_ORDER[fail_on]
     return EXIT_FINDINGS if any(f.severity_rank >= threshold for f in report.failures) else EXIT_OK
 
@@ -138,9 +169,11 @@ def main() -> None:
               help="Largest file to read, in MB.")
 @click.option("--pss-version", default=None, help="Pod Security Standards version for namespaces without one.")
 @common_report_options
+@baseline_options
 def scan(paths: tuple[str, ...], variables: tuple[str, ...], max_file_size: float, pss_version: str | None,
          output_format: str, output: str | None, fail_on: str, lang: str | None, config_path: str | None,
-         rules: tuple[str, ...], skip_rules: tuple[str, ...], no_color: bool, quiet: bool, today: str | None) -> None:
+         rules: tuple[str, ...], skip_rules: tuple[str, ...], no_color: bool, quiet: bool, today: str | None,
+         baseline: str | None, baseline_create: str | None) -> None:
     """Scan eksctl, CloudFormation, Terraform and Kubernetes files (directories recursively, - for stdin)."""
     import os
 
@@ -171,7 +204,7 @@ def scan(paths: tuple[str, ...], variables: tuple[str, ...], max_file_size: floa
                      options=options | {"config": config})
     report = evaluate(estate, config, _today(today), rules, skip_rules)
     sys.exit(emit_report(report, output_format=output_format, output=output, fail_on=fail_on, lang=chosen_lang,
-                         no_color=no_color, quiet=quiet))
+                         no_color=no_color, quiet=quiet, baseline=baseline, baseline_create=baseline_create))
 
 
 @main.command()

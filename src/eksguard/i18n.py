@@ -43,6 +43,9 @@ MESSAGES: dict[str, Text] = {
     "defaulted_by": Text("defaulted by {tool}", "{tool} のデフォルト値"),
     "unknown": Text("unknown", "不明"),
     "notice": Text("note", "注意"),
+    "error_tag": Text("[error]", "[エラー]"),
+    "rule_errors": Text("{count} rule check(s) could not be completed (exit code 2).",
+                        "{count} 件のルール評価を完了できませんでした（終了コード 2）。"),
     # --- baselines ---------------------------------------------------------------------------
     "baseline_written": Text("Baseline written to {path}: {count} finding(s).",
                              "ベースラインを {path} に書き出しました（指摘 {count} 件）。"),

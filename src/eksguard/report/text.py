@@ -50,6 +50,11 @@ def render(report: ScanReport, *, lang: str, fail_on: str, colour: bool) -> str:
         for finding in sorted(by_target[target], key=lambda f: (-f.severity_rank, f.rule, f.target)):
             out.extend(_finding_lines(finding, rules[finding.rule], lang, colour))
         out.append("")
+    errors = [f for f in report.results if f.status.value == "error"]
+    for finding in errors:
+        where = finding.origin.display() if finding.origin else finding.target
+        text = finding.message.get(lang) if finding.message else ""
+        out.append(f"{_paint(message('error_tag', lang), COLOURS['high'], colour)} {finding.rule} {where}: {text}")
     for notice in report.notices:
         out.append(f"{message('notice', lang)}: {notice}")
     suppressed = [f for f in report.results if f.suppressed]
