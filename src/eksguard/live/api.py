@@ -23,9 +23,9 @@ from typing import Any, Protocol
 from eksguard import __version__
 from eksguard.live.guard import CallCounter, WriteRefused, install_aws_guard
 from eksguard.live.permissions import AWS_BY_KEY, iam_action
+from eksguard.live.snapshot_source import SNAPSHOT_FORMAT
 from eksguard.model import Text
 
-SNAPSHOT_FORMAT = "eksguard-snapshot"
 SNAPSHOT_VERSION = 1
 
 DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess",

@@ -17,11 +17,10 @@ from typing import Any
 from eksguard.model import InputProblem
 
 PRIORITY = 5  # before every other reader: a snapshot is JSON no other source understands
+SNAPSHOT_FORMAT = "eksguard-snapshot"  # kept here (not in live.api) so `scan` needs no live imports
 
 
 def is_snapshot(document: Any) -> bool:
-    from eksguard.live.api import SNAPSHOT_FORMAT
-
     return isinstance(document, Mapping) and document.get("format") == SNAPSHOT_FORMAT
 
 

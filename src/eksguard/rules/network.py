@@ -5,9 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from eksguard.analysis import maxpods
-from eksguard.analysis.network import node_group_public
+from eksguard.analysis.network import (
+    cluster_sg_id,
+    node_group_public,
+    nodes_internet_egress,
+    open_ingress_rules,
+    rule_ports,
+    security_group,
+    security_group_placement,
+    subnet_is_public,
+)
 from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
-from eksguard.model import Cluster, NodeGroup, Text
+from eksguard.model import Cluster, NodeGroup, Text, Value, declared, defaulted
 from eksguard.rules import RuleContext, rule
 from eksguard.rules.common import unknown_value
 
@@ -115,6 +124,11 @@ def required_endpoints(cluster: Cluster) -> list[tuple[str, str, str]]:
              "不足しているインターフェイスエンドポイント（`com.amazonaws.REGION.SERVICE`、プライベート DNS 有効）をノードのサブネットに、"
              "s3 ゲートウェイエンドポイントをそのルートテーブルに作成してください。eksctl では対応するものを "
              "`privateCluster.additionalEndpointServices` に追加します。"),
+    dont=Text("Do not add a NAT gateway or internet gateway to a private cluster to work around a missing "
+              "endpoint, and do not delete endpoints in use: create the missing interface endpoints instead.",
+              "不足しているエンドポイントの代わりに、プライベートクラスターへ NAT ゲートウェイやインターネットゲートウェイ"
+              "を追加しないでください。使用中のエンドポイントも削除せず、不足しているインターフェイスエンドポイントを作成してく"
+              "ださい。"),
     references=("eks-domain.md §1.4, §4 (D1 private-clusters.adoc)",
                 "https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html"),
 )
@@ -123,15 +137,17 @@ def private_cluster_endpoints(cluster: Cluster, ctx: RuleContext) -> Iterator[Re
         yield not_applicable(cluster.target)  # no control-plane definition (e.g. manifests only)
         return
     network = cluster.network
-    private = cluster.private_cluster is not None and bool(cluster.private_cluster.value)
-    has_egress = bool(network.nat_gateways or network.internet_gateways or network.proxy_declared)
-    if not private and (has_egress or network.vpc is None):
-        if network.vpc is None and not has_egress:
-            yield unknown_result(cluster.target, None, Text(
-                "The VPC is not described here, so whether nodes reach the internet is not known.",
-                "VPC がここに記述されていないため、ノードがインターネットに出られるか不明です。"), origin=cluster.origin)
-        else:
-            yield passed(cluster.target, cluster.origin)
+    # from the node subnets' route tables when described (CloudFormation, Terraform, live), else from what
+    # the source says about gateways (eksctl)
+    egress = nodes_internet_egress(cluster)
+    if not egress.known:
+        why = egress.note or Text("the VPC is not described here", "VPC がここに記述されていません")
+        yield unknown_result(cluster.target, egress, Text(
+            f"Whether the nodes reach the internet is not known: {why.en}.",
+            f"ノードがインターネットに出られるか不明です: {why.ja}。"), origin=egress.origin)
+        return
+    if egress.value:
+        yield passed(cluster.target, egress.origin)
         return
     if not network.endpoints_known:
         yield unknown_result(cluster.target, None, Text(
@@ -144,11 +160,13 @@ def private_cluster_endpoints(cluster: Cluster, ctx: RuleContext) -> Iterator[Re
         yield passed(cluster.target, cluster.origin)
         return
     names = ", ".join(service for service, _, _ in missing)
-    yield fail(cluster.target, cluster.private_cluster, Text(
+    private = cluster.private_cluster is not None and bool(cluster.private_cluster.value)
+    where = cluster.private_cluster.origin if private and cluster.private_cluster else (
+        network.vpc.origin if network.vpc else egress.origin)
+    yield fail(cluster.target, cluster.private_cluster if private else egress, Text(
         "Missing VPC endpoints: " + "; ".join(f"{s} (needed for {en})" for s, en, _ in missing) + ".",
         "不足している VPC エンドポイント: " + "、".join(f"{s}（{ja}に必要）" for s, _, ja in missing) + "。"),
-        observed=f"missing endpoints={names}", origin=(cluster.private_cluster.origin if cluster.private_cluster
-                                                      else cluster.origin), missing=[s for s, _, _ in missing])
+        observed=f"missing endpoints={names}", origin=where, missing=[s for s, _, _ in missing])
 
 
 @rule(
@@ -160,9 +178,15 @@ def private_cluster_endpoints(cluster: Cluster, ctx: RuleContext) -> Iterator[Re
     fix=Text("Turn SSH off (`ssh.allow: false`; use SSM Session Manager instead), or restrict it with "
              "`ssh.sourceSecurityGroupIds` (eksctl) / `SourceSecurityGroups` (CloudFormation) / "
              "`source_security_group_ids` (Terraform).",
-             "SSH を無効にして（`ssh.allow: false`、代わりに SSM Session Manager を使用）、または eksctl では "
+             "SSH を無効にする（`ssh.allow: false`。代わりに SSM Session Manager を使用）か、eksctl では "
              "`ssh.sourceSecurityGroupIds`、CloudFormation では `SourceSecurityGroups`、Terraform では "
              "`source_security_group_ids` で接続元を制限してください。"),
+    dont=Text("Do not delete the node group or its security groups while workloads run on it: revoke the "
+              "0.0.0.0/0 and ::/0 rules on port 22 (3389), then replace the node group without SSH and drain "
+              "the old one.",
+              "ワークロードが動いている間にノードグループやそのセキュリティグループを削除しないでください。22（3389）番ポ"
+              "ートの 0.0.0.0/0 と ::/0 のルールを削除し、SSH なしのノードグループに置き換えてから古いもの"
+              "をドレインします。"),
     references=("eks-domain.md §1.1, §1.3.3 (eksctl managed_launch_template.go makeSSHIngressRules; EKS RemoteAccessConfig)",),
 )
 def node_ssh_open(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
@@ -177,7 +201,8 @@ def node_ssh_open(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
             yield fail(target, ssh.enabled if ssh else None, Text(
                 f"{port} to node group `{group.name}` is open to {', '.join(open_rule)}.",
                 f"ノードグループ `{group.name}` への {port} が {', '.join(open_rule)} に開いています。"),
-                observed=f"remote access from {open_rule}", origin=None if ssh else group.origin)
+                observed=f"remote access from {open_rule}",
+                origin=group.remote_access_origin or (None if ssh else group.origin))
             continue
         if ssh is None or not ssh.enabled.known:
             yield unknown_value(cluster, ssh.enabled if ssh else None, target) if ssh else not_applicable(target)
@@ -280,3 +305,198 @@ def pod_capacity(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
                 observed=observed, severity="info")
         else:
             yield passed(target, types.origin)
+
+
+@rule(
+    id="EKS203", slug="vpc-dns-disabled", severity="high",
+    title=Text("VPC DNS resolution or DNS hostnames are off", "VPC の DNS 解決または DNS ホスト名が無効です"),
+    risk=Text("EKS needs both VPC DNS attributes: without them nodes cannot register with the cluster, and the "
+              "private endpoint's name and the VPC endpoints' private DNS names do not resolve (article 001).",
+              "EKS には VPC の DNS 属性が両方必要です。無効だとノードがクラスターに登録できず、プライベートエンドポイントや "
+              "VPC エンドポイントのプライベート DNS 名も解決できません（記事 001）。"),
+    fix=Text("Turn both on: `EnableDnsSupport: true` and `EnableDnsHostnames: true` (CloudFormation "
+             "AWS::EC2::VPC), `enable_dns_support = true` and `enable_dns_hostnames = true` (Terraform aws_vpc or "
+             "terraform-aws-modules/vpc). For an existing VPC: `aws ec2 modify-vpc-attribute --vpc-id VPC_ID "
+             "--enable-dns-hostnames '{\"Value\":true}'` (and the same with `--enable-dns-support`).",
+             "両方を有効にしてください: CloudFormation（AWS::EC2::VPC）では `EnableDnsSupport: true` と "
+             "`EnableDnsHostnames: true`、Terraform（aws_vpc または terraform-aws-modules/vpc）では "
+             "`enable_dns_support = true` と `enable_dns_hostnames = true`。既存の VPC では "
+             "`aws ec2 modify-vpc-attribute --vpc-id VPC_ID --enable-dns-hostnames '{\"Value\":true}'`"
+             "（`--enable-dns-support` も同様）を実行します。"),
+    references=("eks-domain.md §2 (AWS::EC2::VPC), §3.1 (aws_vpc), §4 (D3 network-reqs, D4)",
+                "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html"),
+)
+def vpc_dns_disabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
+    vpc = cluster.network.vpc
+    if vpc is None:
+        yield not_applicable(cluster.target)
+        return
+    attributes = [(name, value) for name, value in (
+        (Text("DNS resolution (enableDnsSupport)", "DNS 解決（enableDnsSupport）"), vpc.dns_support),
+        (Text("DNS hostnames (enableDnsHostnames)", "DNS ホスト名（enableDnsHostnames）"), vpc.dns_hostnames))
+        if value is not None]
+    off = [(name, value) for name, value in attributes if value.known and value.value is False]
+    if off:
+        names = " and ".join(name.en for name, _ in off)
+        names_ja = "と".join(name.ja for name, _ in off)
+        yield fail(cluster.target, off[0][1], Text(f"VPC {vpc.id} has {names} off.",
+                                                   f"VPC {vpc.id} の{names_ja}が無効です。"),
+                   observed="; ".join(f"{name.en}=false ({value.describe_provenance()})" for name, value in off))
+        return
+    unknowns = [value for _, value in attributes if not value.known]
+    if unknowns:
+        yield unknown_value(cluster, unknowns[0])
+    elif attributes:
+        yield passed(cluster.target, vpc.origin)
+    else:
+        yield not_applicable(cluster.target)
+
+
+def cluster_subnets(cluster: Cluster) -> list[str]:
+    """The described subnets the cluster uses: its own, its node groups' and its Fargate profiles'."""
+    ids: list[str] = []
+    for subnet_id in [*cluster.control_plane_subnet_ids,
+                      *(s for g in cluster.node_groups for s in g.subnet_ids),
+                      *(s for p in cluster.fargate_profiles for s in p.subnet_ids)]:
+        if subnet_id in cluster.network.subnets and subnet_id not in ids:
+            ids.append(subnet_id)
+    return ids
+
+
+ELB_TAG, INTERNAL_ELB_TAG = "kubernetes.io/role/elb", "kubernetes.io/role/internal-elb"
+
+
+@rule(
+    id="EKS205", slug="subnet-elb-role-tag-missing", severity="low",
+    title=Text("Subnets lack the load balancer role tag", "サブネットにロードバランサー用のロールタグがありません"),
+    risk=Text("The AWS Load Balancer Controller chooses subnets by these tags: without `kubernetes.io/role/elb=1` on "
+              "public subnets and `kubernetes.io/role/internal-elb=1` on private ones, Services and Ingresses get no "
+              "load balancer, or one in the wrong kind of subnet.",
+              "AWS Load Balancer Controller はこれらのタグでサブネットを選びます。パブリックサブネットに "
+              "`kubernetes.io/role/elb=1`、プライベートサブネットに `kubernetes.io/role/internal-elb=1` がないと、Service や "
+              "Ingress にロードバランサーが作られないか、意図しない種類のサブネットに作られます。"),
+    fix=Text("Tag public subnets `kubernetes.io/role/elb = 1` and private subnets `kubernetes.io/role/internal-elb = 1` "
+             "(CloudFormation `Tags`; Terraform `tags`, or `public_subnet_tags`/`private_subnet_tags` of "
+             "terraform-aws-modules/vpc). eksctl tags the subnets of the VPC it creates.",
+             "パブリックサブネットに `kubernetes.io/role/elb = 1`、プライベートサブネットに "
+             "`kubernetes.io/role/internal-elb = 1` のタグを付けてください（CloudFormation では `Tags`、Terraform では "
+             "`tags` か terraform-aws-modules/vpc の `public_subnet_tags`/`private_subnet_tags`）。eksctl は自分で作る "
+             "VPC のサブネットにタグを付けます。"),
+    references=("eks-domain.md §4 (D3 network-reqs: load balancer tags)",
+                "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html"),
+)
+def subnet_elb_role_tag(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
+    subnets = cluster_subnets(cluster)
+    if not subnets:
+        yield not_applicable(cluster.target)
+        return
+    for subnet_id in subnets:
+        subnet = cluster.network.subnets[subnet_id]
+        target = f"{cluster.target}/subnet/{subnet_id}"
+        public = subnet_is_public(cluster.network, subnet_id)
+        if not public.known:
+            yield unknown_value(cluster, public, target)
+            continue
+        tag = ELB_TAG if public.value else INTERNAL_ELB_TAG
+        kind, kind_ja = ("public", "パブリック") if public.value else ("private", "プライベート")
+        if subnet.tags.get(tag) in ("1", ""):
+            yield passed(target, subnet.origin)
+            continue
+        tags: Value[dict[str, str]] = declared(dict(subnet.tags), subnet.origin)
+        yield fail(target, tags, Text(f"{kind.capitalize()} subnet {subnet_id} has no `{tag}=1` tag.",
+                                      f"{kind_ja}サブネット {subnet_id} に `{tag}=1` タグがありません。"),
+                   observed=f"{kind} subnet, tags={sorted(subnet.tags)}")
+
+
+@rule(
+    id="EKS206", slug="security-group-shared-between-clusters", severity="medium",
+    title=Text("A control-plane security group is shared with another cluster",
+               "コントロールプレーンのセキュリティグループを別のクラスターと共有しています"),
+    risk=Text("A rule opened for one cluster opens the other's control plane too, and nobody can tell which cluster "
+              "a rule is for; article 001 gives every cluster its own security group.",
+              "一方のクラスターのために開けたルールがもう一方のコントロールプレーンも開き、どのルールがどのクラスター用か分からなく"
+              "なります。記事 001 ではクラスターごとに専用のセキュリティグループを用意しています。"),
+    fix=Text("Create one security group per cluster and pass only it as the additional security group "
+             "(`vpc.controlPlaneSecurityGroupIDs`, `ResourcesVpcConfig.SecurityGroupIds`, "
+             "`vpc_config.security_group_ids` / `additional_security_group_ids`).",
+             "クラスターごとにセキュリティグループを作り、それだけを追加のセキュリティグループとして指定してください"
+             "（`vpc.controlPlaneSecurityGroupIDs`、`ResourcesVpcConfig.SecurityGroupIds`、"
+             "`vpc_config.security_group_ids`／`additional_security_group_ids`）。"),
+    references=("eks-domain.md §5 (D5 sec-group-reqs)", "article 001"),
+)
+def shared_security_group(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
+    peers = cluster.security_group_peers
+    if not cluster.control_plane_security_group_ids or peers is None:
+        yield not_applicable(cluster.target)
+        return
+    if not peers:
+        yield passed(cluster.target, cluster.origin)
+        return
+    for sg_id, others in peers.items():
+        sg = cluster.network.security_groups.get(sg_id)
+        origin = sg.origin if sg is not None and sg.origin.path == cluster.origin.path else cluster.origin
+        names = ", ".join(f"`{o}`" for o in others)
+        yield fail(f"{cluster.target}/security-group/{sg_id}", declared(sg_id, origin), Text(
+            f"Security group {sg_id} is also the control-plane security group of {names}.",
+            f"セキュリティグループ {sg_id} は {names} のコントロールプレーンのセキュリティグループでもあります。"),
+            observed=f"{sg_id} shared with {', '.join(others)}", clusters=others)
+
+
+@rule(
+    id="EKS207", slug="security-group-open-to-internet", severity="high",
+    title=Text("A security group on the control plane or the nodes is open to the internet",
+               "コントロールプレーンかノードのセキュリティグループがインターネットに開いています"),
+    risk=Text("Every address on the internet can reach the listed ports on each ENI that carries the group; the "
+              "cluster SG sits on the control-plane ENIs, on managed nodes without a node SG and on Fargate pods "
+              "(article 004).",
+              "インターネット上のすべてのアドレスから、このセキュリティグループが付いた ENI の該当ポートに到達できます。"
+              "クラスター SG はコントロールプレーンの ENI、ノード SG のないマネージドノード、Fargate の Pod に付きます（記事 004）。"),
+    fix=Text("Replace 0.0.0.0/0 and ::/0 with your own CIDRs or a source security group (`CidrIp`/"
+             "`SourceSecurityGroupId` in CloudFormation, `cidr_blocks`/`source_security_group_id` in Terraform); reach "
+             "nodes through SSM Session Manager instead of open SSH. `eksguard sg-map PATH` shows which ENIs the group "
+             "is on.",
+             "0.0.0.0/0 と ::/0 を自分の CIDR か接続元セキュリティグループに置き換えてください（CloudFormation では "
+             "`CidrIp`/`SourceSecurityGroupId`、Terraform では `cidr_blocks`/`source_security_group_id`）。ノードには SSH を"
+             "開けずに SSM Session Manager で接続します。どの ENI に付いているかは `eksguard sg-map PATH` で確認できます。"),
+    dont=Text("Do not delete the cluster security group or its rule that allows traffic from itself: EKS re-creates "
+              "that rule, and until then the nodes and the control plane cannot talk.",
+              "クラスターセキュリティグループや、自身からの通信を許可するルールを削除しないでください。EKS はそのルールを作り直し"
+              "ますが、それまでノードとコントロールプレーンが通信できなくなります。"),
+    references=("eks-domain.md §5 (D5 sec-group-reqs)", "article 004"),
+)
+def security_group_open(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
+    where: dict[str, list[Text]] = {}
+    for place in security_group_placement(cluster):
+        name = place.id.split("/", 1)[-1]
+        label = {"control-plane": Text("the control-plane ENIs", "コントロールプレーンの ENI"),
+                 "nodegroup": Text(f"node group `{name}`", f"ノードグループ `{name}`"),
+                 "fargate": Text(f"the Fargate pods of profile `{name}`", f"Fargate プロファイル `{name}` の Pod")}
+        for sg_id in place.sg_ids:
+            where.setdefault(sg_id, []).append(label[place.kind])
+    default_cluster_sg = cluster_sg_id(cluster) not in cluster.network.security_groups
+    described = [sg_id for sg_id in where if not (sg_id == cluster_sg_id(cluster) and default_cluster_sg)
+                 and security_group(cluster, sg_id) is not None]
+    if not described:
+        yield not_applicable(cluster.target)  # the source does not describe the security groups (eksctl)
+        return
+    failed = False
+    for sg_id in described:
+        sg = security_group(cluster, sg_id)
+        open_rules = open_ingress_rules(sg) if sg is not None else []
+        if sg is None or not open_rules:
+            continue
+        failed = True
+        ports = ", ".join(f"{rule_ports(r)} from {r.cidr}" for r in open_rules)
+        ports_ja = "、".join(f"{r.cidr} からの {rule_ports(r)}" for r in open_rules)
+        places = ", ".join(t.en for t in where[sg_id])
+        places_ja = "、".join(t.ja for t in where[sg_id])
+        cidrs = sorted({str(r.cidr) for r in open_rules})
+        origin = open_rules[0].origin or sg.origin
+        value: Value[list[str]] = (defaulted(cidrs, "EKS API", origin) if sg.managed_by == "EKS-remote-access"
+                                   else declared(cidrs, origin))
+        yield fail(f"{cluster.target}/security-group/{sg_id}", value, Text(
+            f"Security group {sg.name or sg_id} allows {ports}; it is on {places}.",
+            f"セキュリティグループ {sg.name or sg_id} が{ports_ja}を許可しています。付いている場所: {places_ja}。"),
+            observed=ports)
+    if not failed:
+        yield passed(cluster.target, cluster.origin)

@@ -20,6 +20,10 @@ from eksguard.rules.network import node_group_target
              "(CloudFormation launch template), `metadata_options { http_tokens = \"required\" }` (Terraform).",
              "IMDSv2 を必須にしてください: eksctl では `disableIMDSv1: true`、CloudFormation の起動テンプレートでは "
              "`MetadataOptions.HttpTokens: required`、Terraform では `metadata_options { http_tokens = \"required\" }`。"),
+    dont=Text("Do not force IMDSv2 on running nodes before checking for agents and SDKs that still use IMDSv1 "
+              "(old AWS SDKs, monitoring agents): they lose their credentials; update them first.",
+              "IMDSv1 を使うエージェントや SDK（古い AWS SDK、監視エージェント）がないか確認する前に、稼働中"
+              "のノードで IMDSv2 を強制しないでください。それらは認証情報を失います。先に更新してください。"),
     references=("eks-domain.md §1.2, §2 (eksctl nodegroup.go makeMetadataOptions; EC2 MetadataOptions)",),
 )
 def imdsv1_enabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
@@ -52,6 +56,10 @@ def imdsv1_enabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
              "IMDS のホップ数上限を 1 にしてください: eksctl では `disablePodIMDS: true`、CloudFormation では "
              "`HttpPutResponseHopLimit: 1`、Terraform では `http_put_response_hop_limit = 1`。または外向き NetworkPolicy で "
              "169.254.169.254/32 を遮断（ポリシーエンジンが必要）し、Pod には IRSA か Pod Identity を使わせてください。"),
+    dont=Text("Do not lower the hop limit on running nodes before pods that call AWS have IRSA or Pod "
+              "Identity: they silently lose the node role's credentials.",
+              "AWS を呼び出す Pod に IRSA か Pod Identity を与える前に、稼働中のノードでホップ数上"
+              "限を下げないでください。それらの Pod はノードロールの認証情報を黙って失います。"),
     references=("eks-domain.md §9 (BPG iam.adoc; eksctl nodegroup.go)",),
 )
 def imds_reachable(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
@@ -113,8 +121,10 @@ BROAD_POLICIES = {
     "AdministratorAccess": ("full administrator access", "完全な管理者権限"),
     "AmazonEC2ContainerRegistryPowerUser": ("push to ECR", "ECR へのプッシュ"),
     "AmazonEC2ContainerRegistryFullAccess": ("full ECR access", "ECR の完全な権限"),
+    # an inline policy that allows every action (`*`), as the CloudFormation and Terraform sources report it
+    "*": ("every action (`*`) in an inline policy", "インラインポリシーのすべてのアクション（`*`）"),
     "AmazonEKS_CNI_Policy": ("the VPC CNI's ENI permissions (give them to aws-node through IRSA/Pod Identity)",
-                             "VPC CNI の ENI 権限（IRSA/Pod Identity で aws-node に付与すべきもの）"),
+                             "VPC CNI の ENI 権限。IRSA か Pod Identity で aws-node に付与すべきもの"),
 }
 
 
@@ -130,6 +140,13 @@ BROAD_POLICIES = {
              "ノードロールは AmazonEKSWorkerNodePolicy、AmazonEC2ContainerRegistryPullOnly、AmazonSSMManagedInstanceCore に"
              "とどめ、aws-node の CNI ポリシーは `iam.withOIDC: true`（eksctl）か Pod Identity で付与し、`imageBuilder`・"
              "`--full-ecr-access` や管理者ポリシーは外してください。"),
+    dont=Text("Do not remove AmazonEKSWorkerNodePolicy or AmazonEC2ContainerRegistryPullOnly, nor "
+              "AmazonEKS_CNI_Policy before aws-node has its own role (IRSA or Pod Identity): nodes go NotReady "
+              "and pods lose their IPs.",
+              "AmazonEKSWorkerNodePolicy と AmazonEC2ContainerRegistryPu"
+              "llOnly は外さず、AmazonEKS_CNI_Policy も aws-node が専用ロール（IRSA "
+              "か Pod Identity）を持つまで外さないでください。ノードが NotReady になり Pod が IP"
+              " を失います。"),
     references=("eks-domain.md §1.1 (eksctl iam_helper.go makeManagedPolicies)",),
 )
 def node_role_overprivileged(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
@@ -151,5 +168,5 @@ def node_role_overprivileged(cluster: Cluster, ctx: RuleContext) -> Iterator[Res
             continue
         yield fail(target, policies, Text(
             f"Node role of `{group.name}` has " + "; ".join(f"{n}: {BROAD_POLICIES[n][0]}" for n in broad) + ".",
-            f"`{group.name}` のノードロールに " + "、".join(f"{n}（{BROAD_POLICIES[n][1]}）" for n in broad) + " があります。"),
+            f"`{group.name}` のノードロールに " + "、".join(f"{n}（{BROAD_POLICIES[n][1]}）" for n in broad) + "があります。"),
             observed=f"node role policies={names}")

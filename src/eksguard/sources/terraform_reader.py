@@ -1,0 +1,99 @@
+"""Registers the Terraform readers: `.tf` files (one directory = one module, read together by a finisher),
+`terraform.tfvars`/`*.auto.tfvars` values, and `terraform show -json` plan/state documents.
+
+A last finisher computes the estate-wide network facts every source shares: which control-plane SGs are
+shared between clusters (EKS206) and the security-group maps (`estate.extras["sg_maps"]`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from eksguard import sources
+from eksguard.model import InputProblem
+from eksguard.sources.terraform import TFFile, is_plan, parse_hcl, read_module, read_plan
+
+PRIORITY = 30
+_STATE = "terraform.files"
+
+
+def _accepts(name: str) -> bool:
+    return name.endswith(".tf") or name == "terraform.tfvars" or name.endswith(".auto.tfvars")
+
+
+def _problem(error: Exception) -> tuple[int | None, str]:
+    line = getattr(error, "line", None)
+    if not isinstance(line, int) or line < 1:
+        line = None
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return line, f"invalid HCL: {first[:200]}"
+
+
+# a directory is parsed only when it defines EKS resources or calls the EKS module: python-hcl2 is slow
+# (about 8 ms per KB), and other Terraform cannot add anything to the model
+RELEVANT = re.compile(r'resource\s+"aws_eks_(?:cluster|node_group|fargate_profile|access_entry|'
+                      r'access_policy_association|addon|pod_identity_association)"|terraform-aws-modules/eks/aws|'
+                      r"terraform-aws-eks")
+
+
+def read_hcl(text: str, path: str, ctx: sources.ScanContext) -> bool:
+    directory = os.path.dirname(path) or "."
+    modules: dict[str, list[tuple[str, str]]] = ctx.options.setdefault(_STATE, {})
+    modules.setdefault(directory, []).append((path, text))
+    return True
+
+
+def _parse(path: str, text: str, ctx: sources.ScanContext) -> dict[str, Any] | None:
+    try:
+        return parse_hcl(text)
+    except Exception as error:  # python-hcl2 raises lark errors of many kinds
+        line, message = _problem(error)
+        ctx.estate.problems.append(InputProblem(path, line, message))
+        return None
+
+
+def read_json(documents: list[Any], text: str, path: str, ctx: sources.ScanContext) -> bool:
+    plans = [d for d in documents if is_plan(d)]
+    if not plans:
+        return False
+    for document in plans:
+        ctx.estate.clusters.extend(read_plan(document, path))
+    return True
+
+
+def finish(ctx: sources.ScanContext) -> None:
+    modules: dict[str, list[tuple[str, str]]] = ctx.options.pop(_STATE, {}) or {}
+    for directory, texts in sorted(modules.items()):
+        if not any(RELEVANT.search(text) for path, text in texts if path.endswith(".tf")):
+            continue
+        files: list[TFFile] = []
+        tfvars: dict[str, Any] = {}
+        for path, text in texts:
+            data = _parse(path, text, ctx)
+            if data is None:
+                continue
+            if path.endswith(".tfvars"):
+                tfvars.update({k: v for k, v in data.items() if not k.startswith("__")})
+            else:
+                files.append(TFFile(path, text, data))
+        if files:
+            ctx.estate.clusters.extend(read_module(directory, files, ctx.variables.values, tfvars))
+
+
+def finish_network(ctx: sources.ScanContext) -> None:
+    if not ctx.estate.clusters:
+        return
+    from eksguard.analysis.network import link_shared_security_groups
+    from eksguard.analysis.sgmap import build_maps
+
+    link_shared_security_groups(ctx.estate.clusters)
+    ctx.estate.extras["sg_maps"] = [m.as_extra() for m in build_maps(ctx.estate.clusters)]
+
+
+def register() -> None:
+    sources.TEXT_READERS.append(("terraform", _accepts, read_hcl))
+    sources.DOCUMENT_READERS.append(("terraform-plan", read_json))
+    sources.FINISHERS.append(finish)
+    sources.FINISHERS.append(finish_network)

@@ -1,0 +1,271 @@
+"""CloudFormation source: intrinsics, defaults with provenance and lines, node group stacks, and the
+eksctl-generated templates of ../shared/corpus/eksctl-cfn."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from eksguard.config import Config
+from eksguard.engine import ScanReport, evaluate
+from eksguard.findings import Finding
+from eksguard.model import Provenance
+from eksguard.sources import collect
+from eksguard.sources.cloudformation import NOVALUE, Ref, Template, Unknown, template_kind
+from eksguard.sources.fields import Variables
+from eksguard.sources.loading import Loader
+
+TODAY = dt.date(2026, 11, 22)
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def scan(*paths: Path | str, variables: dict[str, str] | None = None) -> ScanReport:
+    return evaluate(collect([str(p) for p in paths], variables or {}), Config(), TODAY)
+
+
+def results(report: ScanReport, rule: str, status: str | None = None) -> list[Finding]:
+    return [f for f in report.results if f.rule == rule and (status is None or f.status.value == status)]
+
+
+def template(text: str, values: dict[str, str] | None = None) -> Template:
+    document = yaml.load(textwrap.dedent(text), Loader=Loader)
+    return Template(document, "t.yaml", Variables(values or {}), bare=False)
+
+
+INTRINSICS = """
+Parameters:
+  Env: {Type: String, Default: prod}
+  Zones: {Type: CommaDelimitedList, Default: "a, b"}
+  NoDefault: {Type: String}
+Mappings:
+  Sizes:
+    prod: {Instance: m5.large}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  NotProd: !Not [!Condition IsProd]
+Resources:
+  VPC: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  Cluster: {Type: AWS::EKS::Cluster, Properties: {Name: x}}
+"""
+
+
+@pytest.mark.parametrize(("expression", "expected"), [
+    ({"Ref": "Env"}, "prod"),
+    ({"Ref": "Zones"}, ["a", "b"]),
+    ({"Ref": "VPC"}, Ref("VPC")),
+    ({"Fn::GetAtt": ["Cluster", "ClusterSecurityGroupId"]}, Ref("Cluster", "ClusterSecurityGroupId")),
+    ({"Fn::Sub": "${Env}-cluster"}, "prod-cluster"),
+    ({"Fn::Sub": ["${Name}-x", {"Name": {"Ref": "Env"}}]}, "prod-x"),
+    ({"Fn::Sub": "${!Literal}"}, "${Literal}"),
+    ({"Fn::Join": ["-", ["a", {"Ref": "Env"}]]}, "a-prod"),
+    ({"Fn::Select": [1, {"Ref": "Zones"}]}, "b"),
+    ({"Fn::Select": [1, {"Fn::GetAZs": ""}]}, "(availability zone #2 of the region)"),
+    ({"Fn::Split": [",", "a,b"]}, ["a", "b"]),
+    ({"Fn::FindInMap": ["Sizes", {"Ref": "Env"}, "Instance"]}, "m5.large"),
+    ({"Fn::If": ["IsProd", "yes", "no"]}, "yes"),
+    ({"Fn::If": ["NotProd", "yes", "no"]}, "no"),
+    ({"Fn::If": ["IsProd", {"Ref": "AWS::NoValue"}, "no"]}, NOVALUE),
+    ({"Fn::Base64": "plain"}, "plain"),
+])
+def test_intrinsics_resolve_between_parameters_resources_and_mappings(expression: Any, expected: Any) -> None:
+    assert template(INTRINSICS).resolve(expression) == expected
+
+
+@pytest.mark.parametrize(("expression", "text"), [
+    ({"Ref": "NoDefault"}, "${NoDefault}"),
+    ({"Ref": "AWS::Region"}, "${AWS::Region}"),
+    ({"Fn::Sub": "com.amazonaws.${AWS::Region}.sts"}, "com.amazonaws.${AWS::Region}.sts"),
+    ({"Fn::ImportValue": "other-stack::VPC"}, "${Import:other-stack::VPC}"),
+    ({"Fn::GetAtt": ["Missing", "Arn"]}, "${Missing.Arn}"),
+    ({"Fn::Cidr": ["10.0.0.0/16", 2, 8]}, None),
+])
+def test_what_cannot_be_resolved_is_unknown_with_a_readable_stand_in(expression: Any, text: str | None) -> None:
+    resolved = template(INTRINSICS).resolve(expression)
+    assert isinstance(resolved, Unknown)
+    assert resolved.text == text
+
+
+def test_var_values_override_parameter_defaults() -> None:
+    assert template(INTRINSICS, {"Env": "dev"}).resolve({"Fn::If": ["IsProd", "yes", "no"]}) == "no"
+
+
+def test_short_form_tags_and_long_form_json_read_the_same() -> None:
+    report_yaml, report_json = scan(FIXTURES / "bad.yaml"), scan(FIXTURES / "bad.json")
+    summary = sorted((f.rule, f.status.value, f.target, f.provenance) for f in report_yaml.results)
+    assert summary == sorted((f.rule, f.status.value, f.target, f.provenance) for f in report_json.results)
+    assert len(results(report_yaml, "EKS101", "fail")) == 1
+
+
+@pytest.mark.parametrize(("name", "line"), [("bad.yaml", 74), ("bad.json", 128)])
+def test_eks101_on_the_eks_api_default(name: str, line: int) -> None:
+    [finding] = results(scan(FIXTURES / name), "EKS101")
+    assert finding.status.value == "fail"
+    assert finding.severity == "critical"
+    assert finding.target == "cluster/bad"
+    assert finding.origin is not None and finding.origin.line == line  # ResourcesVpcConfig
+    assert finding.provenance == "defaulted by EKS API"
+    assert finding.message is not None and "0.0.0.0/0" in finding.message.en
+
+
+@pytest.mark.parametrize(("path", "line"), [(FIXTURES / "good.yaml", 109), (FIXTURES / "good.json", 244),
+                                            (FIXTURES.parent.parent / "rules/EKS102/restricted.yaml", 11)])
+def test_eks101_passes_when_private_or_restricted(path: Path, line: int) -> None:
+    [finding] = results(scan(path), "EKS101")
+    assert finding.status.value == "pass"
+    assert finding.origin is not None and finding.origin.line == line
+
+
+def test_unresolvable_parameter_is_unknown_not_an_error(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(textwrap.dedent("""\
+        Parameters:
+          Public: {Type: String}
+        Resources:
+          Cluster:
+            Type: AWS::EKS::Cluster
+            Properties:
+              Name: p
+              ResourcesVpcConfig:
+                EndpointPublicAccess: !Ref Public
+        """))
+    report = scan(tmp_path / "t.yaml")
+    assert report.estate.problems == []
+    [cluster] = report.estate.clusters
+    assert cluster.endpoint_public_access is not None
+    assert cluster.endpoint_public_access.provenance is Provenance.UNKNOWN
+    [finding] = results(report, "EKS101")
+    assert finding.status.value == "unknown"
+    assert finding.origin is not None and finding.origin.line == 9
+    assert finding.message is not None and "parameter Public has no Default" in finding.message.en
+    assert results(scan(tmp_path / "t.yaml", variables={"Public": "false"}), "EKS101")[0].status.value == "pass"
+
+
+def test_false_condition_removes_the_resource(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(textwrap.dedent("""\
+        Parameters:
+          WithNodes: {Type: String, Default: "no"}
+        Conditions:
+          Nodes: !Equals [!Ref WithNodes, "yes"]
+        Resources:
+          Cluster: {Type: AWS::EKS::Cluster, Properties: {Name: c}}
+          Workers:
+            Type: AWS::EKS::Nodegroup
+            Condition: Nodes
+            Properties: {ClusterName: !Ref Cluster, NodegroupName: workers}
+        """))
+    assert collect([str(tmp_path / "t.yaml")], {}).clusters[0].node_groups == []
+    with_nodes = collect([str(tmp_path / "t.yaml")], {"WithNodes": "yes"}).clusters[0]
+    assert [g.name for g in with_nodes.node_groups] == ["workers"]
+
+
+def test_node_group_stack_joins_the_cluster_of_another_stack(tmp_path: Path) -> None:
+    (tmp_path / "cluster.yaml").write_text(textwrap.dedent("""\
+        Resources:
+          ControlPlane:
+            Type: AWS::EKS::Cluster
+            Properties: {Name: demo, ResourcesVpcConfig: {SubnetIds: [subnet-1, subnet-2]}}
+        """))
+    (tmp_path / "nodegroup.yaml").write_text(textwrap.dedent("""\
+        Resources:
+          Template:
+            Type: AWS::EC2::LaunchTemplate
+            Properties:
+              LaunchTemplateData:
+                MetadataOptions: {HttpTokens: required, HttpPutResponseHopLimit: 2}
+          Nodes:
+            Type: AWS::EKS::Nodegroup
+            Properties:
+              ClusterName: demo
+              NodegroupName: ng-1
+              LaunchTemplate: {Id: !Ref Template}
+        """))
+    report = scan(tmp_path)
+    [cluster] = report.estate.clusters
+    assert cluster.name == "demo" and [g.name for g in cluster.node_groups] == ["ng-1"]
+    [hops] = results(report, "EKS302")
+    assert hops.status.value == "fail" and hops.origin is not None
+    assert hops.origin.path.endswith("nodegroup.yaml") and hops.origin.line == 6
+
+
+def test_launch_template_alone_yields_a_cluster_named_after_its_tags_or_file(tmp_path: Path) -> None:
+    (tmp_path / "eksctl-demo-nodegroup-ng.yaml").write_text(textwrap.dedent("""\
+        Resources:
+          NodeGroupLaunchTemplate:
+            Type: AWS::EC2::LaunchTemplate
+            Properties:
+              LaunchTemplateData:
+                MetadataOptions: {HttpTokens: optional}
+        """))
+    [cluster] = collect([str(tmp_path)], {}).clusters
+    assert cluster.name == "eksctl-demo-nodegroup-ng"
+    [group] = cluster.node_groups
+    assert group.kind == "self-managed"
+    assert group.imds_http_tokens is not None and group.imds_http_tokens.value == "optional"
+    assert cluster.endpoint_public_access is None  # the cluster itself is not in this template
+
+
+def test_other_documents_are_not_taken_for_templates() -> None:
+    assert template_kind({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}) is None
+    assert template_kind({"Resources": {"X": {"Type": "AWS::S3::Bucket"}}}) == "template"
+    assert template_kind({"X": {"Type": "AWS::EKS::Nodegroup"}}) == "bare"
+    assert template_kind({"X": {"Type": "AWS::EKS::Nodegroup"}, "y": 1}) is None
+
+
+def test_vpc_only_template_is_read_but_defines_no_cluster(shared_root: Path) -> None:
+    estate = collect([str(shared_root / "corpus/eksctl-cfn/vpc_public.json")], {})
+    assert [i.kind for i in estate.inputs] == ["cloudformation"]
+    assert estate.clusters == []
+
+
+# --- eksctl-generated CloudFormation (../shared/corpus/eksctl-cfn) -------------------------
+
+
+@pytest.fixture(scope="module")
+def eksctl_cfn(shared_root: Path) -> ScanReport:
+    return scan(shared_root / "corpus/eksctl-cfn")
+
+
+def test_eksctl_cfn_corpus_scans_without_errors(eksctl_cfn: ScanReport) -> None:
+    assert eksctl_cfn.estate.problems == []
+    assert not [f for f in eksctl_cfn.results if f.status.value == "error"]
+    assert len([i for i in eksctl_cfn.estate.inputs if i.kind == "cloudformation"]) == 40  # all but service_details_*.json
+
+
+def test_eksctl_launch_templates_give_eks302(eksctl_cfn: ScanReport) -> None:
+    failing = results(eksctl_cfn, "EKS302", "fail")
+    launch_templates = [f for f in failing if "/launch_template/" in (f.origin.path if f.origin else "")]
+    # every eksctl launch template sets HttpPutResponseHopLimit: 2 (nodegroup.go makeMetadataOptions)
+    assert len(launch_templates) == 18
+    assert {f.provenance for f in launch_templates} == {"declared"}
+    standard = next(f for f in launch_templates if f.origin and f.origin.path.endswith("/standard.json"))
+    assert standard.target == "cluster/lt/nodegroup/standard"
+    lines = Path(standard.origin.path).read_text().splitlines() if standard.origin else []
+    assert standard.origin is not None and standard.origin.line is not None
+    assert '"HttpPutResponseHopLimit": 2' in lines[standard.origin.line - 1]
+    # the templates that name an existing launch template (lt-1234) are unknown, not passed
+    assert {f.target for f in results(eksctl_cfn, "EKS302", "unknown")} == {
+        "cluster/lt/nodegroup/custom-template", "cluster/lt/nodegroup/template-custom-ami"}
+
+
+def test_eksctl_ssh_enabled_template_gives_eks208(eksctl_cfn: ScanReport) -> None:
+    failing = results(eksctl_cfn, "EKS208", "fail")
+    assert [f.target for f in failing] == ["cluster/lt/nodegroup/ssh-enabled"]
+    [finding] = failing
+    assert finding.origin is not None and finding.origin.path.endswith("launch_template/ssh_enabled.json")
+    lines = Path(finding.origin.path).read_text().splitlines()
+    assert finding.origin.line is not None and '"CidrIp": "0.0.0.0/0"' in lines[finding.origin.line - 1]
+    assert finding.message is not None and "0.0.0.0/0, ::/0" in finding.message.en
+    disabled = [f for f in results(eksctl_cfn, "EKS208") if f.target == "cluster/lt/nodegroup/ssh-disabled"]
+    assert [f.status.value for f in disabled] == ["pass"]
+
+
+def test_eksctl_node_group_stacks_keep_their_node_role_policies(eksctl_cfn: ScanReport) -> None:
+    standard = next(g for c in eksctl_cfn.estate.clusters for g in c.node_groups if g.name == "standard")
+    assert standard.role_policies is not None and standard.role_policies.known
+    assert "AmazonEKS_CNI_Policy" in {p.rsplit("/", 1)[-1] for p in standard.role_policies.value or []}
+    self_managed = [g for c in eksctl_cfn.estate.clusters for g in c.node_groups if g.kind == "self-managed"]
+    assert len(self_managed) == 3 and {g.security_group_ids[0] for g in self_managed} == {"SG"}
