@@ -54,7 +54,7 @@ def _matches(result: Any, expected: dict[str, Any]) -> bool:
 
 @pytest.fixture
 def snapshot_reader(monkeypatch: pytest.MonkeyPatch) -> None:
-    sources._register_sources()
+    sources.load_all_readers()
     if not any(reader is snapshot_source.read for _, reader in sources.DOCUMENT_READERS):
         monkeypatch.setattr(sources, "DOCUMENT_READERS", [("snapshot", snapshot_source.read),
                                                           *sources.DOCUMENT_READERS])
@@ -95,7 +95,7 @@ def test_replaying_a_snapshot_imports_no_aws_or_kubernetes_client() -> None:
         "import sys\n"
         "from eksguard import sources\n"
         "from eksguard.live import snapshot_source\n"
-        "sources._register_sources()\n"
+        "sources.load_all_readers()\n"
         "sources.DOCUMENT_READERS.insert(0, ('snapshot', snapshot_source.read))\n"
         f"estate = sources.collect([{str(folder_of('EKS603') / 'pass-metrics-server.json')!r}], {{}})\n"
         "assert [c.name for c in estate.clusters] == ['demo'], estate.clusters\n"

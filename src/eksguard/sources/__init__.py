@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,7 +65,7 @@ def is_candidate(name: str) -> bool:
     suffix = os.path.splitext(name)[1].lower()
     if suffix in YAML_SUFFIXES or suffix in JSON_SUFFIXES:
         return True
-    return any(accepts(name) for _, accepts, _ in TEXT_READERS)
+    return any(spec.names is not None and spec.names(name) for spec in READER_MODULES)
 
 
 def walk(root: Path) -> Iterator[Path]:
@@ -116,6 +116,7 @@ def read_documents(text: str, path: str, ctx: ScanContext, as_json: bool) -> Non
     else:
         documents = load_yaml_documents(text, ctx.limits)
     documents = [d for d in documents if d is not None]
+    _load_readers_for(documents=documents, path=path)
     for kind, reader in DOCUMENT_READERS:
         if reader(documents, text, path, ctx):
             ctx.estate.inputs.append(InputRecord(path, kind, len(documents)))
@@ -148,6 +149,7 @@ def record_inline_ignores(text: str, display: str, ctx: ScanContext) -> None:
 
 def read_text_input(text: str, display: str, name: str, ctx: ScanContext) -> None:
     record_inline_ignores(text, display, ctx)
+    _load_readers_for(name=name, text=text)
     suffix = os.path.splitext(name)[1].lower()
     for kind, accepts, reader in TEXT_READERS:
         if accepts(name) and reader(text, display, ctx):
@@ -162,7 +164,6 @@ def read_text_input(text: str, display: str, name: str, ctx: ScanContext) -> Non
 def collect(paths: list[str], variables: dict[str, str], limits: Limits | None = None,
             stdin_text: str | None = None, options: dict[str, Any] | None = None) -> Estate:
     """Read every input under `paths` into one Estate (problems recorded, never raised)."""
-    _register_sources()
     estate = Estate()
     ctx = ScanContext(estate, Variables(variables), limits or Limits(), options=options or {})
     files: list[tuple[Path | None, str]] = []
@@ -186,29 +187,139 @@ def collect(paths: list[str], variables: dict[str, str], limits: Limits | None =
                 _record_problem(ctx, "-", error)
         else:
             read_file(path, display, ctx)
-    for finish in FINISHERS:
+    return _finish(ctx)
+
+
+def collect_text(text: str, display: str, variables: dict[str, str], limits: Limits | None = None) -> Estate:
+    """Read one text as if it were the file `display` (e.g. a fixed file before it is written)."""
+    ctx = ScanContext(Estate(), Variables(variables), limits or Limits(), scanned_files=[display])
+    try:
+        read_text_input(text, display, os.path.basename(display), ctx)
+    except InputError as error:
+        _record_problem(ctx, display, error)
+    return _finish(ctx)
+
+
+def _finish(ctx: ScanContext) -> Estate:
+    """Cross-file resolution (each source's finisher), then the facts every source shares."""
+    estate = ctx.estate
+    for finish in list(FINISHERS):
         finish(ctx)
     estate.problems.extend(ctx.variables.problems)
+    if estate.clusters:  # derived facts every source shares: SGs shared between clusters, the SG maps
+        from eksguard.analysis.network import link_shared_security_groups
+        from eksguard.analysis.sgmap import build_maps
+
+        link_shared_security_groups(estate.clusters)
+        estate.extras["sg_maps"] = [m.as_extra() for m in build_maps(estate.clusters)]
     return estate
 
 
-_REGISTERED = False
+@dataclass(frozen=True, slots=True)
+class ReaderModule:
+    """A source module and the cheap tests that say when it may be needed.
 
-
-def _register_sources() -> None:
-    """Import every `*_reader` module of this package; each registers itself with `register()`.
-
-    Readers run in their module's `PRIORITY` order (lower first): eksctl's ClusterConfig must be
-    claimed before the generic Kubernetes manifest reader sees it.
+    A module is imported (and its `register()` run) only when a file could be its input, so a scan
+    pays only for the sources it uses. The tests must never say no to a file the module would take.
     """
-    global _REGISTERED
-    if _REGISTERED:
-        return
-    _REGISTERED = True
-    import importlib
-    import pkgutil
 
-    modules = [importlib.import_module(f"{__name__}.{m.name}") for m in pkgutil.iter_modules(__path__)
-               if m.name.endswith("_reader")]
-    for module in sorted(modules, key=lambda m: getattr(m, "PRIORITY", 50)):
-        module.register()
+    module: str
+    priority: int  # lower reads first: eksctl's ClusterConfig before the generic Kubernetes reader
+    documents: Callable[[list[Any], str], bool] | None = None  # (parsed documents, path)
+    names: Callable[[str], bool] | None = None  # file name (decides what a directory walk reads)
+    texts: Callable[[str, str], bool] | None = None  # (file name, text), for text readers
+
+
+def _mappings(documents: list[Any]) -> list[Mapping[str, Any]]:
+    return [d for d in documents if isinstance(d, Mapping)]
+
+
+def _maybe_snapshot(documents: list[Any], path: str) -> bool:
+    return any(d.get("format") == "eksguard-snapshot" for d in _mappings(documents))
+
+
+def _maybe_ci(documents: list[Any], path: str) -> bool:
+    name = os.path.basename(path).lower()
+    return name in (".gitlab-ci.yml", ".gitlab-ci.yaml") or any(
+        "apiVersion" not in d and "kind" not in d
+        and ({"jobs", "runs", "phases", "stages"} & set(d) or any(isinstance(v, Mapping) and "script" in v
+                                                                 for v in d.values()))
+        for d in _mappings(documents))
+
+
+def _maybe_eksctl(documents: list[Any], path: str) -> bool:
+    return any(d.get("kind") == "ClusterConfig" for d in _mappings(documents))
+
+
+def _maybe_cloudformation(documents: list[Any], path: str) -> bool:
+    return any("Resources" in d or "AWSTemplateFormatVersion" in d
+               or any(isinstance(v, Mapping) and "Type" in v for v in d.values())
+               for d in _mappings(documents))
+
+
+def _maybe_plan(documents: list[Any], path: str) -> bool:
+    return any("format_version" in d for d in _mappings(documents))
+
+
+def _maybe_kubernetes(documents: list[Any], path: str) -> bool:
+    name = os.path.basename(path).lower()
+    return name in ("kustomization.yaml", "kustomization.yml", "kustomization") or any(
+        "apiVersion" in d or "kind" in d for d in _mappings(documents))
+
+
+def _script_name(name: str) -> bool:
+    from eksguard.sources.filekinds import file_kind
+
+    return file_kind(name) is not None
+
+
+READER_MODULES: tuple[ReaderModule, ...] = (
+    ReaderModule("eksguard.sources.snapshot_reader", 5, documents=_maybe_snapshot),
+    ReaderModule("eksguard.sources.commandline_reader", 5, documents=_maybe_ci, names=_script_name,
+                 texts=lambda name, text: "eksctl" in text and _script_name(name)),
+    ReaderModule("eksguard.sources.eksctl_reader", 10, documents=_maybe_eksctl),
+    ReaderModule("eksguard.sources.cloudformation_reader", 20, documents=_maybe_cloudformation),
+    ReaderModule("eksguard.sources.terraform_reader", 30, documents=_maybe_plan,
+                 names=lambda name: name.endswith((".tf", ".tfvars")),
+                 texts=lambda name, text: name.endswith((".tf", ".tfvars"))),
+    ReaderModule("eksguard.sources.kubernetes_reader", 40, documents=_maybe_kubernetes,
+                 texts=lambda name, text: "{{" in text and name.lower().endswith((".yaml", ".yml", ".tpl"))),
+)
+_LOADED: set[str] = set()
+_PRIORITY: dict[str, int] = {}  # reader kind -> its module's priority
+
+
+def _kinds() -> set[str]:
+    return {kind for kind, _ in DOCUMENT_READERS} | {kind for kind, _, _ in TEXT_READERS}
+
+
+def _load(spec: ReaderModule) -> None:
+    import importlib
+
+    _LOADED.add(spec.module)
+    before = _kinds()
+    importlib.import_module(spec.module).register()
+    for kind in _kinds() - before:
+        _PRIORITY[kind] = spec.priority
+    DOCUMENT_READERS.sort(key=lambda entry: _PRIORITY[entry[0]])
+    TEXT_READERS.sort(key=lambda entry: _PRIORITY[entry[0]])
+
+
+def _load_readers_for(*, documents: list[Any] | None = None, path: str = "", name: str = "",
+                      text: str = "") -> None:
+    for spec in READER_MODULES:
+        if spec.module in _LOADED:
+            continue
+        if documents is not None:
+            wanted = spec.documents is not None and spec.documents(documents, path)
+        else:
+            wanted = spec.texts is not None and spec.texts(name, text)
+        if wanted:
+            _load(spec)
+
+
+def load_all_readers() -> None:
+    """Import every source (for callers that need them all, such as tests of the registry)."""
+    for spec in READER_MODULES:
+        if spec.module not in _LOADED:
+            _load(spec)

@@ -60,12 +60,12 @@ from eksguard.sources.commandline import (
     StdinSource,
     Word,
     ci_kind,
-    file_kind,
     scan_ci,
     scan_text,
 )
 from eksguard.sources.eksctl import ALL_LOG_TYPES, DEFAULT_VERSION, is_cluster_config, read_cluster_config
 from eksguard.sources.fields import Variables
+from eksguard.sources.filekinds import file_kind
 from eksguard.sources.loading import InputError, LineList, LineMap, load_yaml_documents, read_text
 
 # CI YAML must be claimed before the eksctl (10) and Kubernetes (40) readers look at it.

@@ -82,18 +82,7 @@ def finish(ctx: sources.ScanContext) -> None:
             ctx.estate.clusters.extend(read_module(directory, files, ctx.variables.values, tfvars))
 
 
-def finish_network(ctx: sources.ScanContext) -> None:
-    if not ctx.estate.clusters:
-        return
-    from eksguard.analysis.network import link_shared_security_groups
-    from eksguard.analysis.sgmap import build_maps
-
-    link_shared_security_groups(ctx.estate.clusters)
-    ctx.estate.extras["sg_maps"] = [m.as_extra() for m in build_maps(ctx.estate.clusters)]
-
-
 def register() -> None:
     sources.TEXT_READERS.append(("terraform", _accepts, read_hcl))
     sources.DOCUMENT_READERS.append(("terraform-plan", read_json))
     sources.FINISHERS.append(finish)
-    sources.FINISHERS.append(finish_network)
