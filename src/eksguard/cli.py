@@ -20,12 +20,14 @@ FORMATS = ["text", "json", "sarif", "junit", "markdown", "html"]
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
 
-def _parse_vars(values: tuple[str, ...]) -> dict[str, str]:
+def _parse_vars(values: tuple[str, ...], lang: str | None = None) -> dict[str, str]:
+    from eksguard.i18n import detect_lang, message
+
     variables: dict[str, str] = {}
     for item in values:
         name, sep, value = item.partition("=")
         if not sep or not name:
-            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--var")
+            raise click.BadParameter(message("bad_var", detect_lang(lang), item=repr(item)), param_hint="--var")
         variables[name] = value
     return variables
 
@@ -36,7 +38,10 @@ def _today(value: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not YYYY-MM-DD", param_hint="--today") from None
+        from eksguard.i18n import detect_lang, message
+
+        raise click.BadParameter(message("bad_date", detect_lang(None), value=repr(value)),
+                                 param_hint="--today") from None
 
 
 def _write(text: str, output: str | None) -> None:
@@ -197,7 +202,7 @@ def scan(paths: tuple[str, ...], variables: tuple[str, ...], max_file_size: floa
         click.echo(str(exc), err=True)
         sys.exit(EXIT_INPUT)
     values = {k: v for k, v in os.environ.items() if k.isupper()}
-    values.update(_parse_vars(variables))
+    values.update(_parse_vars(variables, chosen_lang))
     stdin_text = sys.stdin.read() if "-" in paths else None
     options: dict[str, Any] = {"pss_version": pss_version}
     estate = collect(list(paths), values, Limits(max_file_bytes=int(max_file_size * 1024 * 1024)), stdin_text,

@@ -23,7 +23,7 @@ class ScanReport:
     estate: Estate
     results: list[Finding]
     rules: list[Rule]
-    notices: list[str] = field(default_factory=list)  # expired suppressions and the like
+    notices: list[Text | str] = field(default_factory=list)  # expired suppressions and the like
 
     @property
     def failures(self) -> list[Finding]:
@@ -71,7 +71,7 @@ def evaluate(estate: Estate, config: Config, today: dt.date | None = None,
     rules = [r for r in all_rules()
              if config.rule_enabled(r.id) and (not chosen or r.id in chosen) and r.id not in skip]
     findings: list[Finding] = []
-    notices: list[str] = []
+    notices: list[Text | str] = []
     expired_reported: set[int] = set()
     for rule in rules:
         severity_override = config.severity_overrides.get(rule.id)
@@ -90,8 +90,11 @@ def evaluate(estate: Estate, config: Config, today: dt.date | None = None,
                         if suppression.expired(today):
                             if index not in expired_reported:
                                 expired_reported.add(index)
-                                notices.append(f"suppression of {suppression.rule} ({suppression.reason}) expired on "
-                                               f"{suppression.expires}; it no longer applies")
+                                notices.append(Text(
+                                    f"suppression of {suppression.rule} ({suppression.reason}) expired on "
+                                    f"{suppression.expires}; it no longer applies",
+                                    f"{suppression.rule} の抑制（{suppression.reason}）は {suppression.expires} に"
+                                    "期限切れとなり、適用されなくなりました"))
                             continue
                         finding.suppressed = suppression.reason
                 findings.append(finding)

@@ -132,6 +132,11 @@ def detect_lang(explicit: str | None = None) -> str:
     return "en"
 
 
+def localize(item: Text | str, lang: str) -> str:
+    """A `Text` in the chosen language; a plain string as it is."""
+    return item.get(lang) if isinstance(item, Text) else item
+
+
 def message(key: str, lang: str, **values: object) -> str:
     return MESSAGES[key].get(lang).format(**values)
 

@@ -22,7 +22,7 @@ from typing import Any
 from eksguard import __version__
 from eksguard.engine import ScanReport
 from eksguard.findings import SEVERITY_ORDER, Finding
-from eksguard.i18n import message, paren, provenance_text, severity_name
+from eksguard.i18n import localize, message, paren, provenance_text, severity_name
 from eksguard.report.common import SEVERITIES, by_cluster, cluster_of, fix_replacements, severity_counts
 from eksguard.rules import Rule
 
@@ -505,7 +505,7 @@ def render(report: ScanReport, *, lang: str, fail_on: str = "high", colour: bool
     if report.estate.problems or report.notices:
         notes = "".join(f"<li><code>{_e(p.path + (f':{p.line}' if p.line else ''))}</code> {_e(p.message)}</li>"
                         for p in report.estate.problems)
-        notes += "".join(f"<li>{_e(n)}</li>" for n in report.notices)
+        notes += "".join(f"<li>{_e(localize(n, lang))}</li>" for n in report.notices)
         parts.append(f'<section id="notes"><h2>{_e(message("notices_heading", lang))}</h2><ul>{notes}</ul></section>')
     per_rule = {rid: sum(1 for f in failures if f.rule == rid) for rid in rules}
     ordered_rules = sorted(rules.values(), key=lambda r: (per_rule[r.id] == 0, r.id))

@@ -8,7 +8,7 @@ from typing import Any
 from eksguard import __version__
 from eksguard.engine import ScanReport
 from eksguard.findings import Finding, Status
-from eksguard.i18n import provenance_text
+from eksguard.i18n import localize, provenance_text
 from eksguard.report.baseline import fingerprint
 from eksguard.rules import Rule
 
@@ -64,7 +64,7 @@ def report_dict(report: ScanReport, lang: str) -> dict[str, Any]:
         "inputs": [{"path": i.path, "kind": i.kind, "documents": i.documents} for i in report.estate.inputs],
         "errors": [{"path": p.path, "line": p.line, "message": p.message, "kind": p.kind}
                    for p in report.estate.problems],
-        "notices": report.notices,
+        "notices": [localize(n, lang) for n in report.notices],
     }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from eksguard import __version__
 from eksguard.engine import ScanReport
 from eksguard.findings import SEVERITY_ORDER, Finding
-from eksguard.i18n import message, paren, severity_name
+from eksguard.i18n import localize, message, paren, severity_name
 from eksguard.report.common import by_cluster, fix_replacements, severity_counts
 from eksguard.rules import Rule
 
@@ -121,7 +121,7 @@ def _changes(failures: list[Finding], lang: str) -> list[str]:
 def _footer(report: ScanReport, lang: str) -> list[str]:
     out: list[str] = []
     suppressed = [f for f in report.results if f.suppressed]
-    notes = list(report.notices)
+    notes = [localize(n, lang) for n in report.notices]
     if suppressed:
         notes.append(message("suppressed", lang, count=len(suppressed)))
     if notes:

@@ -24,7 +24,7 @@ from typing import Any
 from eksguard import __version__
 from eksguard.engine import ScanReport
 from eksguard.findings import Finding, Status
-from eksguard.i18n import message, provenance_text
+from eksguard.i18n import localize, message, provenance_text
 from eksguard.model import Origin
 from eksguard.report.baseline import FINGERPRINT_KEY, fingerprint
 from eksguard.report.common import FixReplacement, file_uri, fix_replacements
@@ -214,7 +214,7 @@ def _notifications(report: ScanReport, indexes: dict[str, int], lang: str) -> li
             if finding.rule in indexes:
                 note["associatedRule"] = {"id": finding.rule, "index": indexes[finding.rule]}
             notes.append(note)
-    notes.extend({"level": "note", "message": {"text": notice}} for notice in report.notices)
+    notes.extend({"level": "note", "message": {"text": localize(notice, lang)}} for notice in report.notices)
     return notes
 
 

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 
 from eksguard.engine import ScanReport
 from eksguard.findings import SEVERITY_ORDER, Finding
-from eksguard.i18n import SEVERITY_NAMES, join, message, provenance_text
+from eksguard.i18n import SEVERITY_NAMES, join, localize, message, provenance_text
 from eksguard.report.common import cluster_of
 from eksguard.rules import Rule
 
@@ -56,7 +56,7 @@ def render(report: ScanReport, *, lang: str, fail_on: str, colour: bool) -> str:
         text = finding.message.get(lang) if finding.message else ""
         out.append(f"{_paint(message('error_tag', lang), COLOURS['high'], colour)} {finding.rule} {where}: {text}")
     for notice in report.notices:
-        out.append(f"{message('notice', lang)}: {notice}")
+        out.append(f"{message('notice', lang)}: {localize(notice, lang)}")
     suppressed = [f for f in report.results if f.suppressed]
     if suppressed:
         out.append(message("suppressed", lang, count=len(suppressed)))
