@@ -60,8 +60,7 @@ def public_endpoint_open(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]
         if cidrs.value and not open_cidrs:
             yield _closed_later(cluster, cidrs.origin)
             return
-        observed = (f"publicAccess={public.value} ({public.describe_provenance()}), "
-                    f"publicAccessCIDRs={cidrs.value}")
+        observed = f"publicAccess={str(public.value).lower()}, publicAccessCIDRs={cidrs.value}"
         if open_cidrs:
             message = Text(f"The public API endpoint allows {', '.join(open_cidrs)}.",
                            f"パブリック API エンドポイントが {', '.join(open_cidrs)} を許可しています。")
