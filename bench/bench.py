@@ -15,7 +15,6 @@ EKSGUARD_BENCH_SIZES (default "100,1000,10000"), EKSGUARD_BENCH_CHECKOV=0 to ski
 from __future__ import annotations
 
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -37,30 +36,40 @@ SCAN = [sys.executable, "-m", "eksguard", "scan", "--format", "json", "--no-colo
 
 FLOOR = r"""
 import sys, pathlib, yaml
+
+class Loader(yaml.CSafeLoader):  # CloudFormation's short tags (!Ref ...) parse as plain nodes
+    pass
+
+Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
 paths = [pathlib.Path(p) for p in sys.stdin.read().split("\n") if p]
 hcl2 = None
 for path in paths:
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".tf":
-        if hcl2 is None:
-            import hcl2
-        hcl2.loads(text)
-    elif path.suffix in (".yaml", ".yml", ".json"):
-        list(yaml.load_all(text, Loader=yaml.CSafeLoader))
-    else:
-        text.splitlines()
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".tf":
+            if hcl2 is None:
+                import hcl2
+            hcl2.loads(text)
+        elif path.suffix in (".yaml", ".yml", ".json"):
+            list(yaml.load_all(text, Loader=Loader))
+        else:
+            text.splitlines()
+    except Exception:
+        pass
 """
 
 
 def measure(command: list[str], stdin: str | None = None, env: dict[str, str] | None = None) -> tuple[float, float]:
     """(wall seconds, peak RSS MB) of one run of `command` as a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run(command, input=stdin, text=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=False, env=env)
-    elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before) / 1024
+    child = subprocess.Popen(command, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True, env=env)
+    if stdin is not None and child.stdin is not None:
+        child.stdin.write(stdin)
+        child.stdin.close()
+    _, _, usage = os.wait4(child.pid, 0)  # this child's own peak RSS, not the max of all children
+    child.returncode = 0
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
 
 
 def median(command: list[str], stdin: str | None = None, env: dict[str, str] | None = None) -> tuple[float, float]:

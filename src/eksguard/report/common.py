@@ -22,6 +22,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -89,10 +90,14 @@ def relative_path(path: str, base: Path | None = None) -> str | None:
     outside it (or not a file path: stdin, a live resource)."""
     if not path or path == "-":
         return None
-    root = (base or Path.cwd()).resolve()
-    absolute = Path(os.path.abspath(path))
+    return _relative(os.path.abspath(path), str(base) if base is not None else os.getcwd())
+
+
+@lru_cache(maxsize=8192)
+def _relative(absolute: str, root_text: str) -> str | None:
+    """Cached: a report names the same few files thousands of times."""
     try:
-        return absolute.relative_to(root).as_posix()
+        return Path(absolute).relative_to(Path(root_text).resolve()).as_posix()
     except ValueError:
         return None
 
