@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from kubekit import Kube
 
-from conftest import Kube
 from eksguard.analysis.kustomize import overlay_of, selector_matches
 from eksguard.model import KubeScope
 

@@ -5,8 +5,8 @@ whole scan path (file → collect → evaluate). Checkov (CKV_K8S_23, CKV_K8S_31
 from __future__ import annotations
 
 import pytest
+from kubekit import Kube
 
-from conftest import Kube
 from eksguard.findings import Status
 
 TEMPLATE = """

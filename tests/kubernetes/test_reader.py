@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import Kube
+from kubekit import Kube
+
 from eksguard.model import KubeScope
 
 DEPLOYMENT = """

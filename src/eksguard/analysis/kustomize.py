@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from eksguard.sources.loading import InputError, Limits, LineList, LineMap, load_yaml_documents
+from eksguard.sources.loading import InputError, Limits, LineList, LineMap, load_yaml_documents, shift_lines
 
 OVERLAY_PARENTS = frozenset({"overlays", "overlay", "envs", "environments", "variants"})
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -639,7 +639,7 @@ class Renderer:
             self.warn(kfile, offset + (error.line or 1), f"inline patch: {error.message}")
             return [], kfile, 0
         for document in documents:
-            _shift(document, offset)
+            shift_lines(document, offset)
         return documents, kfile, offset
 
     def _patch(self, folder: str, kfile: str, kdoc: Mapping[str, Any], resources: list[Resource]) -> list[Resource]:
@@ -811,15 +811,3 @@ def _untargeted(patch: Mapping[str, Any]) -> Mapping[str, Any]:
     return copy
 
 
-def _shift(node: Any, offset: int) -> None:
-    """Move the positions of a freshly parsed inline document by `offset` lines."""
-    if isinstance(node, LineMap):
-        node.line += offset
-        node.marks = {key: (line + offset, column) for key, (line, column) in node.marks.items()}
-        for value in node.values():
-            _shift(value, offset)
-    elif isinstance(node, LineList):
-        node.line += offset
-        node.item_lines = [line + offset for line in node.item_lines]
-        for value in node:
-            _shift(value, offset)

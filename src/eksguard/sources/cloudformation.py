@@ -16,8 +16,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from eksguard.analysis.network import cluster_security_group, defaulted_egress_rule
 from eksguard.model import (
     AccessEntry,
@@ -42,7 +40,7 @@ from eksguard.model import (
     defaulted,
     unknown,
 )
-from eksguard.sources.fields import Variables, as_bool, as_int, as_str
+from eksguard.sources.fields import Variables, as_bool, as_int, as_str, configuration_values
 from eksguard.sources.loading import LineList, LineMap
 
 CFN = "CloudFormation"
@@ -791,21 +789,6 @@ ACCOUNT_ENCRYPTION_NOTE = Text(
     "ルートボリュームに `Encrypted` がないため、アカウントの EBS デフォルト暗号化設定で決まります")
 
 
-def _configuration(raw: Any) -> dict[str, Any]:
-    if isinstance(raw, Mapping):
-        return dict(raw)
-    if isinstance(raw, str) and raw.strip():
-        try:
-            parsed = json.loads(raw)
-        except ValueError:
-            try:
-                parsed = yaml.load(raw, Loader=yaml.CSafeLoader)
-            except yaml.YAMLError:
-                return {}
-        return dict(parsed) if isinstance(parsed, Mapping) else {}
-    return {}
-
-
 def _stub_cluster(name: str, origin: Origin, network: Network) -> Cluster:
     """A cluster this template does not define (a node group stack): only what the template adds to it."""
     cluster = Cluster(name=name, source="cloudformation", origin=origin, network=network)
@@ -1178,7 +1161,7 @@ class _Builder:
     def read_addon(self, res: Res) -> None:
         cluster = self.cluster_for(res.get("ClusterName"), res.origin())
         name = res.known_text("AddonName") or ""
-        addon = Addon(name, res.origin("AddonName"), _configuration(res.get("ConfigurationValues")),
+        addon = Addon(name, res.origin("AddonName"), configuration_values(res.get("ConfigurationValues")),
                       res.known_text("AddonVersion"))
         if cluster.addons is None:
             cluster.addons = []

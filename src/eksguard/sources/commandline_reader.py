@@ -66,7 +66,14 @@ from eksguard.sources.commandline import (
 from eksguard.sources.eksctl import ALL_LOG_TYPES, DEFAULT_VERSION, is_cluster_config, read_cluster_config
 from eksguard.sources.fields import Variables
 from eksguard.sources.filekinds import file_kind
-from eksguard.sources.loading import InputError, LineList, LineMap, load_yaml_documents, read_text
+from eksguard.sources.loading import (
+    InputError,
+    LineList,
+    LineMap,
+    load_yaml_documents,
+    read_text,
+    shift_lines,
+)
 
 # CI YAML must be claimed before the eksctl (10) and Kubernetes (40) readers look at it.
 PRIORITY = 5
@@ -910,7 +917,7 @@ class Sequence:
             return []
         clusters = []
         for document in documents:
-            _shift(document, stdin.first_line - 1)
+            shift_lines(document, stdin.first_line - 1)
             cluster = read_cluster_config(document, invocation.path, ShellVariables(self.ctx.variables.values))
             cluster.notes.append(Text(
                 f"Created by `{_clip(invocation.source)}` from the here-document at {invocation.path}:{stdin.first_line}.",
@@ -1208,20 +1215,6 @@ def _placeholder_name(name: str) -> bool:
 
 def _clip(text: str, limit: int = 100) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _shift(node: Any, offset: int) -> None:
-    """Move the line marks of a document parsed from a here-document to the script's lines."""
-    if isinstance(node, LineMap):
-        node.line += offset
-        node.marks = {k: (line + offset, column) for k, (line, column) in node.marks.items()}
-        for value in node.values():
-            _shift(value, offset)
-    elif isinstance(node, LineList):
-        node.line += offset
-        node.item_lines = [line + offset for line in node.item_lines]
-        for value in node:
-            _shift(value, offset)
 
 
 _FORGIVEN = re.compile(r"^(binary file|invalid UTF-8|file is )")

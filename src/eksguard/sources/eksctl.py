@@ -6,11 +6,8 @@ This module describes; it never judges.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
-
-import yaml
 
 from eksguard.model import (
     AccessEntry,
@@ -31,7 +28,15 @@ from eksguard.model import (
     defaulted,
     unknown,
 )
-from eksguard.sources.fields import Fields, Variables, as_bool, as_int, as_str, as_str_list
+from eksguard.sources.fields import (
+    Fields,
+    Variables,
+    as_bool,
+    as_int,
+    as_str,
+    as_str_list,
+    configuration_values,
+)
 
 TOOL = "eksctl"
 # pkg/apis/eksctl.io/v1alpha5/types.go DefaultVersion
@@ -193,23 +198,8 @@ def _access_entries(doc: Fields) -> list[AccessEntry]:
     return entries
 
 
-def _configuration(raw: Any) -> dict[str, Any]:
-    if isinstance(raw, Mapping):
-        return dict(raw)
-    if isinstance(raw, str) and raw.strip():
-        try:
-            parsed = json.loads(raw)
-        except ValueError:
-            try:
-                parsed = yaml.load(raw, Loader=yaml.CSafeLoader)
-            except yaml.YAMLError:
-                return {}
-        return dict(parsed) if isinstance(parsed, Mapping) else {}
-    return {}
-
-
 def _addons(doc: Fields) -> list[Addon]:
-    addons = [Addon(item.text("name") or "", item.origin("name"), _configuration(item.raw("configurationValues")[1]),
+    addons = [Addon(item.text("name") or "", item.origin("name"), configuration_values(item.raw("configurationValues")[1]),
                     item.text("version"))
               for item, _ in doc.items("addons")]
     if not doc.get("addonsConfig.disableDefaultAddons", as_bool, TOOL, False).value:

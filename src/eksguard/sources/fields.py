@@ -7,10 +7,13 @@ defaults located at the nearest declared parent, or unknowns with the reason.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+
+import yaml
 
 from eksguard.model import InputProblem, Origin, Provenance, Text, Value, declared, defaulted, unknown
 from eksguard.sources.loading import LineList, LineMap
@@ -188,3 +191,19 @@ def as_str_list(value: Any) -> list[str] | None:
 
 def line_of(node: Any) -> int | None:
     return getattr(node, "line", None) if isinstance(node, (LineMap, LineList)) else None
+
+
+def configuration_values(raw: Any) -> dict[str, Any]:
+    """An addon's `configurationValues` (a mapping, or JSON/YAML text) as a dict; {} when unreadable."""
+    if isinstance(raw, Mapping):
+        return dict(raw)
+    if isinstance(raw, str) and raw.strip():
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            try:
+                parsed = yaml.load(raw, Loader=yaml.CSafeLoader)
+            except yaml.YAMLError:
+                return {}
+        return dict(parsed) if isinstance(parsed, Mapping) else {}
+    return {}

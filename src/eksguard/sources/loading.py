@@ -216,3 +216,18 @@ def load_json(text: str, limits: Limits) -> Any:
         raise InputError(f"invalid JSON: {exc.msg}", line=exc.lineno) from None
     except RecursionError:
         raise InputError(f"nesting deeper than {limits.max_depth} levels", kind="limit") from None
+
+
+def shift_lines(node: Any, offset: int) -> None:
+    """Move the line marks of a document parsed from text embedded in a file (an inline patch, a
+    here-document) by `offset` lines, so they point into the embedding file."""
+    if isinstance(node, LineMap):
+        node.line += offset
+        node.marks = {key: (line + offset, column) for key, (line, column) in node.marks.items()}
+        for value in node.values():
+            shift_lines(value, offset)
+    elif isinstance(node, LineList):
+        node.line += offset
+        node.item_lines = [line + offset for line in node.item_lines]
+        for value in node:
+            shift_lines(value, offset)
