@@ -14,6 +14,9 @@ from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
+# The mutable model classes are declared `repr=False, eq=False`: identity is what matters for them,
+# and generating those methods for every class costs start-up time that `scan` of one file pays.
+
 
 class Provenance(StrEnum):
     DECLARED = "declared"
@@ -99,7 +102,7 @@ def unknown(origin: Origin, note: Text | None = None) -> Value[Any]:
 # --- Network -----------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Route:
     destination: str  # "0.0.0.0/0", "::/0", "10.0.0.0/16", or a prefix list id
     target_kind: str  # "igw", "nat", "local", "vpce", "tgw", "eigw", "instance", "other", "unknown"
@@ -107,7 +110,7 @@ class Route:
     origin: Origin | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class RouteTable:
     id: str
     vpc_id: str | None
@@ -116,7 +119,7 @@ class RouteTable:
     origin: Origin | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Subnet:
     id: str
     origin: Origin
@@ -129,7 +132,7 @@ class Subnet:
     declared_public: Value[bool] | None = None  # what the config says, when it says (eksctl)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class SecurityGroupRule:
     direction: str  # "ingress" | "egress"
     protocol: str  # "-1", "tcp", "udp", "icmp" ...
@@ -141,7 +144,7 @@ class SecurityGroupRule:
     origin: Origin | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class SecurityGroup:
     id: str
     origin: Origin
@@ -151,14 +154,14 @@ class SecurityGroup:
     managed_by: str | None = None  # "EKS" for the cluster SG EKS creates
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class VpcEndpoint:
     service: str  # short name: "ec2", "ecr.api", "s3", ...
     type: str  # "Interface" | "Gateway"
     origin: Origin
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Vpc:
     id: str
     origin: Origin
@@ -168,7 +171,7 @@ class Vpc:
     created_by: str | None = None  # "eksctl" when eksctl builds it
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Network:
     """The VPC facts a cluster's definition makes known. Empty lists mean "not described"."""
 
@@ -186,7 +189,7 @@ class Network:
 # --- Cluster -----------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class SshAccess:
     enabled: Value[bool]
     source_security_groups: Value[list[str]]
@@ -194,7 +197,7 @@ class SshAccess:
     windows: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class NodeGroup:
     name: str
     kind: str  # "managed" | "self-managed"
@@ -216,7 +219,7 @@ class NodeGroup:
     remote_access_origin: Origin | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class FargateProfile:
     name: str
     origin: Origin
@@ -224,7 +227,7 @@ class FargateProfile:
     subnet_ids: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class IdentityMapping:
     """One aws-auth entry (or eksctl `iamIdentityMappings` item)."""
 
@@ -236,14 +239,14 @@ class IdentityMapping:
     account: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class AccessPolicyAssociation:
     policy_arn: str
     scope: str  # "cluster" | "namespace"
     namespaces: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class AccessEntry:
     principal_arn: str
     origin: Origin
@@ -252,7 +255,7 @@ class AccessEntry:
     policies: list[AccessPolicyAssociation] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class MappingProblem:
     """An aws-auth field (`mapRoles`, `mapUsers`, `mapAccounts`) that could not be read."""
 
@@ -261,7 +264,7 @@ class MappingProblem:
     message: Text
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class RbacGrant:
     """A Kubernetes user or group bound to a role by a (Cluster)RoleBinding manifest."""
 
@@ -274,7 +277,7 @@ class RbacGrant:
     origin: Origin
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class RoleTrust:
     """An IAM role whose trust policy names the cluster's OIDC provider (live audit)."""
 
@@ -283,7 +286,7 @@ class RoleTrust:
     statements: list[dict[str, Any]] = field(default_factory=list)  # the trust policy's statements
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class PodIdentityAssociation:
     """An EKS Pod Identity association (live audit)."""
 
@@ -293,7 +296,7 @@ class PodIdentityAssociation:
     role_arn: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Addon:
     name: str
     origin: Origin
@@ -301,7 +304,7 @@ class Addon:
     version: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ExposureWindow:
     """A setting that was exposed for a while in a scripted sequence: opened by one command (or config),
     closed by a later command of the same script (eksctl command lines)."""
@@ -312,7 +315,7 @@ class ExposureWindow:
     note: Text
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Cluster:
     """One EKS cluster as its definition (or the live API) describes it."""
 
@@ -390,14 +393,14 @@ class InputProblem:
         return f"{where}: {self.message}"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class InputRecord:
     path: str
     kind: str  # which source read it: "eksctl", "cloudformation", ... or "ignored"
     documents: int = 0
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Estate:
     clusters: list[Cluster] = field(default_factory=list)
     inputs: list[InputRecord] = field(default_factory=list)
@@ -413,7 +416,7 @@ class Estate:
 # --- Kubernetes manifests -----------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class KubeObject:
     """One Kubernetes object as it would be applied: a manifest document, or kustomize's rendering of it."""
 
@@ -436,7 +439,7 @@ class KubeObject:
         return located
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class KubeScope:
     """The manifests of one cluster (or of no known cluster) in one scan: the subject of Kubernetes rules."""
 

@@ -264,7 +264,8 @@ def _maybe_plan(documents: list[Any], path: str) -> bool:
 def _maybe_kubernetes(documents: list[Any], path: str) -> bool:
     name = os.path.basename(path).lower()
     return name in ("kustomization.yaml", "kustomization.yml", "kustomization") or any(
-        "apiVersion" in d or "kind" in d for d in _mappings(documents))
+        ("apiVersion" in d or "kind" in d) and not str(d.get("apiVersion", "")).startswith("eksctl.io/")
+        for d in _mappings(documents))
 
 
 def _script_name(name: str) -> bool:
