@@ -1,0 +1,106 @@
+"""CloudFormation and Terraform: a snippet per finding, and exact replacements (SARIF `fixes`)
+that, applied to the file, clear the finding."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fixhelpers import FIXTURES, TODAY
+
+from eksguard.config import Config
+from eksguard.engine import ScanReport, evaluate
+from eksguard.fixes import FixOptions
+from eksguard.fixes.snippets import REPLACEMENT_KEY, SNIPPET_KEY, annotate
+from eksguard.sources import collect
+
+
+def report_of(path: Path) -> ScanReport:
+    estate = collect([str(path)], {})
+    assert not estate.problems, estate.problems
+    return evaluate(estate, Config(), TODAY)
+
+
+def apply(text: str, replacement: dict[str, Any]) -> str:
+    lines = text.split("\n")
+    start = sum(len(line) + 1 for line in lines[: replacement["line"] - 1]) + replacement["column"] - 1
+    old, new = str(replacement["old"]), str(replacement["new"])
+    assert text[start:start + len(old)] == old
+    return text[:start] + new + text[start + len(old):]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), [
+    ("cfn/cluster.yaml", {"EKS103", "EKS107", "EKS301"}),
+    ("cfn/cluster.json", {"EKS103", "EKS107"}),
+    ("tf/main.tf", {"EKS103", "EKS107", "EKS301", "EKS302"}),
+])
+def test_replacements_clear_their_findings(tmp_path: Path, fixture: str, expected: set[str]) -> None:
+    pytest.importorskip("eksguard.sources.cloudformation" if fixture.startswith("cfn") else "eksguard.sources.terraform")
+    path = tmp_path / Path(fixture).name
+    shutil.copyfile(FIXTURES / fixture, path)
+    report = report_of(path)
+    annotate(report)
+    replaced = {f.rule: f for f in report.failures if REPLACEMENT_KEY in f.extra}
+    assert set(replaced) == expected
+    original = path.read_text(encoding="utf-8")
+    for rule, finding in replaced.items():
+        replacement = finding.extra[REPLACEMENT_KEY]
+        assert isinstance(replacement, dict) and replacement["path"] == str(path)
+        fixed = apply(original, replacement)
+        path.write_text(fixed, encoding="utf-8")
+        after = {(f.rule, f.target) for f in report_of(path).failures}
+        assert (rule, finding.target) not in after, rule
+        if path.suffix == ".yaml":
+            assert "# a comment" in fixed and "# keep comment" in fixed
+        path.write_text(original, encoding="utf-8")
+
+
+def test_every_cfn_and_tf_finding_with_a_rule_snippet_gets_one(tmp_path: Path) -> None:
+    pytest.importorskip("eksguard.sources.terraform")
+    for fixture in ("cfn/cluster.yaml", "cfn/cluster.json", "tf/main.tf"):
+        path = tmp_path / Path(fixture).name
+        shutil.copyfile(FIXTURES / fixture, path)
+        report = report_of(path)
+        annotate(report, FixOptions(allow_cidrs=("198.51.100.7/32",)))
+        for finding in report.failures:
+            if finding.rule in ("EKS101", "EKS103", "EKS104", "EKS105", "EKS107", "EKS108", "EKS301", "EKS302",
+                                "EKS401"):
+                snippet = finding.extra.get(SNIPPET_KEY)
+                assert isinstance(snippet, dict), (fixture, finding.rule)
+                assert snippet["language"] == {"yaml": "yaml", "json": "json", "tf": "hcl"}[path.suffix.lstrip(".")]
+                assert snippet["text"].strip()
+            if finding.rule == "EKS101":
+                assert "198.51.100.7/32" in finding.extra[SNIPPET_KEY]["text"]  # type: ignore[index]
+
+
+def test_no_replacement_for_choices_only_the_user_can_make(tmp_path: Path) -> None:
+    path = tmp_path / "cluster.yaml"
+    shutil.copyfile(FIXTURES / "cfn" / "cluster.yaml", path)
+    report = report_of(path)
+    annotate(report)
+    for finding in report.failures:
+        if finding.rule in ("EKS101", "EKS108", "EKS201", "EKS208"):
+            assert REPLACEMENT_KEY not in finding.extra
+
+
+def test_eksctl_findings_are_not_annotated(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    shutil.copyfile(FIXTURES / "endpoint-open.yaml", path)
+    report = report_of(path)
+    assert annotate(report) == 0
+    assert all(SNIPPET_KEY not in f.extra for f in report.failures)
+
+
+def test_sarif_turns_replacements_into_fixes(tmp_path: Path) -> None:
+    sarif = pytest.importorskip("eksguard.report.sarif")
+    path = tmp_path / "cluster.yaml"
+    shutil.copyfile(FIXTURES / "cfn" / "cluster.yaml", path)
+    report = report_of(path)
+    annotate(report)
+    log = sarif.sarif_log(report, "en")
+    fixes = [r for r in log["runs"][0]["results"] if r.get("fixes")]
+    assert {r["ruleId"] for r in fixes} == {"EKS103", "EKS107", "EKS301"}
+    region = fixes[0]["fixes"][0]["artifactChanges"][0]["replacements"][0]["deletedRegion"]
+    assert region["startLine"] >= 1 and region["startColumn"] >= 1
