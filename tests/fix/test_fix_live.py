@@ -148,3 +148,15 @@ def test_fix_from_json_on_the_command_line(tmp_path: Path) -> None:
     assert "cluster/file" not in result.stdout  # a file's cluster is fixed with `fix PATH`, not with live commands
     undecided = CliRunner().invoke(main, ["fix", "--from-json", str(report)])
     assert undecided.exit_code == 1 and "--allow-cidr" in undecided.stdout
+
+
+def test_one_replacement_node_group_carries_every_flag() -> None:
+    findings = [finding("EKS201", "cluster/prod/nodegroup/web"), finding("EKS208", "cluster/prod/nodegroup/web"),
+                finding("EKS302", "cluster/prod/nodegroup/web")]
+    fixes = live_commands(cluster(), findings)
+    creates = [s for f in fixes for s in (*f.steps, *f.alternative) if s.startswith("eksctl create nodegroup")]
+    assert len(creates) == 1
+    assert all(flag in creates[0] for flag in ("--node-private-networking", "--ssh-access=false",
+                                               "--disable-pod-imds"))
+    [instant] = [f for f in fixes if f.steps and f.steps[0].startswith("for id in")]
+    assert instant.alternative == () and "replacement node group below" in instant.disrupts.en

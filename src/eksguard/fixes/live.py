@@ -250,28 +250,35 @@ REPLACE_DISRUPTS = Text(
     "IAM 設定を新しいグループへ写してください。")
 
 
-def _private_nodes_fix(cluster: Cluster, group: NodeGroup | None, target: str) -> LiveFix:
+SSH_NOTE = Text(
+    "To close port 22 at once while the replacement is prepared, remove the 0.0.0.0/0 and ::/0 rules from the "
+    "node group's remote-access security group (aws ec2 revoke-security-group-ingress); use SSM Session Manager "
+    "for shell access.",
+    "代わりのノードグループを用意する間にすぐ 22 番ポートを閉じるには、ノードグループのリモートアクセス用セキュリティ"
+    "グループから 0.0.0.0/0 と ::/0 のルールを削除してください（aws ec2 revoke-security-group-ingress）。シェル操作には "
+    "SSM Session Manager を使います。")
+NAT_NOTE = Text(" Private nodes need a NAT gateway route (or VPC endpoints) for egress: keep the NAT gateway and "
+                "its Elastic IP.",
+                "プライベートノードの外向き通信には NAT ゲートウェイへのルート（または VPC エンドポイント）が必要です。"
+                "NAT ゲートウェイと Elastic IP は残してください。")
+# rule → the `eksctl create nodegroup` flag of the replacement node group
+REPLACEMENT_FLAGS = {"EKS201": "--node-private-networking", "EKS208": "--ssh-access=false",
+                     "EKS302": "--disable-pod-imds"}
+
+
+def _replacement_fix(cluster: Cluster, group: NodeGroup | None, target: str, rules: list[str]) -> LiveFix:
+    """One replacement node group with every flag its findings need (EKS201, EKS208; IMDS ride along)."""
     name = _ng_parts(target)
-    return LiveFix(("EKS201",), target, _replacement_steps(cluster, group, name, ["--node-private-networking"]),
-                   Text(REPLACE_DISRUPTS.en + " Private nodes need a NAT gateway route (or VPC endpoints) for "
-                        "egress: keep the NAT gateway and its Elastic IP.",
-                        REPLACE_DISRUPTS.ja + "プライベートノードの外向き通信には NAT ゲートウェイへのルート（または VPC "
-                        "エンドポイント）が必要です。NAT ゲートウェイと Elastic IP は残してください。"))
+    flags = [REPLACEMENT_FLAGS[r] for r in rules if r in REPLACEMENT_FLAGS]
+    disrupts = REPLACE_DISRUPTS
+    if "EKS201" in rules:
+        disrupts = Text(REPLACE_DISRUPTS.en + NAT_NOTE.en, REPLACE_DISRUPTS.ja + NAT_NOTE.ja)
+    return LiveFix(tuple(rules), target, _replacement_steps(cluster, group, name, flags), disrupts,
+                   note=SSH_NOTE if "EKS208" in rules else None)
 
 
-def _ssh_fix(cluster: Cluster, group: NodeGroup | None, target: str) -> LiveFix:
-    name = _ng_parts(target)
-    return LiveFix(("EKS208",), target, _replacement_steps(cluster, group, name, ["--ssh-access=false"]),
-                   REPLACE_DISRUPTS, note=Text(
-                       "To close port 22 at once while the replacement is prepared, remove the 0.0.0.0/0 and ::/0 "
-                       "rules from the node group's remote-access security group (aws ec2 "
-                       "revoke-security-group-ingress); use SSM Session Manager for shell access.",
-                       "代わりのノードグループを用意する間にすぐ 22 番ポートを閉じるには、ノードグループのリモートアクセス用"
-                       "セキュリティグループから 0.0.0.0/0 と ::/0 のルールを削除してください（aws ec2 "
-                       "revoke-security-group-ingress）。シェル操作には SSM Session Manager を使います。"))
-
-
-def _imds_fix(cluster: Cluster, group: NodeGroup | None, target: str, rules: list[str]) -> LiveFix:
+def _imds_fix(cluster: Cluster, group: NodeGroup | None, target: str, rules: list[str],
+              replaced: bool = False) -> LiveFix:
     name = _ng_parts(target)
     managed = group is None or group.kind == "managed"
     cluster_tag, group_tag = (("eks:cluster-name", "eks:nodegroup-name") if managed
@@ -286,14 +293,16 @@ def _imds_fix(cluster: Cluster, group: NodeGroup | None, target: str, rules: lis
     modify = _aws(cluster, "ec2", "modify-instance-metadata-options", "--instance-id", '"$id"', *options)
     loop = f"for id in $({describe}); do {modify}; done"
     extra = ["--disable-pod-imds"] if "EKS302" in rules else []
+    permanent = Text("the replacement node group below", "下の代わりのノードグループ") if replaced else Text(
+        "a replacement node group (see the alternative)", "代わりのノードグループ（代替案を参照）")
     return LiveFix(tuple(rules), target, (loop,), Text(
         "Applies to the running instances at once, without a restart. Pods that read the node role from IMDS (or "
         "use IMDSv1) lose it: give them IRSA or Pod Identity first. New instances still come from the launch "
-        "template, so make it permanent with a replacement node group (see the alternative).",
+        f"template, so make it permanent with {permanent.en}.",
         "稼働中のインスタンスに再起動なしで即時に適用されます。IMDS からノードロールを読む（または IMDSv1 を使う）Pod は"
         "それを失うため、先に IRSA か Pod Identity を与えてください。新しいインスタンスは起動テンプレートから作られるので、"
-        "代わりのノードグループで恒久化してください（代替案を参照）。"),
-        _replacement_steps(cluster, group, name, extra))
+        f"{permanent.ja}で恒久化してください。"),
+        () if replaced else _replacement_steps(cluster, group, name, extra))
 
 
 def _oidc_fix(cluster: Cluster) -> LiveFix:
@@ -335,12 +344,11 @@ def live_commands(cluster: Cluster, findings: Iterable[Finding], options: FixOpt
         group_rules = sorted(set(by_target[target]))
         group = groups.get(target)
         imds = [r for r in group_rules if r in ("EKS301", "EKS302")]
+        replace = [r for r in group_rules if r in ("EKS201", "EKS208")]
         if imds:
-            fixes.append(_imds_fix(cluster, group, target, imds))
-        if "EKS208" in group_rules:
-            fixes.append(_ssh_fix(cluster, group, target))
-        if "EKS201" in group_rules:
-            fixes.append(_private_nodes_fix(cluster, group, target))
+            fixes.append(_imds_fix(cluster, group, target, imds, replaced=bool(replace)))
+        if replace:
+            fixes.append(_replacement_fix(cluster, group, target, [*replace, *imds]))
     return fixes
 
 
