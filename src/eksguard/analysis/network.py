@@ -146,28 +146,22 @@ def node_group_public(cluster: Cluster, group: NodeGroup) -> Value[bool]:
     if not group.subnet_ids:
         return unknown(group.origin, Text("the node group's subnets are not known",
                                           "ノードグループのサブネットが不明です"))
-    verdicts = [subnet_is_public(cluster.network, subnet_id) for subnet_id in group.subnet_ids]
-    public = [v for v in verdicts if v.value]
-    if public:
-        return public[0]
-    unknowns = [v for v in verdicts if not v.known]
-    if unknowns:
-        return unknowns[0]
-    return declared(False, verdicts[0].origin)
+    return subnets_public(cluster.network, group.subnet_ids, None)
 
 
-def subnets_public(network: Network, subnet_ids: Iterable[str], origin: Origin) -> Value[bool]:
-    """Whether any of `subnet_ids` is public (the first public one's reason), unknown if any is unknown."""
+def subnets_public(network: Network, subnet_ids: Iterable[str], origin: Origin | None) -> Value[bool]:
+    """Whether any of `subnet_ids` is public (the first public one's reason), unknown if any is unknown.
+    A "no" is located at `origin`, or (None) at the first subnet's verdict."""
     verdicts = [subnet_is_public(network, subnet_id) for subnet_id in subnet_ids]
     if not verdicts:
-        return unknown(origin, Text("the subnets are not known", "サブネットが不明です"))
+        return unknown(origin or _network_origin(network), Text("the subnets are not known", "サブネットが不明です"))
     public = [v for v in verdicts if v.value]
     if public:
         return public[0]
     unknowns = [v for v in verdicts if not v.known]
     if unknowns:
         return unknowns[0]
-    return declared(False, origin)
+    return declared(False, origin or verdicts[0].origin)
 
 
 def node_subnet_ids(cluster: Cluster) -> list[str]:

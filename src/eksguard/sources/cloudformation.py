@@ -40,7 +40,7 @@ from eksguard.model import (
     defaulted,
     unknown,
 )
-from eksguard.sources.fields import Variables, as_bool, as_int, as_str, configuration_values
+from eksguard.sources.fields import Variables, as_bool, as_int, as_str, coerce_declared, configuration_values
 from eksguard.sources.loading import LineList, LineMap
 
 CFN = "CloudFormation"
@@ -475,11 +475,7 @@ class Res:
         if isinstance(resolved, Unknown):
             return unknown(origin, Text(f"`{pointer}` is not known here: {resolved.reason}",
                                         f"`{pointer}` はここでは不明です: {resolved.reason}"))
-        coerced = kind(resolved)
-        if coerced is None:
-            return unknown(origin, Text(f"`{pointer}` has an unexpected value {resolved!r}",
-                                        f"`{pointer}` の値 {resolved!r} を解釈できません"))
-        return declared(coerced, origin)
+        return coerce_declared(resolved, kind, origin, pointer)
 
     def str_list(self, pointer: str, default: list[str] | None, tool: str, note: Text | None = None,
                  default_origin: Origin | None = None) -> Value[list[str]]:

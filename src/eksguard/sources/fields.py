@@ -134,11 +134,7 @@ class Fields:
             return Value(None, Provenance.UNKNOWN, origin, note=Text(
                 f"`{self._join(pointer)}` contains an unresolved variable",
                 f"`{self._join(pointer)}` に未解決の変数があります"))
-        coerced = kind(value)
-        if coerced is None:
-            return unknown(origin, Text(f"`{self._join(pointer)}` has an unexpected value {value!r}",
-                                        f"`{self._join(pointer)}` の値 {value!r} を解釈できません"))
-        return declared(coerced, origin)
+        return coerce_declared(value, kind, origin, self._join(pointer))
 
     def items(self, pointer: str) -> list[tuple[Fields, int]]:
         """The mappings of a list field, each as `Fields` with its index."""
@@ -155,6 +151,15 @@ class Fields:
             return None
         value, _ = self._resolved(str(raw), self.origin(pointer))
         return str(value)
+
+
+def coerce_declared(value: Any, kind: Callable[[Any], T | None], origin: Origin, pointer: str) -> Value[T]:
+    """A written value read by `kind`; unknown (saying what was found) when `kind` cannot read it."""
+    coerced = kind(value)
+    if coerced is None:
+        return unknown(origin, Text(f"`{pointer}` has an unexpected value {value!r}",
+                                    f"`{pointer}` の値 {value!r} を解釈できません"))
+    return declared(coerced, origin)
 
 
 def as_bool(value: Any) -> bool | None:
