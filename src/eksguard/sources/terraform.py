@@ -162,6 +162,15 @@ class HclNode:
 
 
 _HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*\r?\n")
+
+
+def _heredoc_end(text: str, match: re.Match[str], end: int) -> tuple[int, int]:
+    """Where a `<<EOF` heredoc's body ends and where its closing marker line ends."""
+    marker = re.compile(r"^[ \t]*" + re.escape(match.group(1)) + r"[ \t]*\r?$", re.MULTILINE)
+    closing = marker.search(text, match.end())
+    return (closing.start(), closing.end()) if closing else (end, end)
+
+
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
@@ -236,9 +245,7 @@ def index_hcl(text: str) -> HclNode:
         if text.startswith("<<", index):
             match = _HEREDOC.match(text, index)
             if match:
-                marker = re.compile(r"^[ \t]*" + re.escape(match.group(1)) + r"[ \t]*\r?$", re.MULTILINE)
-                closing = marker.search(text, match.end())
-                stop = closing.end() if closing else end
+                _, stop = _heredoc_end(text, match, end)
                 line += text.count("\n", index, stop)
                 index = stop
                 statement[5] = True
@@ -339,11 +346,9 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         if text.startswith("<<", index):
             match = _HEREDOC.match(text, index)
             if match:
-                marker = re.compile(r"^[ \t]*" + re.escape(match.group(1)) + r"[ \t]*\r?$", re.MULTILINE)
-                closing = marker.search(text, match.end())
-                stop = closing.start() if closing else end
-                out.append(("heredoc", text[match.end():stop]))
-                index = closing.end() if closing else end
+                body_end, after = _heredoc_end(text, match, end)
+                out.append(("heredoc", text[match.end():body_end]))
+                index = after
                 continue
         token = _TOKEN.match(text, index)
         if token is None:
