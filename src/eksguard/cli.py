@@ -208,7 +208,9 @@ def scan(paths: tuple[str, ...], variables: tuple[str, ...], max_file_size: floa
     estate = collect(list(paths), values, Limits(max_file_bytes=int(max_file_size * 1024 * 1024)), stdin_text,
                      options=options | {"config": config})
     report = evaluate(estate, config, _today(today), rules, skip_rules)
-    if any(c.source in ("cloudformation", "terraform") for c in estate.clusters):
+    from eksguard.report import SHOWS_FIXES
+
+    if output_format in SHOWS_FIXES and any(c.source in ("cloudformation", "terraform") for c in estate.clusters):
         from eksguard.fixes.snippets import annotate  # suggested snippets, also SARIF `fixes`
 
         annotate(report, lang=chosen_lang)

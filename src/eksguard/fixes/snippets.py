@@ -15,9 +15,10 @@ Call it on a `ScanReport` before rendering (SARIF, JSON `details`, Markdown/HTML
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,8 @@ def _logical_id(finding: Finding) -> str | None:
 def _cfn_yaml(data: Any) -> str:
     import yaml
 
-    return str(yaml.safe_dump(data, sort_keys=False, default_flow_style=False, allow_unicode=True))
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: the same text, faster
+    return str(yaml.dump(data, Dumper=dumper, sort_keys=False, default_flow_style=False, allow_unicode=True))
 
 
 def _cfn_data(rule: str, logical_id: str, options: FixOptions) -> tuple[Any, Text | None] | None:
@@ -300,37 +302,9 @@ def _single_hunk(path: str, before: str, after: str) -> dict[str, Any] | None:
     return {"path": path, "line": start + 1, "old": old, "new": new, "column": 1}
 
 
-def _cfn_edit(documents: list[Any], logical_id: str, rule: str) -> bool:
-    kind, pointer, value = _CFN_EDITS[rule]
-    from ruamel.yaml.comments import CommentedMap
-
-    if not documents or not isinstance(documents[0], Mapping):
-        return False
-    resources = documents[0].get("Resources")
-    resource = resources.get(logical_id) if isinstance(resources, Mapping) else None
-    if not isinstance(resource, Mapping) or resource.get("Type") != kind:
-        return False
-    node = resource.get("Properties")
-    if not isinstance(node, MutableMapping):
-        return False
-    for part in pointer[:-1]:
-        child = node.get(part)
-        if child is None:
-            node[part] = CommentedMap()
-            child = node[part]
-        if not isinstance(child, MutableMapping) or any(str(k).startswith("Fn::") or k == "Ref" for k in child):
-            return False  # an intrinsic decides it
-        node = child
-    current = node.get(pointer[-1])
-    if current is not None and not isinstance(current, (bool, int, str)):
-        return False  # `!Ref Param` and other intrinsics: the value is decided elsewhere
-    node[pointer[-1]] = value
-    return True
-
-
 def cfn_replacement(finding: Finding) -> dict[str, Any] | None:
-    """The property set on the CloudFormation YAML resource by a minimal edit (one hunk), or None."""
-    from eksguard.fixes.yamledit import EditError, minimal_edit
+    """The property set on the CloudFormation YAML resource in place (one hunk), or None."""
+    from eksguard.fixes.yamlset import set_scalar
 
     origin = finding.origin
     logical_id = _logical_id(finding)
@@ -339,15 +313,28 @@ def cfn_replacement(finding: Finding) -> dict[str, Any] | None:
     if not origin.path.lower().endswith((".yaml", ".yml", ".template")):
         return json_replacement(finding)
     text = _read(origin.path)
-    if text is None:
+    documents = _yaml_documents(text) if text is not None else None
+    if text is None or not documents or not isinstance(documents[0], Mapping):
         return None
+    kind, pointer, value = _CFN_EDITS[finding.rule]
+    resources = documents[0].get("Resources")
+    resource = resources.get(logical_id) if isinstance(resources, Mapping) else None
+    if not isinstance(resource, Mapping) or resource.get("Type") != kind:
+        return None
+    edited = set_scalar(text, ("Resources", logical_id, "Properties", *pointer), value, documents)
+    return _single_hunk(origin.path, text, edited) if edited is not None and edited != text else None
+
+
+@functools.lru_cache(maxsize=8)
+def _yaml_documents(text: str) -> list[Any] | None:
+    """The documents of a template, parsed once however many of its findings get a replacement
+    (keyed by the text itself, so never stale)."""
+    from eksguard.sources.loading import InputError, Limits, load_yaml_documents
+
     try:
-        edit, done = minimal_edit(text, lambda docs: _cfn_edit(docs, logical_id, finding.rule))
-    except EditError:
+        return load_yaml_documents(text, Limits())
+    except InputError:
         return None
-    if not done or not edit.changed:
-        return None
-    return _single_hunk(origin.path, text, edit.text)
 
 
 _JSON_SCALAR = re.compile(r'"(?P<key>[A-Za-z]+)"(?P<colon>\s*:\s*)(?P<value>true|false|"[A-Za-z_]*"|\d+)')
@@ -399,10 +386,9 @@ def replacement_for(finding: Finding, cluster: Cluster | None) -> dict[str, Any]
     return None
 
 
-def _cluster_of(report: ScanReport, finding: Finding) -> Cluster | None:
-    key = "/".join(finding.target.split("/")[:2])
+def _cluster_of(clusters: Mapping[str, list[Cluster]], finding: Finding) -> Cluster | None:
+    matches = clusters.get("/".join(finding.target.split("/")[:2]), [])
     path = finding.origin.path if finding.origin else None
-    matches = [c for c in report.estate.clusters if c.target == key]
     same_file = [c for c in matches if c.origin.path == path]
     found = same_file or matches
     return found[0] if found else None
@@ -412,10 +398,13 @@ def annotate(report: ScanReport, options: FixOptions | None = None, lang: str = 
     """Add `fix_snippet` and, where exact, `fix_replacement` to the failing findings of CloudFormation and
     Terraform clusters. Returns how many findings got a snippet. Existing entries are kept."""
     count = 0
+    clusters: dict[str, list[Cluster]] = {}
+    for each in report.estate.clusters:
+        clusters.setdefault(each.target, []).append(each)
     for finding in report.results:
         if finding.status is not Status.FAIL:
             continue
-        cluster = _cluster_of(report, finding)
+        cluster = _cluster_of(clusters, finding)
         if cluster is None or cluster.source not in ("cloudformation", "terraform"):
             continue
         snippet = snippet_for(finding, cluster, options)

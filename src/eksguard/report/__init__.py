@@ -14,6 +14,9 @@ RENDERERS = {
     "markdown": "eksguard.report.markdown",
     "html": "eksguard.report.html",
 }
+# the formats that present suggested fixes (`fix_snippet`, `fix_replacement`); for the others the
+# CLI does not compute them
+SHOWS_FIXES = frozenset({"json", "sarif", "markdown", "html"})
 
 
 def render(report: Any, output_format: str, *, lang: str, fail_on: str, colour: bool) -> str:

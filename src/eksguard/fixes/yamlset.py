@@ -1,0 +1,151 @@
+"""Set one scalar in a YAML file by changing or inserting as few lines as possible.
+
+`yamledit.minimal_edit` handles any edit but costs a round-trip parse and two dumps; `scan` suggests
+a fix for every failing CloudFormation property, so it uses this instead: the positions come from
+libyaml's marks (sources.loading), the change is one line (an existing scalar rewritten in place) or
+a few new lines (the missing keys, inserted as the first entries of the deepest mapping that
+exists), and the result is accepted only if it parses to exactly the original data with that one
+value set. Anything unusual (flow style, block scalars, anchors, a key that is present but null)
+gives None: no suggestion rather than a wrong one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from eksguard.sources.loading import InputError, Limits, LineMap, load_yaml_documents
+
+Scalar = bool | int | str
+
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
+_NOT_PLAIN = {"y", "yes", "n", "no", "true", "false", "on", "off", "null", "~"}
+# a value that is a single plain or quoted token, optionally followed by a comment
+_VALUE = re.compile(r"\s*:[ \t]+(?P<value>[^\s#|>{}\[\]&*!][^#]*?|\"[^\"]*\"|'[^']*')(?P<rest>[ \t]+#.*)?$")
+
+
+def render(value: Scalar) -> str:
+    """`value` as a YAML flow scalar."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if _PLAIN.fullmatch(value) and value.lower() not in _NOT_PLAIN:
+        return value
+    return json.dumps(value)
+
+
+def _split_ending(line: str) -> tuple[str, str]:
+    body = line.rstrip("\r\n")
+    return body, line[len(body):]
+
+
+def set_scalar(text: str, keys: Sequence[str], value: Scalar, documents: list[Any] | None = None) -> str | None:
+    """`text` with `keys` (a path of mapping keys in the first document) set to `value`, or None when
+    that cannot be done exactly. `documents` are the file's documents as sources.loading reads them
+    (read here when not given)."""
+    if documents is None:
+        try:
+            documents = load_yaml_documents(text, Limits())
+        except InputError:
+            return None
+    if not documents or not isinstance(documents[0], LineMap) or not keys:
+        return None
+    node: LineMap = documents[0]
+    step = 0  # how far this file indents a mapping under its key (from the path walked)
+    depth = 0
+    while depth < len(keys) - 1:
+        child = node.get(keys[depth])
+        if child is None:
+            if keys[depth] in node:
+                return None  # `Key:` with nothing under it: a second `Key:` would be a duplicate
+            break
+        if not isinstance(child, LineMap) or any(str(k).startswith("Fn::") or k == "Ref" for k in child):
+            return None  # a scalar, a list or an intrinsic decides it
+        if child.line > node.key_line(keys[depth]):
+            step = child.column - node.column
+        node = child
+        depth += 1
+    lines = text.splitlines(keepends=True)
+    if depth == len(keys) - 1 and keys[-1] in node:
+        edited = _replace_value(lines, node, keys[-1], value)
+    else:
+        edited = _insert_keys(lines, node, keys[depth:], value, step if step > 0 else 2)
+    if edited is None:
+        return None
+    # the expected data: copies only along `keys` (the rest is compared, never changed)
+    expected_root = target = dict(documents[0])
+    for key in keys[:-1]:
+        child = target.get(key)
+        target[key] = dict(child) if isinstance(child, dict) else {}
+        target = target[key]
+    target[keys[-1]] = value
+    expected = [expected_root, *documents[1:]]
+    try:
+        if load_yaml_documents(edited, Limits()) != expected:
+            return None
+    except InputError:
+        return None
+    return edited
+
+
+def _replace_value(lines: list[str], node: LineMap, key: str, value: Scalar) -> str | None:
+    current = node[key]
+    if current is not None and not isinstance(current, (bool, int, str)):
+        return None
+    index, column = node.key_line(key) - 1, node.key_column(key) - 1
+    if not 0 <= index < len(lines):
+        return None
+    body, ending = _split_ending(lines[index])
+    name = str(key)
+    if not body.startswith(name, column):
+        return None  # a quoted or complex key
+    match = _VALUE.match(body, column + len(name))
+    if match is None:
+        return None
+    lines = list(lines)
+    lines[index] = body[:match.start("value")] + render(value) + (match.group("rest") or "") + ending
+    return "".join(lines)
+
+
+def _insert_keys(lines: list[str], node: LineMap, missing: Sequence[str], value: Scalar, step: int) -> str | None:
+    if not node.marks:
+        return None  # `{}`: nothing to align with
+    index, column = node.line - 1, node.column - 1
+    if not 0 <= index < len(lines) or lines[index][:column].strip() or lines[index][column:column + 1] in "{[":
+        return None  # flow style, or a mapping that starts after `- ` on the line of its parent
+    at = _block_end(lines, max(line for line, _ in node.marks.values()), column)
+    lines = list(lines)
+    if at > 0 and not _split_ending(lines[at - 1])[1]:
+        lines[at - 1] += "\n"  # the file ended without a newline
+    ending = _split_ending(lines[at - 1])[1] if at > 0 else "\n"
+    new_lines = []
+    for depth, key in enumerate(missing):
+        indent = " " * (column + depth * step)
+        tail = f" {render(value)}" if depth == len(missing) - 1 else ""
+        new_lines.append(f"{indent}{render(key)}:{tail}{ending}")
+    return "".join([*lines[:at], *new_lines, *lines[at:]])
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _block_end(lines: list[str], last_key_line: int, column: int) -> int:
+    """The index after the last line of the block mapping whose keys stand at `column` (0-based) and
+    whose last key is on line `last_key_line` (1-based): the new keys go there, as its last entries,
+    before the blank lines and shallower comments that introduce what follows."""
+    end = last_key_line
+    while end < len(lines):
+        body = lines[end].strip()
+        if body.startswith(("---", "...")) and _indent(lines[end]) == 0:
+            break
+        if body and not body.startswith("#") and _indent(lines[end]) < column:
+            break
+        end += 1
+    while end > last_key_line and (not lines[end - 1].strip() or (
+            lines[end - 1].lstrip().startswith("#") and _indent(lines[end - 1]) < column)):
+        end -= 1
+    return end
