@@ -173,10 +173,12 @@ def main() -> None:
 @click.option("--max-file-size", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
               help="Largest file to read, in MB.")
 @click.option("--pss-version", default=None, help="Pod Security Standards version for namespaces without one.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes that parse files (0: one per CPU for 48 files or more; 1: parse in this process).")
 @common_report_options
 @baseline_options
 def scan(paths: tuple[str, ...], variables: tuple[str, ...], max_file_size: float, pss_version: str | None,
-         output_format: str, output: str | None, fail_on: str, lang: str | None, config_path: str | None,
+         jobs: int, output_format: str, output: str | None, fail_on: str, lang: str | None, config_path: str | None,
          rules: tuple[str, ...], skip_rules: tuple[str, ...], no_color: bool, quiet: bool, today: str | None,
          baseline: str | None, baseline_create: str | None) -> None:
     """Scan eksctl, CloudFormation, Terraform and Kubernetes files (directories recursively, - for stdin)."""
@@ -206,7 +208,7 @@ def scan(paths: tuple[str, ...], variables: tuple[str, ...], max_file_size: floa
     stdin_text = sys.stdin.read() if "-" in paths else None
     options: dict[str, Any] = {"pss_version": pss_version}
     estate = collect(list(paths), values, Limits(max_file_bytes=int(max_file_size * 1024 * 1024)), stdin_text,
-                     options=options | {"config": config})
+                     options=options | {"config": config}, jobs=jobs)
     report = evaluate(estate, config, _today(today), rules, skip_rules)
     from eksguard.report import SHOWS_FIXES
 

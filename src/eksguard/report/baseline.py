@@ -22,6 +22,7 @@ import json
 import os
 import re
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,14 @@ class BaselineError(Exception):
 def _path_key(path: str, base: Path | None) -> str:
     if not path or path == "-":
         return path
-    relative = relative_path(path, base)
-    return relative if relative is not None else Path(os.path.abspath(path)).as_posix()
+    return _absolute_key(os.path.abspath(path), str(base) if base is not None else os.getcwd())
+
+
+@lru_cache(maxsize=8192)
+def _absolute_key(absolute: str, root: str) -> str:
+    """Cached (by the folder too, so never stale): a report names the same few files thousands of times."""
+    relative = relative_path(absolute, Path(root))
+    return relative if relative is not None else Path(absolute).as_posix()
 
 
 def fingerprint(finding: Finding, base: Path | None = None) -> str:

@@ -93,13 +93,20 @@ def relative_path(path: str, base: Path | None = None) -> str | None:
     return _relative(os.path.abspath(path), str(base) if base is not None else os.getcwd())
 
 
-@lru_cache(maxsize=8192)
 def _relative(absolute: str, root_text: str) -> str | None:
-    """Cached: a report names the same few files thousands of times."""
-    try:
-        return Path(absolute).relative_to(Path(root_text).resolve()).as_posix()
-    except ValueError:
+    root = _resolved(root_text)
+    if absolute == root:
+        return "."
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    if not absolute.startswith(prefix):
         return None
+    return Path(absolute[len(prefix):]).as_posix()
+
+
+@lru_cache(maxsize=64)
+def _resolved(root_text: str) -> str:
+    """Cached by the folder's name: resolving it (symlinks) costs a system call per path part."""
+    return str(Path(root_text).resolve())
 
 
 def file_uri(path: str) -> tuple[str, str | None] | None:

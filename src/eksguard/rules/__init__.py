@@ -24,6 +24,9 @@ class RuleContext:
 
     config: Config
     today: Any  # datetime.date; Any keeps the hot path free of imports
+    # results several rules derive from the same input within this one evaluation (a pod template's
+    # Pod Security Standards verdicts: EKS501, EKS502 and EKS504); never kept beyond it
+    memo: dict[Any, Any] = field(default_factory=dict)
 
 
 RuleFunc = Callable[[Any, RuleContext], Iterable[Result]]

@@ -127,24 +127,30 @@ def _observed(doc: Any, field_path: str) -> str:
     return f"{field_path}={json.dumps(node, default=str)}"
 
 
-def _violations(ref: PodTemplateRef, level: str, version: str) -> list[PssViolation]:
-    return evaluate(ref.metadata, ref.spec, level, version)
+def _violations(ref: PodTemplateRef, level: str, version: str, ctx: RuleContext) -> list[PssViolation]:
+    """`evaluate` once per pod template, level and version in a scan (the objects live as long as
+    the scan, so their identities are stable keys)."""
+    key = ("pss", id(ref.spec), id(ref.metadata), level, version)
+    found: list[PssViolation] | None = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = evaluate(ref.metadata, ref.spec, level, version)
+    return found
 
 
 def _describe(obj: KubeObject) -> str:
     return f"{obj.kind} `{obj.name}`"
 
 
-def _pss_results(scope: KubeScope, level: str) -> Iterator[Result]:
+def _pss_results(scope: KubeScope, level: str, ctx: RuleContext) -> Iterator[Result]:
     seen: set[tuple[str, int | None, str]] = set()
     any_workload = False
     for obj, ref in workloads(scope):
         any_workload = True
         version = effective_version(scope, obj)
-        if level == "restricted" and _violations(ref, "baseline", version):
+        if level == "restricted" and _violations(ref, "baseline", version, ctx):
             yield not_applicable(obj.target)  # EKS501 reports it; EKS502 is for templates that pass baseline
             continue
-        found = [v for v in _violations(ref, level, version) if v.level == level]
+        found = [v for v in _violations(ref, level, version, ctx) if v.level == level]
         if not found:
             yield passed(obj.target, obj.origin_at(f"{ref.path_prefix}spec"))
             continue
@@ -189,7 +195,7 @@ def _pss_results(scope: KubeScope, level: str) -> Iterator[Result]:
     references=PSS_REFERENCES,
 )
 def pss_baseline(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
-    yield from _pss_results(scope, "baseline")
+    yield from _pss_results(scope, "baseline", ctx)
 
 
 @rule(
@@ -211,7 +217,7 @@ def pss_baseline(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     references=PSS_REFERENCES,
 )
 def pss_restricted(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
-    yield from _pss_results(scope, "restricted")
+    yield from _pss_results(scope, "restricted", ctx)
 
 
 @rule(
@@ -302,7 +308,7 @@ def rejected_by_namespace(scope: KubeScope, ctx: RuleContext) -> Iterator[Result
             policy = mode_policy(scope, namespace, mode)
             if policy.level == "privileged":
                 continue
-            violations = evaluate(ref.metadata, ref.spec, policy.level, policy.version)
+            violations = _violations(ref, policy.level, policy.version, ctx)
             if not violations:
                 continue
             first = violations[0]

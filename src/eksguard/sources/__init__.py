@@ -17,7 +17,8 @@ from typing import Any
 
 from eksguard.model import Estate, InputProblem, InputRecord
 from eksguard.sources.fields import Variables
-from eksguard.sources.loading import InputError, Limits, load_json, load_yaml_documents, read_text
+from eksguard.sources.loading import InputError, Limits, parse_documents, read_text
+from eksguard.sources.parallel import ParsedAhead, start_parsing_ahead
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 JSON_SUFFIXES = {".json"}
@@ -31,6 +32,8 @@ class ScanContext:
     limits: Limits
     scanned_files: list[str] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
+    # what worker processes parse for the sources with a slow parser (ReaderModule.parse_ahead)
+    parsed_ahead: ParsedAhead | None = None
 
 
 DocumentReader = Callable[[list[Any], str, str, ScanContext], bool]
@@ -87,10 +90,11 @@ def walk(root: Path) -> Iterator[Path]:
         except OSError:
             continue
         subfolders = []
+        active = [(base, patterns) for base, patterns in rules if patterns]  # most folders have no .gitignore
         for entry in entries:
             path = Path(entry.path)
-            if any(_ignored(entry.name, os.path.relpath(path, base).replace(os.sep, "/"), patterns)
-                   for base, patterns in rules):
+            if active and any(_ignored(entry.name, os.path.relpath(path, base).replace(os.sep, "/"), patterns)
+                              for base, patterns in active):
                 continue
             try:
                 if entry.is_dir():
@@ -108,14 +112,7 @@ def _record_problem(ctx: ScanContext, path: str, error: InputError) -> None:
 
 
 def read_documents(text: str, path: str, ctx: ScanContext, as_json: bool) -> None:
-    if as_json:
-        try:
-            documents = load_yaml_documents(text, ctx.limits)  # libyaml reads JSON with line marks
-        except InputError:
-            documents = [load_json(text, ctx.limits)]
-    else:
-        documents = load_yaml_documents(text, ctx.limits)
-    documents = [d for d in documents if d is not None]
+    documents = parse_documents(text, ctx.limits, as_json)
     _load_readers_for(documents=documents, path=path)
     for kind, reader in DOCUMENT_READERS:
         if reader(documents, text, path, ctx):
@@ -162,8 +159,9 @@ def read_text_input(text: str, display: str, name: str, ctx: ScanContext) -> Non
 
 
 def collect(paths: list[str], variables: dict[str, str], limits: Limits | None = None,
-            stdin_text: str | None = None, options: dict[str, Any] | None = None) -> Estate:
-    """Read every input under `paths` into one Estate (problems recorded, never raised)."""
+            stdin_text: str | None = None, options: dict[str, Any] | None = None, jobs: int = 0) -> Estate:
+    """Read every input under `paths` into one Estate (problems recorded, never raised). `jobs`:
+    processes that parse ahead (0: one per CPU for large trees; 1: none; see sources.parallel)."""
     estate = Estate()
     ctx = ScanContext(estate, Variables(variables), limits or Limits(), options=options or {})
     files: list[tuple[Path | None, str]] = []
@@ -179,15 +177,28 @@ def collect(paths: list[str], variables: dict[str, str], limits: Limits | None =
         else:
             estate.problems.append(InputProblem(given, None, "no such file or directory"))
     ctx.scanned_files = [display for _, display in files]
-    for path, display in files:
-        if path is None:
+    ctx.parsed_ahead = start_parsing_ahead([display for path, display in files if path is not None],
+                                           _parse_ahead_for, jobs, ctx.limits)
+    try:
+        for path, display in files:
+            if path is not None:
+                read_file(path, display, ctx)
+                continue
             try:
                 read_text_input(stdin_text or "", "-", "-", ctx)
             except InputError as error:
                 _record_problem(ctx, "-", error)
-        else:
-            read_file(path, display, ctx)
-    return _finish(ctx)
+        return _finish(ctx)
+    finally:
+        if ctx.parsed_ahead is not None:
+            ctx.parsed_ahead.close()
+
+
+def _parse_ahead_for(name: str) -> tuple[str, str] | None:
+    for spec in READER_MODULES:
+        if spec.parse_ahead and spec.names is not None and spec.names(name):
+            return spec.module, spec.parse_ahead
+    return None
 
 
 def collect_text(text: str, display: str, variables: dict[str, str], limits: Limits | None = None) -> Estate:
@@ -228,6 +239,9 @@ class ReaderModule:
     documents: Callable[[list[Any], str], bool] | None = None  # (parsed documents, path)
     names: Callable[[str], bool] | None = None  # file name (decides what a directory walk reads)
     texts: Callable[[str, str], bool] | None = None  # (file name, text), for text readers
+    # a pure `function(path, text)` of the module that worker processes run, for large scans, on the
+    # files `names` accepts; the reader takes the result with `ctx.parsed_ahead.take(path, text)`
+    parse_ahead: str | None = None
 
 
 def _mappings(documents: list[Any]) -> list[Mapping[str, Any]]:
@@ -282,7 +296,7 @@ READER_MODULES: tuple[ReaderModule, ...] = (
     ReaderModule("eksguard.sources.cloudformation_reader", 20, documents=_maybe_cloudformation),
     ReaderModule("eksguard.sources.terraform_reader", 30, documents=_maybe_plan,
                  names=lambda name: name.endswith((".tf", ".tfvars")),
-                 texts=lambda name, text: name.endswith((".tf", ".tfvars"))),
+                 texts=lambda name, text: name.endswith((".tf", ".tfvars")), parse_ahead="parse_ahead"),
     ReaderModule("eksguard.sources.kubernetes_reader", 40, documents=_maybe_kubernetes,
                  texts=lambda name, text: "{{" in text and name.lower().endswith((".yaml", ".yml", ".tpl"))),
 )

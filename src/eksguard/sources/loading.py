@@ -218,6 +218,20 @@ def load_json(text: str, limits: Limits) -> Any:
         raise InputError(f"nesting deeper than {limits.max_depth} levels", kind="limit") from None
 
 
+def parse_documents(text: str, limits: Limits, as_json: bool) -> list[Any]:
+    """The non-empty documents of a YAML or JSON file. JSON goes through libyaml first, for its line
+    marks; JSON that is not YAML 1.1 (tabs, `\\/` escapes, keys over 1,024 characters) goes to the
+    JSON parser."""
+    if as_json:
+        try:
+            documents = load_yaml_documents(text, limits)
+        except InputError:
+            documents = [load_json(text, limits)]
+    else:
+        documents = load_yaml_documents(text, limits)
+    return [d for d in documents if d is not None]
+
+
 def shift_lines(node: Any, offset: int) -> None:
     """Move the line marks of a document parsed from text embedded in a file (an inline patch, a
     here-document) by `offset` lines, so they point into the embedding file."""

@@ -45,7 +45,35 @@ def read_hcl(text: str, path: str, ctx: sources.ScanContext) -> bool:
     return True
 
 
+_relevant_directories: dict[str, bool] = {}
+
+
+def parse_ahead(path: str, text: str) -> dict[str, Any] | None:
+    """(In a worker process, see sources.parallel.) The parsed file, when `finish` will want it: its
+    directory defines EKS resources. The answer per directory lasts as long as the worker, one scan."""
+    directory = os.path.dirname(path) or "."
+    relevant = _relevant_directories.get(directory)
+    if relevant is None:
+        relevant = False
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.endswith(".tf") and entry.is_file():
+                    try:
+                        with open(entry.path, encoding="utf-8", errors="replace") as file:
+                            relevant = bool(RELEVANT.search(file.read()))
+                    except OSError:
+                        continue
+                    if relevant:
+                        break
+        _relevant_directories[directory] = relevant
+    return parse_hcl(text) if relevant else None
+
+
 def _parse(path: str, text: str, ctx: sources.ScanContext) -> dict[str, Any] | None:
+    ahead = ctx.parsed_ahead.take(path, text) if ctx.parsed_ahead is not None else None
+    if ahead is not None:
+        parsed: dict[str, Any] = ahead
+        return parsed
     try:
         return parse_hcl(text)
     except Exception as error:  # python-hcl2 raises lark errors of many kinds
