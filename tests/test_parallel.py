@@ -84,7 +84,7 @@ def test_a_result_is_used_only_for_the_text_it_was_parsed_from(tmp_path: Path) -
         path = tmp_path / f"f{index}.tf"
         path.write_text(f"text {index}", encoding="utf-8")
         paths.append(str(path))
-    ahead = ParsedAhead([(p, __name__, "upper") for p in paths], 2, Limits())
+    ahead = ParsedAhead([(p, __name__, "upper") for p in paths], 1, Limits())
     try:
         assert ahead.take(paths[0], "text 0") == "TEXT 0"
         assert ahead.take(paths[1], "changed since") is None
@@ -106,9 +106,10 @@ def test_a_dead_worker_leaves_the_parsing_to_the_scan(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("files", "jobs", "cpus", "expected"), [
     (MIN_FILES - 1, 0, 2, 0),  # too few: workers cost more than they save
-    (MIN_FILES, 0, 2, 2),
+    (MIN_FILES, 0, 2, 1),  # one CPU for this process, one for a worker
+    (MIN_FILES, 0, 8, 7),
     (MIN_FILES, 0, 1, 0),  # one CPU: nothing to gain
-    (1, 3, 1, 3),  # asked for
+    (1, 3, 1, 2),  # asked for: --jobs counts this process
     (500, 1, 8, 0),  # --jobs 1: none
     (0, 4, 8, 0),  # nothing slow to parse
 ])

@@ -174,7 +174,8 @@ def main() -> None:
               help="Largest file to read, in MB.")
 @click.option("--pss-version", default=None, help="Pod Security Standards version for namespaces without one.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Processes that parse files (0: one per CPU for 48 files or more; 1: parse in this process).")
+              help="Processes that parse Terraform, this one included (0: one per CPU for 12 .tf files or more; "
+                   "1: no workers).")
 @common_report_options
 @baseline_options
 def scan(paths: tuple[str, ...], variables: tuple[str, ...], max_file_size: float, pss_version: str | None,

@@ -37,14 +37,15 @@ def available_cpus() -> int:
 
 
 def workers_for(file_count: int, jobs: int) -> int:
-    """How many worker processes to start for `file_count` slow-to-parse files: `jobs` when given
-    (1 = none), else one per CPU when there are enough files and at least two CPUs."""
+    """How many worker processes to start for `file_count` slow-to-parse files: `jobs - 1` when given
+    (1 = none: `--jobs` counts this process too), else one per CPU but the one this process keeps
+    busy, when there are enough files and at least two CPUs."""
     if jobs == 1 or file_count == 0:
         return 0
     if jobs > 1:
-        return jobs
+        return jobs - 1
     cpus = available_cpus()
-    return cpus if cpus >= 2 and file_count >= MIN_FILES else 0
+    return cpus - 1 if cpus >= 2 and file_count >= MIN_FILES else 0
 
 
 # --- in the worker ------------------------------------------------------------------------------------
