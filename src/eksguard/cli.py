@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +45,23 @@ def _today(value: str | None) -> dt.date:
                                  param_hint="--today") from None
 
 
-def _write(text: str, output: str | None) -> None:
+def _write(text: str | Iterable[str], output: str | None) -> None:
+    """Write a report, whole or in pieces (written in blocks of about 1 MB as they come)."""
+    pieces = [text] if isinstance(text, str) else text
     if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
+        with open(output, "w", encoding="utf-8") as file:
+            file.writelines(pieces)
+        return
+    block: list[str] = []
+    size = 0
+    for piece in pieces:
+        block.append(piece)
+        size += len(piece)
+        if size >= 1 << 20:
+            click.echo("".join(block), nl=False)
+            block, size = [], 0
+    if block:
+        click.echo("".join(block), nl=False)
 
 
 def common_report_options(func: Any) -> Any:
@@ -85,7 +98,7 @@ def emit_report(report: Any, *, output_format: str, output: str | None, fail_on:
     """Render `report`, print input problems as one line each, and return the exit code."""
     from eksguard.findings import SEVERITY_ORDER
     from eksguard.i18n import message
-    from eksguard.report import render
+    from eksguard.report import render, render_chunks
 
     if baseline and baseline_create:
         raise click.UsageError(message("baseline_both", lang))
@@ -108,10 +121,11 @@ def emit_report(report: Any, *, output_format: str, output: str | None, fail_on:
         for warning in report.estate.warnings:
             click.echo(warning.display(), err=True)
     colour = output is None and not no_color and sys.stdout.isatty()
-    text = render(report, output_format, lang=lang, fail_on=fail_on, colour=colour)
     if quiet and output_format == "text":
-        text = text.strip().splitlines()[-1] + "\n"
-    _write(text, output)
+        text = render(report, output_format, lang=lang, fail_on=fail_on, colour=colour)
+        _write(text.strip().splitlines()[-1] + "\n", output)
+    else:
+        _write(render_chunks(report, output_format, lang=lang, fail_on=fail_on, colour=colour), output)
     if report.estate.problems:
         click.echo(message("unreadable", lang, count=len(report.estate.problems)), err=True)
         return EXIT_INPUT
@@ -183,6 +197,7 @@ def scan(paths: tuple[str, ...], variables: tuple[str, ...], max_file_size: floa
          rules: tuple[str, ...], skip_rules: tuple[str, ...], no_color: bool, quiet: bool, today: str | None,
          baseline: str | None, baseline_create: str | None) -> None:
     """Scan eksctl, CloudFormation, Terraform and Kubernetes files (directories recursively, - for stdin)."""
+    import gc
     import os
 
     from eksguard.config import ConfigError, load_config
@@ -210,7 +225,9 @@ def scan(paths: tuple[str, ...], variables: tuple[str, ...], max_file_size: floa
     options: dict[str, Any] = {"pss_version": pss_version}
     estate = collect(list(paths), values, Limits(max_file_bytes=int(max_file_size * 1024 * 1024)), stdin_text,
                      options=options | {"config": config}, jobs=jobs)
+    gc.freeze()  # what a scan builds lives until it ends: later collections need not walk it again
     report = evaluate(estate, config, _today(today), rules, skip_rules)
+    gc.freeze()
     from eksguard.report import SHOWS_FIXES
 
     if output_format in SHOWS_FIXES and any(c.source in ("cloudformation", "terraform") for c in estate.clusters):

@@ -73,6 +73,7 @@ def evaluate(estate: Estate, config: Config, today: dt.date | None = None,
     findings: list[Finding] = []
     notices: list[Text | str] = []
     expired_reported: set[int] = set()
+    failed = Status.FAIL  # once: an enum member looked up per finding costs a descriptor call
     for rule in rules:
         severity_override = config.severity_overrides.get(rule.id)
         for target, subject in subjects_of(rule, estate):
@@ -81,7 +82,7 @@ def evaluate(estate: Estate, config: Config, today: dt.date | None = None,
                 finding = Finding(rule.id, rule.slug, severity, result.status, result.target, result.origin,
                                   result.observed, result.provenance, result.message, extra=result.extra,
                                   note=result.note)
-                if finding.status is Status.FAIL:
+                if finding.status is failed:
                     finding.suppressed = _inline_suppression(estate, finding)
                     path = finding.origin.path if finding.origin else ""
                     for index, suppression in enumerate(config.suppressions):
@@ -98,5 +99,5 @@ def evaluate(estate: Estate, config: Config, today: dt.date | None = None,
                             continue
                         finding.suppressed = suppression.reason
                 findings.append(finding)
-    findings.sort(key=lambda f: (-SEVERITY_ORDER.get(f.severity, 0) if f.status is Status.FAIL else 1, f.target, f.rule))
+    findings.sort(key=lambda f: (-SEVERITY_ORDER.get(f.severity, 0) if f.status is failed else 1, f.target, f.rule))
     return ScanReport(estate, findings, rules, notices)

@@ -122,12 +122,18 @@ def _cfn_data(rule: str, logical_id: str, options: FixOptions) -> tuple[Any, Tex
 
 
 def cfn_snippet(finding: Finding, options: FixOptions) -> Snippet | None:
-    made = _cfn_data(finding.rule, _logical_id(finding) or "Cluster", options)
+    path = finding.origin.path if finding.origin else ""
+    return _cfn_snippet(finding.rule, _logical_id(finding) or "Cluster", options, path.lower().endswith(".json"))
+
+
+@functools.lru_cache(maxsize=256)
+def _cfn_snippet(rule: str, logical_id: str, options: FixOptions, as_json: bool) -> Snippet | None:
+    """Made once per rule and logical id: stacks reuse logical ids (`Cluster`, `LaunchTemplate`)."""
+    made = _cfn_data(rule, logical_id, options)
     if made is None:
         return None
     data, note = made
-    path = finding.origin.path if finding.origin else ""
-    if path.lower().endswith(".json"):
+    if as_json:
         return Snippet("json", json.dumps(data, indent=2), note)
     return Snippet("yaml", _cfn_yaml(data), note)
 

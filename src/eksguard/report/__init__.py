@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from typing import Any
 
 # format -> module with `render(report, lang=..., fail_on=..., colour=...)`
@@ -23,3 +24,13 @@ def render(report: Any, output_format: str, *, lang: str, fail_on: str, colour: 
     module = importlib.import_module(RENDERERS[output_format])
     result: str = module.render(report, lang=lang, fail_on=fail_on, colour=colour)
     return result
+
+
+def render_chunks(report: Any, output_format: str, *, lang: str, fail_on: str, colour: bool) -> Iterator[str]:
+    """The report in pieces, for writing as it is made: reporters with a `chunks` function stream
+    (JSON: one finding at a time), the others give their whole text."""
+    module = importlib.import_module(RENDERERS[output_format])
+    if hasattr(module, "chunks"):
+        yield from module.chunks(report, lang=lang, fail_on=fail_on, colour=colour)
+    else:
+        yield module.render(report, lang=lang, fail_on=fail_on, colour=colour)

@@ -1,0 +1,57 @@
+"""JSON output written in pieces (one finding at a time) is exactly the one-piece document."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from reportkit import REPO, run_cli, scan_paths
+
+from eksguard.config import Config, Suppression
+from eksguard.engine import ScanReport
+from eksguard.report import render_chunks
+from eksguard.report.jsonout import chunks, report_dict
+
+EXAMPLES = REPO / "examples"
+
+
+def whole(report: ScanReport, lang: str) -> str:
+    return json.dumps(report_dict(report, lang), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_pieces_join_to_the_whole_document(tmp_path: Path, lang: str) -> None:
+    for copy in range(10):
+        shutil.copytree(EXAMPLES, tmp_path / str(copy))
+    report = scan_paths([tmp_path])
+    assert len(report.results) > 1000  # more than one block of rule statuses
+    pieces = list(chunks(report, lang=lang))
+    assert len(pieces) > len(report.failures)
+    assert "".join(pieces) == whole(report, lang)
+
+
+def test_suppressed_findings_and_an_empty_report(tmp_path: Path) -> None:
+    config = Config(suppressions=[Suppression(rule="EKS101", reason="accepted", target="*", path="*")])
+    report = scan_paths([EXAMPLES], config)
+    assert any(f.suppressed for f in report.results)
+    assert "".join(chunks(report, lang="en")) == whole(report, "en")
+    empty = scan_paths([tmp_path])
+    assert "".join(chunks(empty, lang="en")) == whole(empty, "en")
+    assert json.loads(whole(empty, "en"))["findings"] == []
+
+
+def test_other_formats_come_whole() -> None:
+    report = scan_paths([EXAMPLES / "workshop-cluster.yaml"])
+    pieces = list(render_chunks(report, "text", lang="en", fail_on="high", colour=False))
+    assert len(pieces) == 1 and "EKS101" in pieces[0]
+
+
+def test_the_cli_writes_the_same_document_to_stdout_and_to_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    to_stdout = run_cli("scan", str(EXAMPLES), "--format", "json", cwd=tmp_path)
+    to_file = run_cli("scan", str(EXAMPLES), "--format", "json", "--output", str(out), cwd=tmp_path)
+    assert to_stdout.returncode == to_file.returncode == 1
+    assert to_stdout.stdout == out.read_text(encoding="utf-8")
+    assert json.loads(to_stdout.stdout)["schema_version"] == 1
