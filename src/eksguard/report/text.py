@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 
 from eksguard.engine import ScanReport
 from eksguard.findings import SEVERITY_ORDER, Finding
@@ -38,18 +39,20 @@ def _finding_lines(finding: Finding, rule: Rule, lang: str, colour: bool) -> lis
     return lines
 
 
-def render(report: ScanReport, *, lang: str, fail_on: str, colour: bool) -> str:
+def chunks(report: ScanReport, *, lang: str, fail_on: str, colour: bool) -> Iterator[str]:
+    """The text report in pieces, one target at a time (a report of many files is never whole in memory)."""
     rules = {rule.id: rule for rule in report.rules}
     failures = report.failures
     by_target: dict[str, list[Finding]] = defaultdict(list)
     for finding in failures:
         by_target[cluster_of(finding.target)].append(finding)
-    out: list[str] = []
     for target in sorted(by_target, key=lambda t: -max(f.severity_rank for f in by_target[t])):
-        out.append(_paint(target, BOLD, colour))
+        out = [_paint(target, BOLD, colour)]
         for finding in sorted(by_target[target], key=lambda f: (-f.severity_rank, f.rule, f.target)):
             out.extend(_finding_lines(finding, rules[finding.rule], lang, colour))
         out.append("")
+        yield "\n".join(out) + "\n"
+    out = []
     errors = [f for f in report.results if f.status.value == "error"]
     for finding in errors:
         where = finding.origin.display() if finding.origin else finding.target
@@ -72,4 +75,8 @@ def render(report: ScanReport, *, lang: str, fail_on: str, colour: bool) -> str:
                            inputs=inputs, clusters=clusters))
     else:
         out.append(message("no_findings", lang, inputs=inputs, clusters=clusters))
-    return "\n".join(out) + "\n"
+    yield "\n".join(out) + "\n"
+
+
+def render(report: ScanReport, *, lang: str, fail_on: str, colour: bool) -> str:
+    return "".join(chunks(report, lang=lang, fail_on=fail_on, colour=colour))

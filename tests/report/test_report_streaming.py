@@ -1,4 +1,5 @@
-"""JSON output written in pieces (one finding at a time) is exactly the one-piece document."""
+"""Reports written in pieces (JSON: one finding at a time; text: one target at a time) are exactly
+the one-piece documents."""
 
 from __future__ import annotations
 
@@ -42,16 +43,26 @@ def test_suppressed_findings_and_an_empty_report(tmp_path: Path) -> None:
     assert json.loads(whole(empty, "en"))["findings"] == []
 
 
+def test_text_comes_one_target_at_a_time() -> None:
+    report = scan_paths([EXAMPLES])
+    targets = {f.target.split("/")[1] for f in report.failures}
+    pieces = list(render_chunks(report, "text", lang="en", fail_on="high", colour=False))
+    assert len(targets) >= 2 and len(pieces) == len(targets) + 1  # and the summary
+    assert all(piece.endswith("\n") for piece in pieces)
+    assert "EKS101" in pieces[0] and "\n" not in pieces[-1].rstrip("\n").split("\n")[-1]
+
+
 def test_other_formats_come_whole() -> None:
     report = scan_paths([EXAMPLES / "workshop-cluster.yaml"])
-    pieces = list(render_chunks(report, "text", lang="en", fail_on="high", colour=False))
-    assert len(pieces) == 1 and "EKS101" in pieces[0]
+    pieces = list(render_chunks(report, "sarif", lang="en", fail_on="high", colour=False))
+    assert len(pieces) == 1 and json.loads(pieces[0])["version"] == "2.1.0"
 
 
-def test_the_cli_writes_the_same_document_to_stdout_and_to_a_file(tmp_path: Path) -> None:
-    out = tmp_path / "report.json"
-    to_stdout = run_cli("scan", str(EXAMPLES), "--format", "json", cwd=tmp_path)
-    to_file = run_cli("scan", str(EXAMPLES), "--format", "json", "--output", str(out), cwd=tmp_path)
+@pytest.mark.parametrize("output_format", ["json", "text"])
+def test_the_cli_writes_the_same_document_to_stdout_and_to_a_file(tmp_path: Path, output_format: str) -> None:
+    out = tmp_path / "report.out"
+    to_stdout = run_cli("scan", str(EXAMPLES), "--format", output_format, "--no-color", cwd=tmp_path)
+    to_file = run_cli("scan", str(EXAMPLES), "--format", output_format, "--output", str(out), cwd=tmp_path)
     assert to_stdout.returncode == to_file.returncode == 1
     assert to_stdout.stdout == out.read_text(encoding="utf-8")
-    assert json.loads(to_stdout.stdout)["schema_version"] == 1
+    assert "EKS101" in to_stdout.stdout and to_stdout.stdout.endswith("\n")
