@@ -138,3 +138,32 @@ def test_same_result_as_the_round_trip_editor_on_real_templates(shared_root: Pat
                     agreed += 1
     assert checked >= 40, "eksctl's templates hold clusters and launch templates"
     assert agreed >= checked * 0.9, (agreed, checked)
+
+
+def test_only_the_changed_resource_is_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[str] = []
+    real = load_yaml_documents
+
+    def spy(text: str, limits: Limits) -> list[Any]:
+        parsed.append(text)
+        return real(text, limits)
+
+    documents = load_yaml_documents(TEMPLATE, Limits())
+    monkeypatch.setattr("eksguard.fixes.yamlset.load_yaml_documents", spy)
+    edited = set_scalar(TEMPLATE, ("Resources", "LT", "Properties", "LaunchTemplateData", "MetadataOptions",
+                                   "HttpTokens"), "required", documents)
+    assert edited is not None and len(parsed) == 1
+    assert parsed[0].startswith("  LT:\n") and "Cluster" not in parsed[0] and "HttpTokens: required" in parsed[0]
+
+
+def test_an_anchored_resource_is_checked_on_the_whole_file() -> None:
+    """Changing an anchored mapping changes its aliases too: the whole file shows it, the edit is refused."""
+    text = "Resources:\n  A:\n    Type: T\n    Properties: &p\n      X: 1\n  B:\n    Type: T\n    Properties: *p\n"
+    assert set_scalar(text, ("Resources", "A", "Properties", "Y"), True) is None
+
+
+def test_a_file_with_directives_is_checked_whole() -> None:
+    text = "%YAML 1.1\n---\nResources:\n  A:\n    Type: T\n    Properties:\n      X: 1\n"
+    edited = set_scalar(text, ("Resources", "A", "Properties", "Y"), True)
+    assert edited is not None
+    assert load_yaml_documents(edited, Limits())[0]["Resources"]["A"]["Properties"] == {"X": 1, "Y": True}

@@ -83,12 +83,44 @@ def set_scalar(text: str, keys: Sequence[str], value: Scalar, documents: list[An
         target = target[key]
     target[keys[-1]] = value
     expected = [expected_root, *documents[1:]]
+    return edited if _reads_as(edited, documents, keys, expected) else None
+
+
+def _reads_as(edited: str, documents: list[Any], keys: Sequence[str], expected: list[Any]) -> bool:
+    """Whether `edited` parses to `expected`. When the change lies inside one entry of a top-level
+    mapping (a CloudFormation resource) and nothing can tie that entry to the rest of the file
+    (no anchors, no directives), only the entry's lines are parsed: every other line is the
+    original's, whose data is known. Anything else, or a doubt, parses the whole text."""
+    entry = _entry_text(edited, documents[0], keys) if len(keys) >= 3 else None
+    if entry is not None and "&" not in edited and not edited.lstrip().startswith("%"):
+        try:
+            if load_yaml_documents(entry, Limits()) == [{keys[1]: expected[0][keys[0]][keys[1]]}]:
+                return True
+        except InputError:
+            pass
     try:
-        if load_yaml_documents(edited, Limits()) != expected:
-            return None
+        return bool(load_yaml_documents(edited, Limits()) == expected)
     except InputError:
+        return False
+
+
+def _entry_text(edited: str, top: LineMap, keys: Sequence[str]) -> str | None:
+    """The lines of the entry `keys[1]` of the top-level mapping `keys[0]` in `edited` (its key line
+    is where it was: the change lies below it), up to the next line indented no deeper than its key."""
+    parent = top.get(keys[0])
+    if not isinstance(parent, LineMap) or keys[1] not in parent:
         return None
-    return edited
+    lines = edited.splitlines(keepends=True)
+    start, column = parent.key_line(keys[1]) - 1, parent.key_column(keys[1]) - 1
+    if not 0 <= start < len(lines) or lines[start][:column].strip():
+        return None
+    end = start + 1
+    while end < len(lines):
+        body = lines[end].strip()
+        if body and not body.startswith("#") and _indent(lines[end]) <= column:
+            break
+        end += 1
+    return "".join(lines[start:end])
 
 
 def _replace_value(lines: list[str], node: LineMap, key: str, value: Scalar) -> str | None:
