@@ -109,9 +109,10 @@ def checkov() -> Path | None:
         print(f"(installing checkov=={CHECKOV_VERSION} into {CHECKOV_VENV.relative_to(REPO)}, once)", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(CHECKOV_VENV)], check=True)
         result = subprocess.run([str(CHECKOV_VENV / "bin" / "pip"), "install", "--quiet", f"checkov=={CHECKOV_VERSION}"],
-                                check=False)
+                                check=False, capture_output=True, text=True)  # pip's warnings would bury the table
         if result.returncode != 0 or not binary.exists():
             print("(checkov could not be installed: its column is left empty)")
+            print("\n".join((result.stdout + result.stderr).strip().splitlines()[-5:]))
             return None
     return binary
 
