@@ -1,5 +1,5 @@
 """`eksguard sg-map`: which SG is on which ENI in the three configurations of article 004, and the traffic
-the rules allow; the map in `estate.extras["sg_maps"]` for the HTML report."""
+the rules allow; the maps for the HTML report (`maps_extra`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from eksguard.analysis.sgmap import SgMap, build_map
+from eksguard.analysis.sgmap import SgMap, build_map, maps_extra
 from eksguard.cli import main
 from eksguard.sources import collect
 
@@ -94,9 +94,10 @@ def test_cli_reports_unreadable_input_with_exit_code_2(tmp_path: Path) -> None:
     assert outcome.exit_code == 2
 
 
-def test_scan_puts_the_maps_into_extras_in_the_report_shape() -> None:
+def test_the_maps_in_the_report_shape() -> None:
     estate = collect([str(FIXTURES / "article004-no-node-sg.yaml"), str(TESTS / "terraform/fixtures/good")], {})
-    maps = estate.extras["sg_maps"]
+    assert "sg_maps" not in estate.extras  # made only for the report that shows them (HTML)
+    maps = maps_extra(estate.clusters)
     assert [m["cluster"] for m in maps] == ["article004", "good"]
     for graph in maps:
         assert set(graph) == {"cluster", "nodes", "edges"}

@@ -132,6 +132,14 @@ def test_sg_map_is_inline_svg(examples_dir: Path, scan: Scan) -> None:
     assert kinds.index("security group") == 1  # between what it connects: edges span one column each
 
 
+def test_sg_maps_are_drawn_from_the_scanned_clusters(examples_dir: Path, scan: Scan) -> None:
+    report = scan([examples_dir])
+    assert "sg_maps" not in report.estate.extras  # no other report needs them: made with the page
+    page = html(report)
+    figures = re.findall(r'<figure class="sg-map" id="([^"]+)">', page)
+    assert len(figures) == len(report.estate.clusters) >= 3
+
+
 def test_sg_map_nothing_to_draw() -> None:
     assert sg_map_svg({"cluster": "x", "nodes": [], "edges": []}, "en") is None
     assert sg_map_svg({"cluster": "x"}, "en") is None

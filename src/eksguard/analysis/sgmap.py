@@ -122,6 +122,11 @@ def build_maps(clusters: Iterable[Cluster]) -> list[SgMap]:
     return [build_map(c) for c in clusters]
 
 
+def maps_extra(clusters: list[Cluster]) -> list[dict[str, Any]]:
+    """The maps in the shape the HTML report and `estate.extras["sg_maps"]` use."""
+    return [m.as_extra() for m in build_maps(clusters)]
+
+
 def build_map(cluster: Cluster) -> SgMap:
     places = security_group_placement(cluster)
     groups: dict[str, SecurityGroup] = {}

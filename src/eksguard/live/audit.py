@@ -401,7 +401,7 @@ class Auditor:
             except ImportError:  # the SG map is not in this checkout
                 pass
             else:
-                estate.extras["sg_maps"] = [m.as_extra() for m in sgmap.build_maps(estate.clusters)]
+                estate.extras["sg_maps"] = sgmap.maps_extra(estate.clusters)
         return estate
 
 

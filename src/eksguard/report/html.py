@@ -5,8 +5,9 @@ Nothing is fetched: styles and the (plain) script are inline and a Content-Secur
 forbids every other source. The page works without JavaScript (all findings shown); with it,
 the severity, rule, cluster and text filters hide what does not match and update the count.
 
-`report.estate.extras["sg_maps"]`, when a source fills it, is a list of
-`{"cluster": name, "nodes": [{"id", "label", "kind"}], "edges": [{"from", "to", "label"}]}`;
+The security-group maps are `analysis.sgmap.maps_extra(clusters)`, made when the page is (no other
+report shows them), or `report.estate.extras["sg_maps"]` where the caller put them (the live audit):
+a list of `{"cluster": name, "nodes": [{"id", "label", "kind"}], "edges": [{"from", "to", "label"}]}`;
 malformed entries are skipped, never fatal.
 """
 
@@ -372,6 +373,10 @@ def _rows(nodes: list[dict[str, str]], edges: list[dict[str, Any]], kinds: list[
 
 def _sg_maps(report: ScanReport) -> list[dict[str, Any]]:
     maps = report.estate.extras.get("sg_maps") if isinstance(report.estate.extras, dict) else None
+    if maps is None and report.estate.clusters:  # only this report shows them: made here, when wanted
+        from eksguard.analysis.sgmap import maps_extra
+
+        maps = maps_extra(report.estate.clusters)
     return [m for m in maps if isinstance(m, dict)] if isinstance(maps, list) else []
 
 

@@ -217,12 +217,10 @@ def _finish(ctx: ScanContext) -> Estate:
     for finish in list(FINISHERS):
         finish(ctx)
     estate.problems.extend(ctx.variables.problems)
-    if estate.clusters:  # derived facts every source shares: SGs shared between clusters, the SG maps
+    if estate.clusters:  # a fact every source shares: SGs shared between clusters (EKS206)
         from eksguard.analysis.network import link_shared_security_groups
-        from eksguard.analysis.sgmap import build_maps
 
         link_shared_security_groups(estate.clusters)
-        estate.extras["sg_maps"] = [m.as_extra() for m in build_maps(estate.clusters)]
     return estate
 
 

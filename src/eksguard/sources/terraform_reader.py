@@ -1,8 +1,5 @@
 """Registers the Terraform readers: `.tf` files (one directory = one module, read together by a finisher),
 `terraform.tfvars`/`*.auto.tfvars` values, and `terraform show -json` plan/state documents.
-
-A last finisher computes the estate-wide network facts every source shares: which control-plane SGs are
-shared between clusters (EKS206) and the security-group maps (`estate.extras["sg_maps"]`).
 """
 
 from __future__ import annotations
