@@ -72,6 +72,8 @@ def _rest(report: ScanReport, lang: str) -> dict[str, Any]:
 
 
 def report_dict(report: ScanReport, lang: str) -> dict[str, Any]:
+    """The JSON document as Python data, for callers that want the data rather than the text
+    (`chunks` writes exactly this, in pieces)."""
     rules, findings, suppressed = _split(report)
     return {
         "schema_version": SCHEMA_VERSION,
