@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from sys import intern
 from typing import Any
 
 from eksguard.analysis.network import cluster_security_group, defaulted_egress_rule
@@ -433,7 +434,8 @@ class Res:
                 node = node[index]
             else:
                 break
-        full = f"{self.base}.Properties.{pointer}" if pointer else self.base
+        # interned: the model keeps a pointer per value, and the same pointers recur in every template
+        full = intern(f"{self.base}.Properties.{pointer}") if pointer else self.base
         return Origin(self.path, line, column, full, None)
 
     def raw(self, pointer: str) -> tuple[bool, Any]:

@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any, TypeVar
 
 import yaml
@@ -72,7 +73,8 @@ class Fields:
         return Fields(node, self.path, self.variables, self._join(pointer))
 
     def _join(self, pointer: str) -> str:
-        return f"{self.base}.{pointer}" if self.base and pointer else (self.base or pointer)
+        # interned: the model keeps a pointer per value, and the same pointers recur in every file
+        return intern(f"{self.base}.{pointer}") if self.base and pointer else (self.base or pointer)
 
     def origin(self, pointer: str = "") -> Origin:
         """The position of `pointer` if present, else of its nearest present parent."""

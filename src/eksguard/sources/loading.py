@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,29 @@ class Loader(yaml.CSafeLoader):
     short-form tags (`!Ref`, `!GetAtt` ...) read as their long form."""
 
 
+# Positions repeat across files (keys at line 3, column 3 ...): mappings share one tuple per
+# position instead of one per key (a quarter of a parsed manifest's memory). Bounded: lines past
+# _SHARED_LINES get their own tuple.
+_SHARED_LINES = 4096
+_positions: dict[int, tuple[int, int]] = {}
+
+
+def _position(line: int, column: int) -> tuple[int, int]:
+    if line >= _SHARED_LINES or column >= 256:
+        return (line, column)
+    key = line << 8 | column
+    shared = _positions.get(key)
+    if shared is None:
+        shared = _positions[key] = (line, column)
+    return shared
+
+
+def _construct_str(loader: Loader, node: yaml.Node) -> str:
+    # One copy of each distinct string (keys such as `apiVersion`, values such as `RuntimeDefault`)
+    # for the whole scan instead of one per occurrence: Kubernetes objects keep their documents.
+    return sys.intern(loader.construct_scalar(node))  # type: ignore[arg-type]
+
+
 def _construct_map(loader: Loader, node: yaml.MappingNode) -> Any:
     data = LineMap()
     data.line = node.start_mark.line + 1
@@ -78,7 +102,7 @@ def _construct_map(loader: Loader, node: yaml.MappingNode) -> Any:
             raise yaml.constructor.ConstructorError(
                 None, None, "found an unhashable key", key_node.start_mark) from None
         data[key] = loader.construct_object(value_node, deep=False)
-        data.marks[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        data.marks[key] = _position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
 
 
 def _construct_seq(loader: Loader, node: yaml.SequenceNode) -> Any:
@@ -114,6 +138,7 @@ def _construct_intrinsic(loader: Loader, suffix: str, node: yaml.Node) -> Any:
 
 Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 Loader.add_multi_constructor("!", _construct_intrinsic)
 
 
