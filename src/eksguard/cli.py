@@ -197,6 +197,7 @@ def scan(paths: tuple[str, ...], variables: tuple[str, ...], max_file_size: floa
          rules: tuple[str, ...], skip_rules: tuple[str, ...], no_color: bool, quiet: bool, today: str | None,
          baseline: str | None, baseline_create: str | None) -> None:
     """Scan eksctl, CloudFormation, Terraform and Kubernetes files (directories recursively, - for stdin)."""
+    import functools
     import gc
     import os
 
@@ -230,13 +231,18 @@ def scan(paths: tuple[str, ...], variables: tuple[str, ...], max_file_size: floa
     options: dict[str, Any] = {"pss_version": pss_version}
     estate = collect(list(paths), values, Limits(max_file_bytes=int(max_file_size * 1024 * 1024)), stdin_text,
                      options=options | {"config": config}, jobs=jobs)
-    report = evaluate(estate, config, _today(today), rules, skip_rules)
-    from eksguard.report import SHOWS_FIXES
+    from eksguard.report import NEEDS_MODEL, SHOWS_FIXES
 
+    after_cluster = None
     if output_format in SHOWS_FIXES and any(c.source in ("cloudformation", "terraform") for c in estate.clusters):
-        from eksguard.fixes.snippets import annotate  # suggested snippets, also SARIF `fixes`
+        from eksguard.fixes.snippets import annotate_cluster  # suggested snippets, also SARIF `fixes`
 
-        annotate(report, lang=chosen_lang)
+        after_cluster = functools.partial(annotate_cluster, lang=chosen_lang)
+    # Each cluster's model is dropped once its rules (and suggestions) are done, unless the report
+    # draws from it: the findings grow while the model shrinks (10,000 files: 273 → 250 MB peak).
+    report = evaluate(estate, config, _today(today), rules, skip_rules, after_cluster=after_cluster,
+                      release_clusters=output_format not in NEEDS_MODEL)
+    del estate
     sys.exit(emit_report(report, output_format=output_format, output=output, fail_on=fail_on, lang=chosen_lang,
                          no_color=no_color, quiet=quiet, baseline=baseline, baseline_create=baseline_create))
 

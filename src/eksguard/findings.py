@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 from eksguard.model import Origin, Text, Value
 
 SEVERITY_ORDER = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+
+# Most results carry no details: they share this read-only empty mapping instead of a dict each
+# (a 10,000-file scan makes 270,000 results). Add details by replacing the mapping, never in place.
+NO_DETAILS: Mapping[str, object] = MappingProxyType({})
+
+
+def _no_details() -> Mapping[str, object]:
+    return NO_DETAILS
 
 
 class Status(StrEnum):
@@ -30,7 +40,7 @@ class Result:
     provenance: str | None = None
     message: Text | None = None
     severity: str | None = None  # overrides the rule's default severity (EKS106, EKS107, EKS210)
-    extra: dict[str, object] = field(default_factory=dict)
+    extra: Mapping[str, object] = field(default_factory=_no_details)
     note: Text | None = None  # why a default applies ("`publicAccessCIDRs` is not set; ...")
 
 
@@ -39,7 +49,7 @@ def fail(target: str, value: Value[Any] | None, message: Text, *, observed: str 
     """A failing result located at `value` (or `origin`), with the value's provenance."""
     where = origin or (value.origin if value is not None else None)
     return Result(Status.FAIL, target, where, observed, value.describe_provenance() if value else None,
-                  message, severity, dict(extra), value.note if value is not None else None)
+                  message, severity, dict(extra) if extra else NO_DETAILS, value.note if value is not None else None)
 
 
 def passed(target: str, origin: Origin | None = None) -> Result:
@@ -69,7 +79,7 @@ class Finding:
     provenance: str | None
     message: Text | None
     suppressed: str | None = None  # the reason, when a suppression applies
-    extra: dict[str, object] = field(default_factory=dict)
+    extra: Mapping[str, object] = field(default_factory=_no_details)
     note: Text | None = None
 
     @property

@@ -403,25 +403,34 @@ def _cluster_of(clusters: Mapping[str, list[Cluster]], finding: Finding) -> Clus
 def annotate(report: ScanReport, options: FixOptions | None = None, lang: str = "en") -> int:
     """Add `fix_snippet` and, where exact, `fix_replacement` to the failing findings of CloudFormation and
     Terraform clusters. Returns how many findings got a snippet. Existing entries are kept."""
-    count = 0
     clusters: dict[str, list[Cluster]] = {}
     for each in report.estate.clusters:
         clusters.setdefault(each.target, []).append(each)
-    for finding in report.results:
-        if finding.status is not Status.FAIL:
-            continue
-        cluster = _cluster_of(clusters, finding)
-        if cluster is None or cluster.source not in ("cloudformation", "terraform"):
-            continue
-        snippet = snippet_for(finding, cluster, options)
-        if snippet is not None and SNIPPET_KEY not in finding.extra:
-            finding.extra[SNIPPET_KEY] = snippet.as_dict(lang)
-            count += 1
-        if REPLACEMENT_KEY not in finding.extra:
-            try:
-                replacement = replacement_for(finding, cluster)
-            except Exception:  # a suggestion must never break a report
-                replacement = None
-            if replacement is not None:
-                finding.extra[REPLACEMENT_KEY] = replacement
-    return count
+    return sum(_annotate_finding(finding, cluster, options, lang) for finding in report.results
+               if finding.status is Status.FAIL and (cluster := _cluster_of(clusters, finding)) is not None)
+
+
+def annotate_cluster(cluster: Cluster, findings: list[Finding], options: FixOptions | None = None,
+                     lang: str = "en") -> int:
+    """`annotate` for the findings of one cluster, as the engine makes them (`evaluate(after_cluster=)`)."""
+    return sum(_annotate_finding(finding, cluster, options, lang) for finding in findings
+               if finding.status is Status.FAIL)
+
+
+def _annotate_finding(finding: Finding, cluster: Cluster, options: FixOptions | None, lang: str) -> bool:
+    """Whether the finding got a snippet."""
+    if cluster.source not in ("cloudformation", "terraform"):
+        return False
+    added = False
+    snippet = snippet_for(finding, cluster, options)
+    if snippet is not None and SNIPPET_KEY not in finding.extra:
+        finding.extra = {**finding.extra, SNIPPET_KEY: snippet.as_dict(lang)}
+        added = True
+    if REPLACEMENT_KEY not in finding.extra:
+        try:
+            replacement = replacement_for(finding, cluster)
+        except Exception:  # a suggestion must never break a report
+            replacement = None
+        if replacement is not None:
+            finding.extra = {**finding.extra, REPLACEMENT_KEY: replacement}
+    return added

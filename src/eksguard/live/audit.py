@@ -435,7 +435,7 @@ def annotate(report: Any, result: AuditResult) -> None:
         if not gaps:
             continue
         actions = sorted({g.action for g in gaps})
-        finding.extra["missing_permissions"] = actions
+        finding.extra = {**finding.extra, "missing_permissions": actions}
         missing = "; ".join(dict.fromkeys(g.note().en for g in gaps))
         missing_ja = "; ".join(dict.fromkeys(g.note().ja for g in gaps))
         message = finding.message or Text("The value is not known.", "値が不明です。")

@@ -18,6 +18,9 @@ RENDERERS = {
 # the formats that present suggested fixes (`fix_snippet`, `fix_replacement`); for the others the
 # CLI does not compute them
 SHOWS_FIXES = frozenset({"json", "sarif", "markdown", "html"})
+# the formats that read the clusters' model (HTML draws the security-group maps from it); for the
+# others `scan` drops each cluster's model once its rules ran
+NEEDS_MODEL = frozenset({"html"})
 
 
 def render(report: Any, output_format: str, *, lang: str, fail_on: str, colour: bool) -> str:

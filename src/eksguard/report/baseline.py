@@ -128,4 +128,4 @@ def apply_baseline(report: ScanReport, path: Path, lang: str) -> ScanReport:
                 finding = dataclasses.replace(finding, suppressed=reason)
         results.append(finding)
     notices = [*report.notices, message("baseline_applied", lang, count=matched, path=path)]
-    return ScanReport(report.estate, results, report.rules, notices)
+    return dataclasses.replace(report, results=results, notices=notices)

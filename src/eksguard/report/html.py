@@ -464,7 +464,7 @@ def render(report: ScanReport, *, lang: str, fail_on: str = "high", colour: bool
     cards += [f'<button type="button" class="card sev-{s}" data-filter-severity="{s}"><span class="n">{counts.get(s, 0)}'
               f'</span>{_e(severity_name(s, lang))}</button>' for s in SEVERITIES]
     summary = (f'<section id="summary"><h2>{_e(message("findings_heading", lang))}</h2>'
-               f'<div class="summary">{"".join(cards)}</div><p>{_e(message("inputs_clusters", lang, inputs=inputs, clusters=len(report.estate.clusters)))}</p></section>')
+               f'<div class="summary">{"".join(cards)}</div><p>{_e(message("inputs_clusters", lang, inputs=inputs, clusters=report.cluster_count))}</p></section>')
 
     rule_options = [(rid, f"{rid} {rules[rid].title.get(lang)}") for rid in sorted({f.rule for f in failures})]
     filters = ('<div class="filters" id="filters" hidden>'

@@ -48,7 +48,7 @@ def render(report: ScanReport, *, lang: str, fail_on: str, colour: bool = False)
     threshold = SEVERITY_ORDER[fail_on]
     blocking = sum(1 for f in failures if f.severity_rank >= threshold)
     inputs = len([i for i in report.estate.inputs if i.kind != "ignored"])
-    scope = message("inputs_clusters", lang, inputs=inputs, clusters=len(report.estate.clusters))
+    scope = message("inputs_clusters", lang, inputs=inputs, clusters=report.cluster_count)
     out: list[str] = []
     if failures:
         head = (f"{message('findings_count', lang, count=len(failures))} · "

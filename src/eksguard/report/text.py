@@ -64,7 +64,7 @@ def chunks(report: ScanReport, *, lang: str, fail_on: str, colour: bool) -> Iter
     if suppressed:
         out.append(message("suppressed", lang, count=len(suppressed)))
     inputs = len([i for i in report.estate.inputs if i.kind != "ignored"])
-    clusters = len(report.estate.clusters)
+    clusters = report.cluster_count
     if failures:
         counts = Counter(f.severity for f in failures)
         threshold = SEVERITY_ORDER[fail_on]

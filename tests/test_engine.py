@@ -1,0 +1,86 @@
+"""The engine: one verdict per rule and subject, the same whether `scan` keeps the model or drops each
+cluster once its rules ran, and each cluster's findings handed to `after_cluster` while it exists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from eksguard.config import Config
+from eksguard.engine import ScanReport, evaluate
+from eksguard.findings import SEVERITY_ORDER, Finding, Status
+from eksguard.fixes.snippets import annotate, annotate_cluster
+from eksguard.model import Cluster
+from eksguard.sources import collect
+
+TESTS = Path(__file__).parent
+EXAMPLES = TESTS.parent / "examples"
+INPUTS = [EXAMPLES, TESTS / "fix" / "fixtures" / "cfn", TESTS / "fix" / "fixtures" / "tf",
+          TESTS / "rules" / "EKS501"]
+TODAY = dt.date(2026, 12, 6)
+
+
+def report(release: bool, after_cluster: object = None) -> ScanReport:
+    estate = collect([str(p) for p in INPUTS], {})
+    return evaluate(estate, Config(), TODAY, release_clusters=release,
+                    after_cluster=after_cluster)  # type: ignore[arg-type]
+
+
+def facts(finding: Finding) -> tuple[object, ...]:
+    return (finding.rule, finding.status, finding.severity, finding.target, finding.origin, finding.message,
+            finding.observed, finding.provenance, finding.suppressed, dict(finding.extra), finding.note)
+
+
+def test_releasing_clusters_gives_the_same_findings_with_the_same_suggestions() -> None:
+    kept = report(release=False)
+    annotate(kept)
+    released = report(release=True, after_cluster=annotate_cluster)
+    assert [facts(f) for f in released.results] == [facts(f) for f in kept.results]
+    assert any("fix_snippet" in f.extra for f in released.results)  # the suggestions were made per cluster
+    assert released.estate.clusters == [] and released.cluster_count == kept.cluster_count >= 5
+    assert released.estate.kube_scopes and [s.target for s in released.estate.kube_scopes] == [
+        s.target for s in kept.estate.kube_scopes]
+
+
+def test_after_cluster_gets_each_cluster_with_exactly_its_findings() -> None:
+    seen: list[tuple[str, list[Finding]]] = []
+
+    def record(cluster: Cluster, findings: list[Finding]) -> None:
+        assert cluster.name  # the model is still there
+        seen.append((cluster.target, list(findings)))
+
+    done = report(release=True, after_cluster=record)
+    assert len(seen) == done.cluster_count
+    handed = [f for _, findings in seen for f in findings]
+    cluster_findings = [f for f in done.results if f.target.startswith("cluster/")]
+    assert sorted(map(id, handed)) == sorted(map(id, cluster_findings))
+    for target, findings in seen:
+        assert findings and all(f.target == target or f.target.startswith(target + "/") for f in findings)
+
+
+def test_findings_come_worst_failure_first_then_by_target_and_rule() -> None:
+    results = report(release=True).results
+    def key(f: Finding) -> tuple[int, str, str]:
+        return (-SEVERITY_ORDER[f.severity] if f.status is Status.FAIL else 1, f.target, f.rule)
+
+    assert [key(f) for f in results] == sorted(key(f) for f in results)
+    assert results[0].status is Status.FAIL and results[-1].status is not Status.FAIL
+
+
+def test_a_target_is_one_string_however_many_rules_name_it() -> None:
+    results = report(release=True).results
+    by_target: dict[str, list[Finding]] = {}
+    for finding in results:
+        by_target.setdefault(finding.target, []).append(finding)
+    busiest = max(by_target.values(), key=len)
+    assert len(busiest) > 10 and len({id(f.target) for f in busiest}) == 1
+
+
+def test_html_keeps_the_model_for_its_security_group_maps(tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    subprocess.run([sys.executable, "-m", "eksguard", "scan", str(EXAMPLES), "--format", "html", "-o", str(page),
+                    "--today", "2026-12-06"], capture_output=True, text=True, timeout=120)
+    assert len(re.findall(r'<figure class="sg-map"', page.read_text(encoding="utf-8"))) >= 3
