@@ -16,7 +16,7 @@ from typing import Any
 
 from eksguard.config import Config
 from eksguard.findings import SEVERITY_ORDER, Finding, Result, Status
-from eksguard.model import Cluster, Estate, Text
+from eksguard.model import Cluster, Estate, Origin, Text
 from eksguard.rules import Rule, RuleContext, all_rules
 
 
@@ -47,7 +47,26 @@ def _run(rule: Rule, target: str, subject: Any, ctx: RuleContext) -> list[Result
         return [Result(Status.ERROR, target, getattr(subject, "origin", None),
                        message=Text(f"rule failed: {type(exc).__name__}: {exc}",
                                     f"ルールの実行に失敗しました: {type(exc).__name__}: {exc}"))]
+    unread = getattr(subject, "unread", None)
+    if unread and rule.id in unread:
+        return _partly_read(results, target, subject.origin, unread[rule.id])
     return results or [Result(Status.NOT_APPLICABLE, target)]
+
+
+_CLEAN = (Status.PASS, Status.NOT_APPLICABLE)
+
+
+def _partly_read(results: list[Result], target: str, origin: Origin, why: list[Text]) -> list[Result]:
+    """What the rule found in the objects that could be read, and, unless it already failed or was
+    unknown for the whole subject, `unknown` instead of a pass: what it could not see is not checked."""
+    if any(r.target == target and r.status not in _CLEAN for r in results):
+        return results
+    en = "; ".join(dict.fromkeys(t.en for t in why))
+    ja = "; ".join(dict.fromkeys(t.ja for t in why))
+    return [*(r for r in results if r.target != target),
+            Result(Status.UNKNOWN, target, origin, None, "unknown",
+                   Text(f"Part of its input could not be read ({en}); what it could not see is not checked.",
+                        f"入力の一部を読み取れませんでした（{ja}）。見えなかったものは検査されていません。"))]
 
 
 def _inline_suppression(estate: Estate, finding: Finding) -> str | None:

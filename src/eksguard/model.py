@@ -450,6 +450,9 @@ class KubeScope:
     # the Pod Security Standards version for namespaces that pin none (--pss-version, .eksguard.yaml,
     # the cluster's version, else "latest")
     pss_version: Value[str] | None = None
+    # rule id -> why part of its input could not be read (live audit: a denied or failed list); the
+    # engine makes those rules `unknown` for the scope, besides what they found in what was read
+    unread: dict[str, list[Text]] = field(default_factory=dict)
     # objects by kind, filled on first use (`objects` does not change once the scope is built)
     _by_kind: dict[tuple[str, ...], list[KubeObject]] = field(default_factory=dict, repr=False, compare=False)
 

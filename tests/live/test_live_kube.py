@@ -121,3 +121,49 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
     progress.advance("prod")
     assert progress.bar.tasks[0].completed == 1
     progress.close()
+
+
+def _report(result: Any) -> Any:
+    import datetime as dt
+
+    from eksguard.config import Config
+    from eksguard.engine import evaluate
+    from eksguard.live.audit import annotate
+
+    report = evaluate(result.estate, Config(), dt.date(2026, 11, 22))
+    annotate(report, result)
+    return report
+
+
+def test_a_denied_list_makes_its_rules_unknown_not_clean(aws: FakeEks, kube_server: Any) -> None:
+    kube = kube_server(kube_objects())
+    kube.status_overrides["/api/v1/pods"] = 403
+    kube.status_overrides["/api/v1/namespaces"] = 403
+    article_000(aws, kube_url=kube.url)
+    report = _report(run_audit(AuditOptions(regions=("us-east-1",), max_attempts=1)))
+    scope_results = {(f.rule, f.status) for f in report.results if f.target == "kubernetes/handson"}
+    for rule_id in ("EKS501", "EKS502", "EKS503", "EKS504"):  # each reads pods or namespaces
+        assert (rule_id, Status.UNKNOWN) in scope_results
+        assert (rule_id, Status.PASS) not in scope_results and (rule_id, Status.NOT_APPLICABLE) not in scope_results
+    unknown = next(f for f in report.results if f.rule == "EKS501" and f.target == "kubernetes/handson")
+    assert "list pods permission denied (403)" in unknown.message.en
+    assert "取得できません: list pods が権限がありません (403)" in unknown.message.ja
+    assert unknown.extra["missing_permissions"] == ["list pods"]
+    # what could be read is still judged: the privileged Deployment fails on its own target
+    assert any(f.rule == "EKS501" and f.status is Status.FAIL and f.target.endswith("/Deployment/web")
+               for f in report.results)
+    # a rule whose reads all succeeded keeps its verdicts: RBAC was readable
+    assert ("EKS406", Status.UNKNOWN) not in scope_results
+    assert any(f.rule == "EKS406" and f.status is Status.FAIL for f in report.results)
+
+
+def test_an_unreachable_api_server_leaves_every_kubernetes_rule_unknown(aws: FakeEks) -> None:
+    article_000(aws, kube_url="http://127.0.0.1:9")
+    report = _report(run_audit(AuditOptions(regions=("us-east-1",), max_attempts=1, timeout=2)))
+    kubernetes_rules = {rule for read in KUBE_READS for rule in read.rules}
+    scope = {f.rule: f for f in report.results if f.target == "kubernetes/handson"}
+    expected = {r for r in kubernetes_rules if r in scope}
+    assert {"EKS501", "EKS406", "EKS503"} <= expected
+    assert all(scope[r].status is Status.UNKNOWN for r in expected)
+    assert "Kubernetes API timed out or unreachable" in scope["EKS501"].message.en
+    assert not any(f.target.startswith("kubernetes/handson/") for f in report.results)  # nothing was read

@@ -335,7 +335,10 @@ class Auditor:
 
                 rules = tuple(sorted({rule for read in KUBE_READS for rule in read.rules}))
                 kind = "error" if isinstance(exc, RuntimeError) else "credentials"
-                run.gaps.append(Gap("Kubernetes API", kind, type(exc).__name__, str(exc)[:200], target.region, rules))
+                gap = Gap("Kubernetes API", kind, type(exc).__name__, str(exc)[:200], target.region, rules)
+                run.gaps.append(gap)
+                # an empty scope that says why: the Kubernetes rules are `unknown` for it, not silent
+                run.scope = kube.apply_to_cluster(kube.KubeView(gaps=[gap]), run.cluster, self.extras)
                 return
             reader = kube.LiveKube(client, self.recording, target.key, self.counter, self.options.timeout)
         view = kube.collect(reader)

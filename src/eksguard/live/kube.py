@@ -359,6 +359,9 @@ def apply_to_cluster(view: KubeView, cluster: Cluster, estate_extras: dict[str, 
                          f"`latest` はクラスターの Kubernetes バージョン {version.value} です"))
     scope = KubeScope(target, cluster, Origin(cluster.origin.path, pointer="kubernetes", resource=target),
                       kube_objects, pss)
+    for gap in view.gaps:
+        for rule_id in gap.rules:
+            scope.unread.setdefault(rule_id, []).append(gap.note())
     try:
         from eksguard.analysis.imds import imds_blocked
     except ImportError:  # pragma: no cover - older checkout
