@@ -8,7 +8,7 @@ A rule that raises is an `error` result with the message, never dropped. Configu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
 from sys import intern
@@ -16,7 +16,7 @@ from typing import Any
 
 from eksguard.config import Config
 from eksguard.findings import SEVERITY_ORDER, Finding, Result, Status
-from eksguard.model import Cluster, Estate, Origin, Text
+from eksguard.model import IGNORE_REASON, Cluster, Estate, Origin, Text
 from eksguard.rules import Rule, RuleContext, all_rules
 
 
@@ -117,7 +117,9 @@ def evaluate(estate: Estate, config: Config, today: dt.date | None = None,
     kube_rules = [r for r in rules if r.subject == "kubernetes"]
     for scope in estate.kube_scopes:
         target = getattr(scope, "target", "kubernetes")
-        judge.findings.extend(judge.finding(rule, result) for rule in kube_rules
+        # `eksguard.io/ignore` by target as well as by line: live objects have no lines
+        ignored = {obj.target: obj.ignored_rules for obj in scope.objects if obj.ignored_rules}
+        judge.findings.extend(judge.finding(rule, result, ignored) for rule in kube_rules
                               for result in _run(rule, target, scope, ctx))
     findings = judge.findings
     # Failures worst first, then by target and rule: three stable sorts on one existing object each
@@ -126,6 +128,9 @@ def evaluate(estate: Estate, config: Config, today: dt.date | None = None,
     findings.sort(key=attrgetter("target"))
     findings.sort(key=_severity_first)
     return ScanReport(estate, findings, rules, judge.notices, released)
+
+
+_NO_IGNORES: Mapping[str, frozenset[str]] = {}
 
 
 class _Judge:
@@ -139,7 +144,7 @@ class _Judge:
         self.notices: list[Text | str] = []
         self._expired_reported: set[int] = set()
 
-    def finding(self, rule: Rule, result: Result) -> Finding:
+    def finding(self, rule: Rule, result: Result, ignored: Mapping[str, frozenset[str]] = _NO_IGNORES) -> Finding:
         config = self.config
         severity = config.severity_overrides.get(rule.id) or result.severity or rule.severity
         # one string per target, not one per rule (rules build targets with f-strings)
@@ -148,7 +153,8 @@ class _Judge:
                           note=result.note)
         if finding.status is not _FAILED:
             return finding
-        finding.suppressed = _inline_suppression(self.estate, finding)
+        finding.suppressed = _inline_suppression(self.estate, finding) or (
+            IGNORE_REASON if rule.id in ignored.get(finding.target, ()) else None)
         path = finding.origin.path if finding.origin else ""
         for index, suppression in enumerate(config.suppressions):
             if finding.suppressed or not suppression.matches(rule.id, finding.target, path):

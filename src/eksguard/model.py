@@ -416,6 +416,10 @@ class Estate:
 # --- Kubernetes manifests -----------------------------------------------------------------
 
 
+# the suppression reason of `eksguard.io/ignore` on a Kubernetes object (KubeObject.ignored_rules)
+IGNORE_REASON = "annotation eksguard.io/ignore"
+
+
 @dataclass(slots=True, repr=False, eq=False)
 class KubeObject:
     """One Kubernetes object as it would be applied: a manifest document, or kustomize's rendering of it."""

@@ -167,3 +167,17 @@ def test_an_unreachable_api_server_leaves_every_kubernetes_rule_unknown(aws: Fak
     assert all(scope[r].status is Status.UNKNOWN for r in expected)
     assert "Kubernetes API timed out or unreachable" in scope["EKS501"].message.en
     assert not any(f.target.startswith("kubernetes/handson/") for f in report.results)  # nothing was read
+
+
+def test_the_ignore_annotation_suppresses_on_live_objects(aws: FakeEks, kube_server: Any) -> None:
+    objects = kube_objects()
+    web = next(o for o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == "web")
+    web["metadata"]["annotations"]["eksguard.io/ignore"] = "EKS501"
+    kube = kube_server(objects)
+    article_000(aws, kube_url=kube.url)
+    report = _report(run_audit(AuditOptions(regions=("us-east-1",), max_attempts=1)))
+    web_findings = {f.rule: f for f in report.results
+                    if f.target == "kubernetes/handson/team-0/Deployment/web" and f.status is Status.FAIL}
+    assert web_findings["EKS501"].suppressed == "annotation eksguard.io/ignore"
+    assert web_findings["EKS411"].suppressed is None  # only the rules it names
+    assert web_findings["EKS501"] not in report.failures and web_findings["EKS411"] in report.failures

@@ -38,6 +38,7 @@ from eksguard.analysis.kustomize import (
 )
 from eksguard.analysis.pss import PssVersion
 from eksguard.model import (
+    IGNORE_REASON,
     Cluster,
     IdentityMapping,
     InputProblem,
@@ -56,7 +57,6 @@ from eksguard.sources.loading import InputError, Limits, LineList, LineMap, load
 
 STATE_KEY = "kubernetes.state"
 IGNORE_ANNOTATION = "eksguard.io/ignore"
-IGNORE_REASON = "annotation eksguard.io/ignore"
 AWS_AUTH_FIELDS = (("mapRoles", "role", "rolearn"), ("mapUsers", "user", "userarn"), ("mapAccounts", "account", ""))
 PSA_TOOL = "Pod Security Admission"
 
