@@ -142,6 +142,9 @@ class SecurityGroupRule:
     source_group: str | None = None
     description: str | None = None
     origin: Origin | None = None
+    # why part of the rule is not known before apply: its peer (no `cidr`, no `source_group`) or its
+    # ports (`from_port` None); rules that need it report `unknown`
+    unknown: Text | None = None
 
 
 @dataclass(slots=True, repr=False, eq=False)

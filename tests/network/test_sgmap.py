@@ -108,3 +108,17 @@ def test_the_maps_in_the_report_shape() -> None:
     attached = {(e["from"], e["to"]) for e in module["edges"] if e["label"] == "attached"}
     assert ("sg:module.eks.aws_security_group.node", "nodegroup/workers") in attached
     assert ("sg:module.eks.aws_security_group.cluster", "control-plane") in attached
+
+
+def test_a_peer_not_known_before_apply_is_named_in_the_notes() -> None:
+    from eksguard.model import SecurityGroupRule, Text
+
+    [cluster] = collect([str(FIXTURES / "article004-node-sg.yaml")], {}).clusters
+    cluster.network.security_groups["NodeSG"].rules.append(SecurityGroupRule(
+        "ingress", "tcp", 22, 22, unknown=Text("`cidr_blocks` is not known before apply: var.ssh",
+                                              "`cidr_blocks` は apply 前には不明です: var.ssh")))
+    notes = build_map(cluster).notes
+    [note] = [n for n in notes if "not known before apply" in n.en]
+    assert note.en.endswith("allows tcp 22 from a peer not known before apply (`cidr_blocks` is not known before "
+                            "apply: var.ssh).")
+    assert "apply 前には不明な接続元" in note.ja

@@ -312,6 +312,8 @@ def rule_ports(rule: SecurityGroupRule) -> str:
     protocol = {"-1": "all", "6": "tcp", "17": "udp", "1": "icmp"}.get(rule.protocol, rule.protocol)
     if protocol == "all":
         return "all traffic"
+    if rule.from_port is None and rule.unknown is not None:
+        return f"{protocol} ports not known before apply"
     if rule.from_port is None or (rule.from_port in (0, -1) and rule.to_port in (65535, -1, None)):
         return f"{protocol} all ports"
     if rule.from_port == rule.to_port or rule.to_port is None:
@@ -334,6 +336,12 @@ def rule_covers_port(rule: SecurityGroupRule, port: int, protocol: str = "tcp") 
 
 def open_ingress_rules(sg: SecurityGroup) -> list[SecurityGroupRule]:
     return [r for r in sg.rules if r.direction == "ingress" and r.cidr in OPEN_CIDRS]
+
+
+def unknown_ingress_peers(sg: SecurityGroup) -> list[SecurityGroupRule]:
+    """Ingress rules whose peer is not known before apply: each could be open to the internet."""
+    return [r for r in sg.rules if r.direction == "ingress" and r.unknown is not None
+            and r.cidr is None and r.source_group is None]
 
 
 def security_group_key(cluster: Cluster, sg_id: str) -> str:

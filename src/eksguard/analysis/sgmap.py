@@ -265,6 +265,12 @@ def notes_for(cluster: Cluster, places: list[Placement], groups: dict[str, Secur
                         f"{label_en}: {sg_name(sg, sg_id)} allows {rule_ports(rule)} from {rule.cidr} (the internet).",
                         f"{label_ja}: {sg_name(sg, sg_id)} が {rule.cidr}（インターネット）からの {rule_ports(rule)} を"
                         "許可しています。"))
+                elif rule.direction == "ingress" and rule.unknown is not None and not (rule.cidr or rule.source_group):
+                    notes.append(Text(
+                        f"{label_en}: {sg_name(sg, sg_id)} allows {rule_ports(rule)} from a peer not known before "
+                        f"apply ({rule.unknown.en}).",
+                        f"{label_ja}: {sg_name(sg, sg_id)} が apply 前には不明な接続元からの {rule_ports(rule)} を"
+                        f"許可しています（{rule.unknown.ja}）。"))
     return notes
 
 

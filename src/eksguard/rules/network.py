@@ -14,6 +14,7 @@ from eksguard.analysis.network import (
     security_group,
     security_group_placement,
     subnet_is_public,
+    unknown_ingress_peers,
 )
 from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
 from eksguard.model import Cluster, NodeGroup, Text, Value, declared, defaulted
@@ -479,13 +480,25 @@ def security_group_open(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     if not described:
         yield not_applicable(cluster.target)  # the source does not describe the security groups (eksctl)
         return
-    failed = False
+    clean = True
     for sg_id in described:
         sg = security_group(cluster, sg_id)
-        open_rules = open_ingress_rules(sg) if sg is not None else []
-        if sg is None or not open_rules:
+        if sg is None:
             continue
-        failed = True
+        open_rules = open_ingress_rules(sg)
+        if not open_rules:
+            unknown_peers = unknown_ingress_peers(sg)
+            if unknown_peers:  # not a pass: a peer not known before apply may be the internet
+                clean = False
+                notes = [r.unknown for r in unknown_peers if r.unknown is not None]
+                yield unknown_result(f"{cluster.target}/security-group/{sg_id}", None, Text(
+                    f"Whether security group {sg.name or sg_id} is open to the internet is not known: "
+                    + "; ".join(dict.fromkeys(n.en for n in notes)) + ".",
+                    f"セキュリティグループ {sg.name or sg_id} がインターネットに開いているかは不明です: "
+                    + "、".join(dict.fromkeys(n.ja for n in notes)) + "。"),
+                    origin=unknown_peers[0].origin or sg.origin)
+            continue
+        clean = False
         ports = ", ".join(f"{rule_ports(r)} from {r.cidr}" for r in open_rules)
         ports_ja = "、".join(f"{r.cidr} からの {rule_ports(r)}" for r in open_rules)
         places = ", ".join(t.en for t in where[sg_id])
@@ -498,5 +511,5 @@ def security_group_open(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
             f"Security group {sg.name or sg_id} allows {ports}; it is on {places}.",
             f"セキュリティグループ {sg.name or sg_id} が{ports_ja}を許可しています。付いている場所: {places_ja}。"),
             observed=ports)
-    if not failed:
+    if clean:
         yield passed(cluster.target, cluster.origin)

@@ -600,9 +600,15 @@ def _sg_rule(direction: str, item: Mapping[str, Any], origin: Origin) -> Securit
     if isinstance(item.get("FromPort"), int) and item.get("FromPort") == -1:
         from_port, to_port = None, None
     cidr = None
+    unknown: Text | None = None
     for key in ("CidrIp", "CidrIpv6"):
         if key in item:
             cidr = text_of(item[key]) if not isinstance(item[key], Unknown) else None
+            if isinstance(item[key], Unknown):
+                unknown = _not_determined(key, item[key])
+    for key in ("FromPort", "ToPort"):
+        if unknown is None and protocol != "-1" and isinstance(item.get(key), Unknown):
+            unknown = _not_determined(key, item[key])
     group_key = "SourceSecurityGroupId" if direction == "ingress" else "DestinationSecurityGroupId"
     source = ident(item.get(group_key)) if group_key in item else None
     if source is None and direction == "ingress" and "SourceSecurityGroupName" in item:
@@ -612,7 +618,13 @@ def _sg_rule(direction: str, item: Mapping[str, Any], origin: Origin) -> Securit
     if source is None and "DestinationPrefixListId" in item:
         cidr = text_of(item.get("DestinationPrefixListId"))
     return SecurityGroupRule(direction, protocol, from_port, to_port, cidr, source,
-                             text_of(item.get("Description")), origin)
+                             text_of(item.get("Description")), origin, unknown)
+
+
+def _not_determined(key: str, value: Unknown) -> Text:
+    written = f" ({value.text})" if value.text else ""
+    return Text(f"`{key}` is not determined by the template{written}: {value.reason}",
+                f"`{key}` はテンプレートからは決まりません{written}: {value.reason}")
 
 
 RULE_PEERS = ("CidrIp", "CidrIpv6", "SourceSecurityGroupId", "DestinationSecurityGroupId", "SourcePrefixListId",

@@ -877,6 +877,10 @@ class View:
     def blocks(self, pointer: str) -> list[View]:
         return [self.sub(f"{pointer}.{i}") for i in range(self.count(pointer))]
 
+    def dynamic_blocks(self, label: str) -> list[View]:
+        """The blocks that `dynamic "<label>"` blocks make (only HCL has them)."""
+        return []
+
     def text(self, pointer: str) -> str | None:
         value = self.get(pointer)
         return None if value is NOVALUE or value is None else text_of(value)
@@ -909,6 +913,12 @@ class View:
         return self.value(pointer, _str_list, default, tool, note, anchor)
 
 
+def _not_known_before_apply(pointer: str, value: Any) -> Text:
+    written = text_of(value) if value is not NOVALUE else None
+    suffix = f": {written}" if written else ""
+    return Text(f"`{pointer}` is not known before apply{suffix}", f"`{pointer}` は apply 前には不明です{suffix}")
+
+
 def _str_list(value: Any) -> list[str] | None:
     if isinstance(value, str):
         return [value]
@@ -928,6 +938,43 @@ class HclView(View):
         self.address = address
         self.base = base
         self.evaluator = evaluator or module.evaluator
+
+    def dynamic_blocks(self, label: str) -> list[View]:
+        """One view per block that `dynamic "<label>" { for_each = ...; content { ... } }` makes: per
+        element of `for_each` when it is known (`<iterator>.key`, `<iterator>.value` evaluated), else one
+        whose iterator is not known before apply, so its attributes that use it are unknown."""
+        made: list[View] = []
+        for index in range(self.count("dynamic")):
+            if label not in self.keys(f"dynamic.{index}"):
+                continue
+            pointer = f"dynamic.{index}.{label}"
+            present, written = self._raw(f"{pointer}.iterator")
+            iterator = str(written).strip('"${}') if present and isinstance(written, str) else label
+            content = self.sub(f"{pointer}.content")
+            if not isinstance(content, HclView):
+                continue
+            for_each = self.get(f"{pointer}.for_each")
+            if isinstance(for_each, dict) and _known(for_each):
+                elements: list[tuple[Any, Any]] = list(for_each.items())
+            elif isinstance(for_each, list) and _known(for_each):
+                elements = list(enumerate(for_each))
+            else:
+                unknown = Unknown("the dynamic block's for_each is not known before apply", text_of(for_each))
+                elements = [(unknown, unknown)]
+            made.extend(content.iterating(iterator, key, value) for key, value in elements)
+        return made
+
+    def iterating(self, name: str, key: Any, value: Any) -> HclView:
+        """This block with `<name>.key` and `<name>.value` bound (a dynamic block's iterator)."""
+        outer = self.evaluator.lookup
+
+        def lookup(root: str, steps: list[Step]) -> Any:
+            attr = steps[0][1] if steps and steps[0][0] == "attr" else None
+            if root == name and attr in ("key", "value"):
+                return apply_steps(key if attr == "key" else value, steps[1:])
+            return outer(root, steps)
+
+        return HclView(self.module, self.file, self.body, self.node, self.address, self.base, Evaluator(lookup))
 
     def instance(self, address: str, each: tuple[Any, Any] | None, index: int | None) -> HclView:
         """This resource as one of its `for_each`/`count` instances (`each.key`, `each.value`, `count.index`)."""
@@ -1708,7 +1755,7 @@ class Builder:
             sg = SecurityGroup(group.ident, v.origin(), v.text("name") or v.text("description"),
                                self.ident(v.get("vpc_id")))
             for direction in ("ingress", "egress"):
-                for block in v.blocks(direction):
+                for block in [*v.blocks(direction), *v.dynamic_blocks(direction)]:
                     sg.rules.extend(self.sg_rules(direction, block, group.ident))
             # aws_security_group: Terraform removes the default allow-all egress rule; none unless written
             net.security_groups[group.ident] = sg
@@ -1740,21 +1787,22 @@ class Builder:
     def sg_rules(self, direction: str, v: View, own: str) -> list[SecurityGroupRule]:
         protocol = PROTOCOLS.get(str(text_of(v.get("protocol")) or "-1").lower(), str(text_of(v.get("protocol"))))
         low, high = as_int(v.get("from_port")), as_int(v.get("to_port"))
+        ports_unknown: Text | None = None
         if protocol == "-1":
             low, high = None, None
+        elif not (_known(v.get("from_port")) and _known(v.get("to_port"))):
+            ports_unknown = _not_known_before_apply("from_port", v.get("from_port"))
         description = v.text("description")
         rules: list[SecurityGroupRule] = []
         for key in ("cidr_blocks", "ipv6_cidr_blocks"):
             found = v.get(key)
             if found is NOVALUE:
                 continue
-            if not isinstance(found, list):
-                rules.append(SecurityGroupRule(direction, protocol, low, high, None, None,
-                                               f"{key} not known before apply", v.origin(key)))
-                continue
-            for item in found:
-                rules.append(SecurityGroupRule(direction, protocol, low, high, item if isinstance(item, str) else None,
-                                               None, description, v.origin(key)))
+            for item in found if isinstance(found, list) else [found]:
+                known = isinstance(item, str) and _known(item)
+                rules.append(SecurityGroupRule(
+                    direction, protocol, low, high, item if known else None, None, description, v.origin(key),
+                    ports_unknown if known else _not_known_before_apply(key, item)))
         for key in ("security_groups", "source_security_group_id"):
             for source in self.idents(v.get(key)):
                 rules.append(SecurityGroupRule(direction, protocol, low, high, None, source, description,
