@@ -104,3 +104,23 @@ def test_max_file_size_option(tmp_path: Path) -> None:
     result = run_scan(str(path), "--max-file-size", "0.001")
     assert result.returncode == 2
     assert "over the 0 MB limit" in result.stderr or "limit" in result.stderr
+
+
+JA_TEXT = {"malformed": "YAML として読めません", "binary": "バイナリファイルです", "huge": "上限 10 MB を超えています",
+           "bomb": "エイリアス爆弾", "deep": "入れ子が 100 段より深く", "utf8": "UTF-8 として不正です（バイト 0xe9）",
+           "variable": "`${CLUSTER_NAME}` が設定されていません"}
+
+
+def test_the_lines_are_japanese_with_lang_ja(bad_tree: tuple[Path, dict[str, tuple[Path, str, int | None]]]) -> None:
+    folder, cases = bad_tree
+    result = run_scan(str(folder), "--format", "json", "--lang", "ja")
+    assert result.returncode == 2
+    errors = result.stderr.strip().splitlines()
+    for name, (path, english, line) in cases.items():
+        matching = [e for e in errors if e.startswith(f"{path}:{line}: " if line else f"{path}: ")]
+        assert any(JA_TEXT[name] in e for e in matching), (name, matching)
+        assert not any(english in e for e in matching), (name, matching)
+    report = json.loads(result.stdout)
+    assert any("YAML として読めません" in e["message"] for e in report["errors"])  # JSON follows --lang too
+    missing = run_scan(str(folder / "nope.yaml"), "--lang", "ja")
+    assert missing.stderr.startswith(f"{folder / 'nope.yaml'}: そのようなファイルやディレクトリはありません")

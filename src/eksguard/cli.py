@@ -116,10 +116,10 @@ def emit_report(report: Any, *, output_format: str, output: str | None, fail_on:
             click.echo(str(exc), err=True)
             return EXIT_INPUT
     for problem in report.estate.problems:
-        click.echo(problem.display(), err=True)
+        click.echo(problem.display(lang), err=True)
     if not quiet:
         for warning in report.estate.warnings:
-            click.echo(warning.display(), err=True)
+            click.echo(warning.display(lang), err=True)
     colour = output is None and not no_color and sys.stdout.isatty()
     if quiet and output_format == "text":
         text = render(report, output_format, lang=lang, fail_on=fail_on, colour=colour)

@@ -390,10 +390,14 @@ class InputProblem:
     line: int | None
     message: str
     kind: str = "unreadable"  # "unreadable" | "unresolved-variable" | "limit"
+    ja: str | None = None  # the message in Japanese; None where it is another tool's text
 
-    def display(self) -> str:
+    def text(self, lang: str) -> str:
+        return self.ja if lang == "ja" and self.ja else self.message
+
+    def display(self, lang: str = "en") -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
+        return f"{where}: {self.text(lang)}"
 
 
 @dataclass(slots=True, repr=False, eq=False)

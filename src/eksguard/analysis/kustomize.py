@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from eksguard.model import Text
 from eksguard.sources.loading import InputError, Limits, LineList, LineMap, load_yaml_documents, shift_lines
 
 OVERLAY_PARENTS = frozenset({"overlays", "overlay", "envs", "environments", "variants"})
@@ -500,7 +501,7 @@ class RenderLog:
 
 
 Loader = Callable[[str], "list[Any] | None"]
-Warn = Callable[[str, "int | None", str], None]
+Warn = Callable[[str, "int | None", Text], None]
 
 
 def _is_remote(entry: str) -> bool:
@@ -543,7 +544,8 @@ class Renderer:
         if key in self._cache:
             return self._cache[key]
         if key in self._active:
-            self.warn(folder, None, "kustomization refers back to itself; the cycle is not followed")
+            self.warn(folder, None, Text("kustomization refers back to itself; the cycle is not followed",
+                                          "kustomization が自身を参照しています。循環はたどりません"))
             return []
         found = self.kustomization(folder)
         if found is None:
@@ -580,7 +582,8 @@ class Renderer:
             component = os.path.normpath(os.path.join(folder, entry))
             found = self.kustomization(component)
             if found is None:
-                self.warn(kfile, line, f"component `{entry}` has no kustomization")
+                self.warn(kfile, line, Text(f"component `{entry}` has no kustomization",
+                                            f"component `{entry}` に kustomization がありません"))
                 continue
             self.log.kustomizations.add(_key(found[0]))
             resources = self._build(component, found[0], found[1], resources)
@@ -589,7 +592,8 @@ class Renderer:
 
     def _resource(self, folder: str, kfile: str, entry: str, line: int | None) -> list[Resource]:
         if _is_remote(entry):
-            self.warn(kfile, line, f"remote resource `{entry}` is not read")
+            self.warn(kfile, line, Text(f"remote resource `{entry}` is not read",
+                                        f"リモートのリソース `{entry}` は読みません"))
             return []
         target = os.path.normpath(os.path.join(folder, entry))
         if not target.lower().endswith(MANIFEST_SUFFIXES):
@@ -600,7 +604,7 @@ class Renderer:
         if documents is None:
             rendered = self.render(target)
             if rendered is None:
-                self.warn(kfile, line, f"resource `{entry}` not found")
+                self.warn(kfile, line, Text(f"resource `{entry}` not found", f"リソース `{entry}` が見つかりません"))
                 return []
             return [Resource(r.doc, r.path, r.original_name) for r in rendered]
         self.log.resource_files.add(_key(target))
@@ -627,7 +631,7 @@ class Renderer:
         path = os.path.normpath(os.path.join(folder, entry))
         documents = self.load(path)
         if documents is None:
-            self.warn(kfile, line, f"patch `{entry}` not found")
+            self.warn(kfile, line, Text(f"patch `{entry}` not found", f"パッチ `{entry}` が見つかりません"))
             return [], path, 0
         self.log.patch_files.add(_key(path))
         return [d for d in documents if d is not None], path, 0
@@ -636,7 +640,8 @@ class Renderer:
         try:
             documents = [d for d in load_yaml_documents(text, self.limits) if d is not None]
         except InputError as error:
-            self.warn(kfile, offset + (error.line or 1), f"inline patch: {error.message}")
+            self.warn(kfile, offset + (error.line or 1), Text(f"inline patch: {error.message}",
+                                                               f"インラインパッチ: {error.ja or error.message}"))
             return [], kfile, 0
         for document in documents:
             shift_lines(document, offset)
@@ -676,11 +681,12 @@ class Renderer:
                 else:
                     doc = resource.doc
             except PatchError as error:
-                self.warn(kfile, line, f"patch not applied to {_name_of(resource.doc)}: {error}")
+                self.warn(kfile, line, Text(f"patch not applied to {_name_of(resource.doc)}: {error}",
+                                            f"パッチを {_name_of(resource.doc)} に適用できません: {error}"))
                 doc = resource.doc
             out.append(Resource(doc, resource.path, resource.original_name))
         if not matched:
-            self.warn(kfile, line, "patch matches no resource")
+            self.warn(kfile, line, Text("patch matches no resource", "パッチに一致するリソースがありません"))
         return out
 
     @staticmethod

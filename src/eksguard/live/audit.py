@@ -256,8 +256,10 @@ class Auditor:
             result = self.api(profile).call("eks", region, "ListClusters")
             if result.gap is not None:
                 if result.gap.kind not in ("unsupported",):  # opt-in regions without EKS, moto's gaps
+                    note = result.gap.note()
                     self.problems.append(InputProblem(f"{profile or 'default'}/{region}", None,
-                                                      f"cannot list clusters: {result.gap.note().en}"))
+                                                      f"cannot list clusters: {note.en}",
+                                                      ja=f"クラスターを一覧できません: {note.ja}"))
                 return []
             names = [str(n) for n in (result.data or {}).get("clusters") or []]
             return [Target(profile, region, n) for n in names if not options.clusters or n in options.clusters]

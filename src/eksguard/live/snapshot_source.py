@@ -39,7 +39,7 @@ def read(documents: list[Any], text: str, path: str, ctx: Any) -> bool:
     estate = ctx.estate
     estate.clusters.extend(result.estate.clusters)
     estate.kube_scopes.extend(result.estate.kube_scopes)
-    estate.problems.extend(InputProblem(path, None, p.message) for p in result.estate.problems)
+    estate.problems.extend(InputProblem(path, None, p.message, ja=p.ja) for p in result.estate.problems)
     estate.warnings.extend(InputProblem(path, None, notice, kind="live-gap") for notice in result.notices())
     config = ctx.options.get("config")
     if result.support_windows and config is not None and hasattr(config, "raw"):

@@ -508,7 +508,7 @@ def render(report: ScanReport, *, lang: str, fail_on: str = "high", colour: bool
                      f"</th><th>{_e(message('target', lang))}</th><th>{_e(message('location', lang))}</th>"
                      f"<th>{_e(message('reason', lang))}</th></tr></thead><tbody>{rows}</tbody></table></section>")
     if report.estate.problems or report.notices:
-        notes = "".join(f"<li><code>{_e(p.path + (f':{p.line}' if p.line else ''))}</code> {_e(p.message)}</li>"
+        notes = "".join(f"<li><code>{_e(p.path + (f':{p.line}' if p.line else ''))}</code> {_e(p.text(lang))}</li>"
                         for p in report.estate.problems)
         notes += "".join(f"<li>{_e(localize(n, lang))}</li>" for n in report.notices)
         parts.append(f'<section id="notes"><h2>{_e(message("notices_heading", lang))}</h2><ul>{notes}</ul></section>')

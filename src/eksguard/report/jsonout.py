@@ -65,7 +65,7 @@ def _split(report: ScanReport) -> tuple[dict[str, Rule], list[Finding], list[Fin
 def _rest(report: ScanReport, lang: str) -> dict[str, Any]:
     return {
         "inputs": [{"path": i.path, "kind": i.kind, "documents": i.documents} for i in report.estate.inputs],
-        "errors": [{"path": p.path, "line": p.line, "message": p.message, "kind": p.kind}
+        "errors": [{"path": p.path, "line": p.line, "message": p.text(lang), "kind": p.kind}
                    for p in report.estate.problems],
         "notices": [localize(n, lang) for n in report.notices],
     }

@@ -149,10 +149,10 @@ def junit_xml(report: ScanReport, lang: str) -> ET.Element:
     if report.estate.problems:
         suite = ET.SubElement(root, "testsuite", {"name": "inputs"})
         for problem in report.estate.problems:
-            testcase = ET.SubElement(suite, "testcase", {"classname": "inputs", "name": _clean(problem.display()),
+            testcase = ET.SubElement(suite, "testcase", {"classname": "inputs", "name": _clean(problem.display(lang)),
                                                          "time": "0", "file": _clean(problem.path)})
-            error = ET.SubElement(testcase, "error", {"message": _clean(problem.message), "type": problem.kind})
-            error.text = _clean(f"{message('input_problem', lang)}: {problem.display()}")
+            error = ET.SubElement(testcase, "error", {"message": _clean(problem.text(lang)), "type": problem.kind})
+            error.text = _clean(f"{message('input_problem', lang)}: {problem.display(lang)}")
         problems = len(report.estate.problems)
         _count(suite, {"tests": problems, "failures": 0, "errors": problems, "skipped": 0})
         totals["tests"] += problems

@@ -129,7 +129,7 @@ def _footer(report: ScanReport, lang: str) -> list[str]:
     problems = report.estate.problems
     if problems:
         out += ["", f"**{message('unreadable_heading', lang)}**{paren(str(len(problems)), lang)}", ""]
-        out += [f"- {code(p.path + (f':{p.line}' if p.line else ''))} {cell(p.message)}" for p in problems[:MAX_LISTED]]
+        out += [f"- {code(p.path + (f':{p.line}' if p.line else ''))} {cell(p.text(lang))}" for p in problems[:MAX_LISTED]]
         if len(problems) > MAX_LISTED:
             out.append(f"- {message('and_more', lang, count=len(problems) - MAX_LISTED)}")
     out += ["", f"<sub>eksguard {__version__} · {message('rules_run', lang, count=len(report.rules))}</sub>"]

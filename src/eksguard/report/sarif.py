@@ -200,7 +200,7 @@ def result(report: ScanReport, finding: Finding, rule: Rule, index: int, lang: s
 def _notifications(report: ScanReport, indexes: dict[str, int], lang: str) -> list[dict[str, Any]]:
     notes: list[dict[str, Any]] = []
     for problem in report.estate.problems:
-        note: dict[str, Any] = {"level": "error", "message": {"text": problem.message},
+        note: dict[str, Any] = {"level": "error", "message": {"text": problem.text(lang)},
                                 "descriptor": {"id": f"input/{problem.kind}"}}
         physical = physical_location(problem.path, problem.line)
         if physical:

@@ -108,7 +108,7 @@ def walk(root: Path) -> Iterator[Path]:
 
 
 def _record_problem(ctx: ScanContext, path: str, error: InputError) -> None:
-    ctx.estate.problems.append(InputProblem(path, error.line, error.message, error.kind))
+    ctx.estate.problems.append(InputProblem(path, error.line, error.message, error.kind, error.ja))
 
 
 def read_documents(text: str, path: str, ctx: ScanContext, as_json: bool) -> None:
@@ -175,7 +175,8 @@ def collect(paths: list[str], variables: dict[str, str], limits: Limits | None =
         elif root.exists():
             files.append((root, given))
         else:
-            estate.problems.append(InputProblem(given, None, "no such file or directory"))
+            estate.problems.append(InputProblem(given, None, "no such file or directory",
+                                                ja="そのようなファイルやディレクトリはありません"))
     ctx.scanned_files = [display for _, display in files]
     ctx.parsed_ahead = start_parsing_ahead([display for path, display in files if path is not None],
                                            _parse_ahead_for, jobs, ctx.limits)

@@ -660,13 +660,14 @@ def read_ci(documents: list[Any], text: str, path: str, ctx: sources.ScanContext
 
 
 def _warn(ctx: sources.ScanContext, path: str, line: int | None, text: Text, kind: str = "warning") -> None:
-    ctx.estate.warnings.append(InputProblem(path, line, text.en, kind=kind))
+    ctx.estate.warnings.append(InputProblem(path, line, text.en, kind=kind, ja=text.ja))
 
 
 def _refuse(ctx: sources.ScanContext, invocation: Invocation, message: str) -> None:
     """eksctl would refuse this command line: an input error (exit 2), like an unreadable file."""
     ctx.estate.problems.append(InputProblem(
-        invocation.path, invocation.line, f"eksctl would refuse this command: {message}", kind="rejected-command"))
+        invocation.path, invocation.line, f"eksctl would refuse this command: {message}", kind="rejected-command",
+        ja=f"eksctl はこのコマンドを拒否します: {message}"))
 
 
 class Resolver:
@@ -749,7 +750,7 @@ class Resolver:
             text = read_text(Path(display), ctx.limits)
             documents = [d for d in load_yaml_documents(text, ctx.limits) if is_cluster_config(d)]
         except InputError as error:
-            _warn(ctx, display, error.line, Text(error.message, error.message))
+            _warn(ctx, display, error.line, Text(error.message, error.ja or error.message))
             return []
         sources.record_inline_ignores(text, display, ctx)
         clusters = [read_cluster_config(document, display, ctx.variables) for document in documents]
@@ -913,7 +914,7 @@ class Sequence:
         except InputError as error:
             _warn(self.ctx, invocation.path, (error.line or 1) + stdin.first_line - 1,
                   Text(f"the here-document is not a readable ClusterConfig: {error.message}",
-                       f"ヒアドキュメントを ClusterConfig として読めません: {error.message}"))
+                       f"ヒアドキュメントを ClusterConfig として読めません: {error.ja or error.message}"))
             return []
         clusters = []
         for document in documents:

@@ -52,8 +52,8 @@ class Variables:
             key = (path, line, name)
             if key not in self._seen:
                 self._seen.add(key)
-                self.problems.append(InputProblem(path, line, UNRESOLVED.format(name=name).en,
-                                                  kind="unresolved-variable"))
+                why = UNRESOLVED.format(name=name)
+                self.problems.append(InputProblem(path, line, why.en, kind="unresolved-variable", ja=why.ja))
         return result, missing
 
 

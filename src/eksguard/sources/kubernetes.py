@@ -326,19 +326,23 @@ def _canonical(doc: Any) -> str:
 
 
 def _pss_version(options: Mapping[str, Any], kube_config: Mapping[str, Any], config_path: Path | None,
-                 cluster: Cluster | None, warn: Callable[[str, int | None, str], None]) -> Value[str]:
+                 cluster: Cluster | None, warn: Callable[[str, int | None, Text], None]) -> Value[str]:
     given = options.get("pss_version")
     if isinstance(given, str) and given:
         if _valid_version(given):
             return declared(given, Origin("--pss-version"))
-        warn("--pss-version", None, f"`{given}` is not a Pod Security Standards version (v1.N or latest); ignored")
+        warn("--pss-version", None, Text(
+            f"`{given}` is not a Pod Security Standards version (v1.N or latest); ignored",
+            f"`{given}` は Pod Security Standards のバージョン（v1.N または latest）ではないため無視します"))
     configured = kube_config.get("pss_version")
     where = str(config_path or ".eksguard.yaml")
     if isinstance(configured, str) and _valid_version(configured):
         return declared(configured, Origin(where, pointer="kubernetes.pss_version"))
     if configured is not None:
-        warn(where, None, f"kubernetes.pss_version {configured!r} is not a quoted version like \"v1.30\" "
-                          "or \"latest\"; ignored")
+        warn(where, None, Text(
+            f"kubernetes.pss_version {configured!r} is not a quoted version like \"v1.30\" or \"latest\"; ignored",
+            f"kubernetes.pss_version {configured!r} は \"v1.30\" や \"latest\" のような引用符付きのバージョンでは"
+            "ないため無視します"))
     if cluster is not None and cluster.version is not None and cluster.version.known and cluster.version.value:
         version = f"v{str(cluster.version.value).lstrip('v')}"
         if _valid_version(version):
@@ -413,7 +417,7 @@ class Builder:
     """Turns the collected files into KubeScopes on the estate (the FINISHERS hook)."""
 
     def __init__(self, state: KubeState, clusters: list[Cluster], options: Mapping[str, Any], limits: Limits,
-                 warn: Callable[[str, int | None, str], None]) -> None:
+                 warn: Callable[[str, int | None, Text], None]) -> None:
         self.state = state
         self.clusters = clusters
         self.options = options
@@ -435,7 +439,8 @@ class Builder:
             try:
                 documents = load_yaml_documents(read_text(Path(path), self.limits), self.limits)
             except InputError as error:
-                self.warn(path, error.line, f"not read for kustomize: {error.message}")
+                self.warn(path, error.line, Text(f"not read for kustomize: {error.message}",
+                                                 f"kustomize 用に読めません: {error.ja or error.message}"))
                 documents = []
         self._loaded[key] = documents
         return documents
@@ -512,8 +517,9 @@ class Builder:
         for scope_name in order:
             cluster = by_name.get(scope_name) if scope_name else None
             if scope_name and cluster is None:
-                self.warn(str(config_path or ".eksguard.yaml"), None,
-                          f"kubernetes.clusters names `{scope_name}`, which is not a cluster of this scan")
+                self.warn(str(config_path or ".eksguard.yaml"), None, Text(
+                    f"kubernetes.clusters names `{scope_name}`, which is not a cluster of this scan",
+                    f"kubernetes.clusters の `{scope_name}` はこのスキャンのクラスターではありません"))
             objects = _unique(grouped[scope_name])
             target = f"kubernetes/{scope_name}" if scope_name else "kubernetes"
             _assign_targets(objects, target)
@@ -599,8 +605,8 @@ def build(state: KubeState, clusters: list[Cluster], options: Mapping[str, Any],
     """KubeScopes for the collected manifests, the minimal clusters made for unbound aws-auth, and warnings."""
     warnings: list[InputProblem] = []
 
-    def warn(path: str, line: int | None, message: str) -> None:
-        problem = InputProblem(path, line, message, kind="kubernetes")
+    def warn(path: str, line: int | None, message: Text) -> None:
+        problem = InputProblem(path, line, message.en, kind="kubernetes", ja=message.ja)
         if problem not in warnings:
             warnings.append(problem)
 

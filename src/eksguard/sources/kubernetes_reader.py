@@ -13,11 +13,12 @@ from typing import Any
 
 from eksguard import sources
 from eksguard.analysis.imds import imds_blocked
-from eksguard.model import InputProblem
+from eksguard.model import InputProblem, Text
 from eksguard.sources.kubernetes import STATE_KEY, KubeState, build, record_file, state_of
 
 PRIORITY = 40
-HELM_NOTE = "Helm chart template, not rendered: scan the output of `helm template` instead"
+HELM_NOTE = Text("Helm chart template, not rendered: scan the output of `helm template` instead",
+                 "レンダリング前の Helm チャートのテンプレートです。`helm template` の出力をスキャンしてください")
 
 
 def read(documents: list[Any], text: str, path: str, ctx: sources.ScanContext) -> bool:
@@ -35,7 +36,7 @@ def read_helm_template(text: str, path: str, ctx: sources.ScanContext) -> bool:
     folder = Path(path).parent
     if folder.name != "templates" or not (folder.parent / "Chart.yaml").is_file():
         return False
-    ctx.estate.warnings.append(InputProblem(path, None, HELM_NOTE, kind="helm-template"))
+    ctx.estate.warnings.append(InputProblem(path, None, HELM_NOTE.en, kind="helm-template", ja=HELM_NOTE.ja))
     return True
 
 

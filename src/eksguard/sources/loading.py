@@ -25,11 +25,14 @@ class Limits:
 
 
 class InputError(Exception):
-    def __init__(self, message: str, line: int | None = None, kind: str = "unreadable") -> None:
+    """An input that cannot be read; `message` in English, `ja` in Japanese (None: the same text)."""
+
+    def __init__(self, message: str, line: int | None = None, kind: str = "unreadable", ja: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.kind = kind
+        self.ja = ja
 
 
 class LineMap(dict[Any, Any]):
@@ -149,25 +152,35 @@ def read_text(path: Path, limits: Limits) -> str:
         if size > limits.max_file_bytes:
             raise InputError(
                 f"file is {size / 1_048_576:.1f} MB, over the {limits.max_file_bytes / 1_048_576:.0f} MB limit "
-                "(raise it with --max-file-size)", kind="limit")
+                "(raise it with --max-file-size)", kind="limit",
+                ja=f"ファイルが {size / 1_048_576:.1f} MB あり、上限 {limits.max_file_bytes / 1_048_576:.0f} MB を"
+                   "超えています（--max-file-size で引き上げられます）")
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}") from None
+        raise InputError(f"cannot read file: {exc.strerror or exc}",
+                         ja=f"ファイルを読めません: {exc.strerror or exc}") from None
     return decode(raw)
 
 
 def decode(raw: bytes) -> str:
     if b"\x00" in raw[:8192]:
-        raise InputError("binary file (contains NUL bytes), not a text configuration")
+        raise InputError("binary file (contains NUL bytes), not a text configuration",
+                         ja="バイナリファイルです（NUL バイトを含む）。テキストの設定ではありません")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})", line=line) from None
+        raise InputError(f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})", line=line,
+                         ja=f"UTF-8 として不正です（バイト 0x{raw[exc.start]:02x}）") from None
     return text.removeprefix("\ufeff")
 
 
 _DEEP_INDENT = re.compile(r"^ {200,}\S", re.MULTILINE)
+
+
+def _too_deep(limits: Limits, line: int | None) -> InputError:
+    return InputError(f"nesting deeper than {limits.max_depth} levels", line=line, kind="limit",
+                      ja=f"入れ子が {limits.max_depth} 段より深くなっています")
 
 
 def _check_nesting(text: str, limits: Limits) -> None:
@@ -179,7 +192,7 @@ def _check_nesting(text: str, limits: Limits) -> None:
             if char in "[{":
                 depth += 1
                 if depth > limits.max_depth:
-                    raise InputError(f"nesting deeper than {limits.max_depth} levels", line=line, kind="limit")
+                    raise _too_deep(limits, line)
             elif char in "]}":
                 depth = max(0, depth - 1)
             elif char == "\n":
@@ -188,8 +201,7 @@ def _check_nesting(text: str, limits: Limits) -> None:
     if match is not None:
         indent = len(match.group(0)) - 1
         if indent // 2 > limits.max_depth:
-            raise InputError(f"nesting deeper than {limits.max_depth} levels",
-                             line=text.count("\n", 0, match.start()) + 1, kind="limit")
+            raise _too_deep(limits, text.count("\n", 0, match.start()) + 1)
 
 
 def _expanded_size(document: Any, limit: int) -> int:
@@ -215,21 +227,25 @@ def load_yaml_documents(text: str, limits: Limits) -> list[Any]:
         for document in yaml.load_all(text, Loader=Loader):
             documents.append(document)
             if len(documents) > limits.max_documents:
-                raise InputError(f"more than {limits.max_documents} YAML documents", kind="limit")
+                raise InputError(f"more than {limits.max_documents} YAML documents", kind="limit",
+                                 ja=f"YAML ドキュメントが {limits.max_documents} を超えています")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise InputError(f"invalid YAML: {problem}", line=mark.line + 1 if mark else None) from None
+        raise InputError(f"invalid YAML: {problem}", line=mark.line + 1 if mark else None,
+                         ja=f"YAML として読めません: {problem}") from None
     except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else 'unreadable'}") from None
+        first = str(exc).splitlines()[0] if str(exc) else "unreadable"
+        raise InputError(f"invalid YAML: {first}", ja=f"YAML として読めません: {first}") from None
     except RecursionError:
-        raise InputError(f"nesting deeper than {limits.max_depth} levels", kind="limit") from None
+        raise _too_deep(limits, None) from None
     if "&" in text and "*" in text:
         for document in documents:
             if _expanded_size(document, limits.max_alias_expansion) > limits.max_alias_expansion:
                 raise InputError(
                     f"YAML aliases expand to more than {limits.max_alias_expansion} nodes (alias bomb?)",
-                    kind="limit")
+                    kind="limit", ja=f"YAML のエイリアスが {limits.max_alias_expansion} ノードを超えて展開されます"
+                                     "（エイリアス爆弾？）")
     return documents
 
 
@@ -238,9 +254,9 @@ def load_json(text: str, limits: Limits) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", line=exc.lineno) from None
+        raise InputError(f"invalid JSON: {exc.msg}", line=exc.lineno, ja=f"JSON として読めません: {exc.msg}") from None
     except RecursionError:
-        raise InputError(f"nesting deeper than {limits.max_depth} levels", kind="limit") from None
+        raise _too_deep(limits, None) from None
 
 
 def parse_documents(text: str, limits: Limits, as_json: bool) -> list[Any]:

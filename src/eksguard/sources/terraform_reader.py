@@ -25,7 +25,7 @@ def _problem(error: Exception) -> tuple[int | None, str]:
     if not isinstance(line, int) or line < 1:
         line = None
     first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return line, f"invalid HCL: {first[:200]}"
+    return line, first[:200]
 
 
 # a directory is parsed only when it defines EKS resources or calls the EKS module: python-hcl2 is slow
@@ -75,7 +75,8 @@ def _parse(path: str, text: str, ctx: sources.ScanContext) -> dict[str, Any] | N
         return parse_hcl(text)
     except Exception as error:  # python-hcl2 raises lark errors of many kinds
         line, message = _problem(error)
-        ctx.estate.problems.append(InputProblem(path, line, message))
+        ctx.estate.problems.append(InputProblem(path, line, f"invalid HCL: {message}",
+                                                ja=f"HCL として読めません: {message}"))
         return None
 
 
