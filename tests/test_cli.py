@@ -134,3 +134,22 @@ def test_scan_imports_no_cloud_clients(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", probe, str(REPO / "tests/rules")], capture_output=True,
                             text=True, timeout=120)
     assert "LOADED []" in result.stderr, result.stderr[-2000:]
+
+
+def test_a_bad_configuration_is_one_line_exit_two_in_either_language(tmp_path: Path) -> None:
+    (tmp_path / "cluster.yaml").write_text(SECURE)
+    config = tmp_path / ".eksguard.yaml"
+    for text, english, japanese in (
+            ("rules: [EKS101]\n", "`rules` must be a mapping", "`rules` はマッピングにしてください"),
+            ("thresholds: {max_pods_floor: many}\n", "`thresholds.max_pods_floor` must be a whole number, not 'many'",
+             "`thresholds.max_pods_floor` は 0 以上の整数にしてください"),
+            ("suppressions: [{rule: EKS101}]\n", "each suppression needs `rule` and `reason`",
+             "抑制にはそれぞれ `rule` と `reason` が必要です"),
+            ("rules: {severity: [\n", "configuration is not valid YAML", "設定が YAML として正しくありません")):
+        config.write_text(text)
+        for lang, expected in (("en", english), ("ja", japanese)):
+            result = eksguard("scan", str(tmp_path), "--lang", lang)
+            assert result.returncode == 2, (text, result.stderr)
+            assert "Traceback" not in result.stderr
+            [line] = result.stderr.strip().splitlines()
+            assert line.startswith(str(config)) and expected in line, (text, lang, line)

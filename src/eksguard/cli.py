@@ -218,7 +218,7 @@ def scan(paths: tuple[str, ...], variables: tuple[str, ...], max_file_size: floa
         config = load_config(Path(config_path) if config_path else None,
                              [Path(p) for p in paths if p != "-"] or [Path.cwd()])
     except ConfigError as exc:
-        click.echo(str(exc), err=True)
+        click.echo(exc.text(chosen_lang), err=True)
         sys.exit(EXIT_INPUT)
     values = {k: v for k, v in os.environ.items() if k.isupper()}
     values.update(_parse_vars(variables, chosen_lang))

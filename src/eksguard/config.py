@@ -20,7 +20,14 @@ SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
 class ConfigError(Exception):
-    """The configuration file cannot be used; the message names the file."""
+    """The configuration file cannot be used; the message names the file (`ja`: in Japanese)."""
+
+    def __init__(self, message: str, ja: str) -> None:
+        super().__init__(message)
+        self.ja = ja
+
+    def text(self, lang: str) -> str:
+        return self.ja if lang == "ja" else str(self)
 
 
 @dataclass(slots=True)
@@ -83,15 +90,16 @@ def load_raw(path: Path) -> dict[str, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+        raise ConfigError(f"{path}: cannot read configuration: {exc}", f"{path}: 設定を読めません: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path}{line}: configuration is not valid YAML") from None
+        raise ConfigError(f"{path}{line}: configuration is not valid YAML",
+                          f"{path}{line}: 設定が YAML として正しくありません") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: configuration must be a mapping")
+        raise ConfigError(f"{path}: configuration must be a mapping", f"{path}: 設定はマッピングである必要があります")
     return data
 
 
@@ -99,7 +107,7 @@ def _rule_list(value: Any, path: Path, key: str) -> set[str]:
     if value is None:
         return set()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{path}: `{key}` must be a list of rule ids")
+        raise ConfigError(f"{path}: `{key}` must be a list of rule ids", f"{path}: `{key}` はルール ID のリストにしてください")
     return {v.upper() for v in value}
 
 
@@ -109,26 +117,38 @@ def _date(value: Any, path: Path) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ConfigError(f"{path}: suppression expiry {value!r} is not a date (YYYY-MM-DD)") from None
+        raise ConfigError(f"{path}: suppression expiry {value!r} is not a date (YYYY-MM-DD)",
+                          f"{path}: 抑制の期限 {value!r} が日付（YYYY-MM-DD）ではありません") from None
+
+
+def _count(thresholds: dict[str, Any], key: str, default: int, where: Path) -> int:
+    value = thresholds.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{where}: `thresholds.{key}` must be a whole number, not {value!r}",
+                          f"{where}: `thresholds.{key}` は 0 以上の整数にしてください（{value!r} ではなく）")
+    return value
 
 
 def parse_config(raw: dict[str, Any], path: Path | None) -> Config:
     where = path or Path(".eksguard.yaml")
     rules = raw.get("rules") or {}
     if not isinstance(rules, dict):
-        raise ConfigError(f"{where}: `rules` must be a mapping")
+        raise ConfigError(f"{where}: `rules` must be a mapping", f"{where}: `rules` はマッピングにしてください")
     severity = rules.get("severity") or {}
     if not isinstance(severity, dict):
-        raise ConfigError(f"{where}: `rules.severity` must map rule ids to severities")
+        raise ConfigError(f"{where}: `rules.severity` must map rule ids to severities",
+                          f"{where}: `rules.severity` はルール ID から重大度へのマッピングにしてください")
     overrides: dict[str, str] = {}
     for rule_id, level in severity.items():
         if str(level).lower() not in SEVERITIES:
-            raise ConfigError(f"{where}: severity {level!r} for {rule_id} is not one of {', '.join(SEVERITIES)}")
+            raise ConfigError(f"{where}: severity {level!r} for {rule_id} is not one of {', '.join(SEVERITIES)}",
+                              f"{where}: {rule_id} の重大度 {level!r} は {', '.join(SEVERITIES)} のいずれでもありません")
         overrides[str(rule_id).upper()] = str(level).lower()
     suppressions: list[Suppression] = []
     for item in raw.get("suppressions") or []:
         if not isinstance(item, dict) or "rule" not in item or not item.get("reason"):
-            raise ConfigError(f"{where}: each suppression needs `rule` and `reason`")
+            raise ConfigError(f"{where}: each suppression needs `rule` and `reason`",
+                              f"{where}: 抑制にはそれぞれ `rule` と `reason` が必要です")
         suppressions.append(
             Suppression(
                 rule=str(item["rule"]).upper(),
@@ -139,10 +159,12 @@ def parse_config(raw: dict[str, Any], path: Path | None) -> Config:
             )
         )
     thresholds_raw = raw.get("thresholds") or {}
+    if not isinstance(thresholds_raw, dict):
+        raise ConfigError(f"{where}: `thresholds` must be a mapping", f"{where}: `thresholds` はマッピングにしてください")
     thresholds = Thresholds(
-        max_pods_floor=int(thresholds_raw.get("max_pods_floor", 20)),
-        admin_principal_allowance=int(thresholds_raw.get("admin_principal_allowance", 2)),
-        version_warning_days=int(thresholds_raw.get("version_warning_days", 90)),
+        max_pods_floor=_count(thresholds_raw, "max_pods_floor", 20, where),
+        admin_principal_allowance=_count(thresholds_raw, "admin_principal_allowance", 2, where),
+        version_warning_days=_count(thresholds_raw, "version_warning_days", 90, where),
     )
     only = rules.get("only")
     return Config(

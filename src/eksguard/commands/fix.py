@@ -296,7 +296,7 @@ def fix_command(paths: tuple[str, ...], write: bool, allow_cidrs: tuple[str, ...
     try:
         config = load_config(Path(config_path) if config_path else None, [Path(p) for p in paths] or [Path.cwd()])
     except ConfigError as exc:
-        click.echo(str(exc), err=True)
+        click.echo(exc.text(chosen), err=True)
         sys.exit(EXIT_INPUT)
     values = _variables(variables)
     day = _today(today)

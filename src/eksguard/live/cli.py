@@ -23,13 +23,13 @@ def _today(value: str | None) -> Any:
     return parse_today(value)
 
 
-def _load_config(config_path: str | None) -> Any:
+def _load_config(config_path: str | None, lang: str) -> Any:
     from eksguard.config import ConfigError, load_config
 
     try:
         return load_config(Path(config_path) if config_path else None, [Path.cwd()])
     except ConfigError as exc:
-        click.echo(str(exc), err=True)
+        click.echo(exc.text(lang), err=True)
         sys.exit(EXIT_INPUT)
 
 
@@ -101,7 +101,7 @@ def audit_command(clusters: tuple[str, ...], regions: tuple[str, ...], all_regio
         raise click.UsageError("--snapshot-out and --from-snapshot cannot be used together")
     if all_regions and regions:
         raise click.UsageError("--region and --all-regions cannot be used together")
-    config = _load_config(config_path)
+    config = _load_config(config_path, chosen_lang)
     try:
         options = AuditOptions(
             clusters=clusters, regions=regions, all_regions=all_regions, profiles=tuple(profiles) or (None,),
