@@ -34,6 +34,7 @@ from eksguard.report.common import relative_path
 BASELINE_VERSION = 1
 FINGERPRINT_KEY = "eksguard/v1"  # also SARIF partialFingerprints
 _INDEX = re.compile(r"\[\d+\]|(?<=\.)\d+(?=\.|$)")
+_DIGIT = re.compile(r"\d").search
 
 
 class BaselineError(Exception):
@@ -43,28 +44,39 @@ class BaselineError(Exception):
 def _path_key(path: str, base: Path | None) -> str:
     if not path or path == "-":
         return path
-    return _absolute_key(os.path.abspath(path), str(base) if base is not None else os.getcwd())
+    cwd = os.getcwd()
+    return _relative_key(path, str(base) if base is not None else cwd, cwd)
 
 
 @lru_cache(maxsize=8192)
-def _absolute_key(absolute: str, root: str) -> str:
-    """Cached (by the folder too, so never stale): a report names the same few files thousands of times."""
+def _relative_key(path: str, root: str, cwd: str) -> str:
+    """Cached by everything it depends on (the folders too, so never stale): a report names the same
+    files thousands of times."""
+    absolute = os.path.join(cwd, path) if not os.path.isabs(path) else path
+    absolute = os.path.normpath(absolute)
     relative = relative_path(absolute, Path(root))
     return relative if relative is not None else Path(absolute).as_posix()
+
+
+# with the "[" + ", ".join(...) + "]" around it, exactly `json.dumps(parts, ensure_ascii=False)` for a
+# list of strings (the recipe baseline files were written with), without an encoder per call
+_json_string = json.encoder.encode_basestring
 
 
 def fingerprint(finding: Finding, base: Path | None = None) -> str:
     """A stable identity of a finding; `base` is the folder paths are taken relative to (default: cwd)."""
     origin = finding.origin
+    pointer = origin.pointer if origin else ""
     parts = [
         finding.rule,
         finding.target,
         _path_key(origin.path, base) if origin else "",
-        _INDEX.sub("[]", origin.pointer) if origin and origin.pointer else "",
+        _INDEX.sub("[]", pointer) if _DIGIT(pointer) else pointer,
         (origin.resource or "") if origin else "",
         finding.observed or "",
     ]
-    digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
+    encoded = "[" + ", ".join(map(_json_string, parts)) + "]"
+    digest = hashlib.sha256(encoded.encode("utf-8")).hexdigest()
     return digest[:32]
 
 
