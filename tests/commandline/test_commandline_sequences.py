@@ -185,6 +185,13 @@ def test_stdin_pipelines_resolve_to_the_scanned_file(scan_files: ScanFiles) -> N
     assert len(scan.failing("EKS101")) == 1  # one cluster, reported once, at the config file
 
 
+def test_a_malformed_url_is_a_warning_not_a_crash(scan_files: ScanFiles) -> None:
+    scan = scan_files({"a.md": "```sh\ncurl -fsSL https://raw.example.com]/x/cluster.yaml | eksctl create cluster -f -\n```\n"})
+    assert scan.estate.clusters == [] and scan.estate.problems == []
+    [warning] = scan.warnings()
+    assert warning.endswith("`https://raw.example.com]/x/cluster.yaml` is not a valid URL")
+
+
 def test_unresolvable_configurations_are_warnings(scan_files: ScanFiles) -> None:
     scan = scan_files({"a.sh": """
         eksctl create cluster -f missing.yaml

@@ -97,6 +97,12 @@ def test_eksctl_names() -> None:
     assert (target.cluster_name, target.region, target.account) == ("dev-main", "ap-northeast-1", None)
 
 
+def test_a_malformed_server_url_names_no_host_and_does_not_crash() -> None:
+    target = derive(ctx(context="alice@dev-main.ap-northeast-1.eksctl.io",
+                        cluster_entry="dev-main.ap-northeast-1.eksctl.io", server="https://[::1/x"))
+    assert (target.cluster_name, target.region) == ("dev-main", "ap-northeast-1")  # from the names alone
+
+
 def test_aws_iam_authenticator_and_region_from_server_host() -> None:
     spec = ExecConfig("aws-iam-authenticator", ("token", "-i", "batch", "-r", "arn:aws:iam::444444444444:role/x"),
                       (("AWS_PROFILE", "batch"),))

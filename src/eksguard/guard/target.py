@@ -128,7 +128,10 @@ def derive(resolved: ResolvedContext) -> EksTarget:
         if match:
             add("cluster_name", match.group("name"), label)
             add("region", match.group("region"), label)
-    host = urlsplit(resolved.server).hostname if resolved.server else None
+    try:
+        host = urlsplit(resolved.server).hostname if resolved.server else None
+    except ValueError:  # a malformed server URL names no host (kubectl itself will say so)
+        host = None
     match = SERVER_HOST.search(host or "")
     if match:
         add("region", match.group("region"), "server host")

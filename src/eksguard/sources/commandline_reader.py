@@ -695,7 +695,11 @@ class Resolver:
             return None, word.unknown
         text = word.text
         if "://" in text:
-            return self._by_suffix(_components(urlsplit(text).path), text, invocation)
+            try:
+                url_path = urlsplit(text).path
+            except ValueError:  # "https://[..." and the like: no path to look for
+                return None, Text(f"`{text}` is not a valid URL", f"`{text}` は正しい URL ではありません")
+            return self._by_suffix(_components(url_path), text, invocation)
         expanded = os.path.expanduser(text) if text.startswith("~") else text
         if os.path.isabs(expanded) or invocation.cwd is not None:
             candidate = os.path.normpath(os.path.join(invocation.cwd or "", expanded))
