@@ -966,29 +966,29 @@ class HclView(View):
 
     def iterating(self, name: str, key: Any, value: Any) -> HclView:
         """This block with `<name>.key` and `<name>.value` bound (a dynamic block's iterator)."""
-        outer = self.evaluator.lookup
-
-        def lookup(root: str, steps: list[Step]) -> Any:
-            attr = steps[0][1] if steps and steps[0][0] == "attr" else None
-            if root == name and attr in ("key", "value"):
-                return apply_steps(key if attr == "key" else value, steps[1:])
-            return outer(root, steps)
-
-        return HclView(self.module, self.file, self.body, self.node, self.address, self.base, Evaluator(lookup))
+        return self._binding(self.address, {name: {"key": key, "value": value}})
 
     def instance(self, address: str, each: tuple[Any, Any] | None, index: int | None) -> HclView:
         """This resource as one of its `for_each`/`count` instances (`each.key`, `each.value`, `count.index`)."""
-        module = self.module
+        names: dict[str, dict[str, Any]] = {}
+        if each is not None:
+            names["each"] = {"key": each[0], "value": each[1]}
+        if index is not None:
+            names["count"] = {"index": index}
+        return self._binding(address, names)
+
+    def _binding(self, address: str, names: dict[str, dict[str, Any]]) -> HclView:
+        """This view with `<root>.<attribute>` names bound; every other reference resolves as before."""
+        outer = self.evaluator.lookup
 
         def lookup(root: str, steps: list[Step]) -> Any:
-            name = steps[0][1] if steps and steps[0][0] == "attr" else None
-            if root == "each" and each is not None and name in ("key", "value"):
-                return apply_steps(each[0] if name == "key" else each[1], steps[1:])
-            if root == "count" and index is not None and name == "index":
-                return index
-            return module.lookup(root, steps)
+            attribute = steps[0][1] if steps and steps[0][0] == "attr" else None
+            bound = names.get(root)
+            if bound is not None and attribute in bound:
+                return apply_steps(bound[attribute], steps[1:])
+            return outer(root, steps)
 
-        return HclView(module, self.file, self.body, self.node, address, self.base, Evaluator(lookup))
+        return HclView(self.module, self.file, self.body, self.node, address, self.base, Evaluator(lookup))
 
     def _raw(self, pointer: str) -> tuple[bool, Any]:
         node: Any = self.body
