@@ -347,6 +347,8 @@ class Cluster:
     node_groups: list[NodeGroup] = field(default_factory=list)
     fargate_profiles: list[FargateProfile] = field(default_factory=list)
     identity_mappings: list[IdentityMapping] | None = None
+    # why aws-auth could not be read (live audit: the GET was denied or failed); None: read, or not in scope
+    identity_mappings_unknown: Text | None = None
     access_entries: list[AccessEntry] | None = None
     addons: list[Addon] | None = None
     network: Network = field(default_factory=Network)

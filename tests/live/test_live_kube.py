@@ -157,6 +157,19 @@ def test_a_denied_list_makes_its_rules_unknown_not_clean(aws: FakeEks, kube_serv
     assert any(f.rule == "EKS406" and f.status is Status.FAIL for f in report.results)
 
 
+def test_a_denied_aws_auth_makes_its_rules_unknown(aws: FakeEks, kube_server: Any) -> None:
+    kube = kube_server(kube_objects())
+    kube.status_overrides["/api/v1/namespaces/kube-system/configmaps/aws-auth"] = 403
+    article_000(aws, kube_url=kube.url)
+    report = _report(run_audit(AuditOptions(regions=("us-east-1",), max_attempts=1)))
+    by_rule = {f.rule: f for f in report.results if f.target == "cluster/handson"}
+    for rule_id in ("EKS402", "EKS404"):
+        assert by_rule[rule_id].status is Status.UNKNOWN, rule_id
+        assert "aws-auth could not be read: not visible: get configmaps permission denied (403)" in \
+            (by_rule[rule_id].message.en if by_rule[rule_id].message else "")
+    assert by_rule["EKS402"].message is not None and "aws-auth を読み取れませんでした" in by_rule["EKS402"].message.ja
+
+
 def test_an_unreachable_api_server_leaves_every_kubernetes_rule_unknown(aws: FakeEks) -> None:
     article_000(aws, kube_url="http://127.0.0.1:9")
     report = _report(run_audit(AuditOptions(regions=("us-east-1",), max_attempts=1, timeout=2)))

@@ -343,6 +343,9 @@ def apply_to_cluster(view: KubeView, cluster: Cluster, estate_extras: dict[str, 
         obj.target = f"{target}/{where}{obj.kind}/{obj.name}"
         counts[obj.target] = counts.get(obj.target, 0) + 1
     auth = [o for o in kube_objects if o.kind == "ConfigMap" and o.name == "aws-auth"]
+    auth_gap = next((g for g in view.gaps if "EKS402" in g.rules), None)
+    if auth_gap is not None and not auth:
+        cluster.identity_mappings_unknown = auth_gap.note()
     if auth:
         mappings, problems = read_aws_auth(auth[0], {}, Limits())
         cluster.identity_mappings = mappings

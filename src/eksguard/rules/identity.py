@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterator
 
-from eksguard.findings import Result, Status, fail, not_applicable, passed
+from eksguard.findings import Result, Status, fail, not_applicable, passed, unknown_result
 from eksguard.model import Cluster, Text
 from eksguard.rules import RuleContext, rule
 from eksguard.rules.common import unknown_value
@@ -15,6 +15,15 @@ ADMIN_POLICIES = ("AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy")
 
 def break_glass(arn: str | None, ctx: RuleContext) -> bool:
     return bool(arn) and any(fnmatch.fnmatch(str(arn), pattern) for pattern in ctx.config.break_glass_principals)
+
+
+def _no_aws_auth(cluster: Cluster) -> Result:
+    """No aws-auth mappings: nothing to judge, unless they exist but could not be read."""
+    why = cluster.identity_mappings_unknown
+    if why is None:
+        return not_applicable(cluster.target)
+    return unknown_result(cluster.target, None, Text(f"aws-auth could not be read: {why.en}.",
+                                                     f"aws-auth を読み取れませんでした: {why.ja}。"), cluster.origin)
 
 
 def account_of(arn: str) -> str | None:
@@ -70,7 +79,7 @@ def workload_identity(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
 )
 def system_masters(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     if cluster.identity_mappings is None:
-        yield not_applicable(cluster.target)
+        yield _no_aws_auth(cluster)
         return
     found = False
     for problem in cluster.identity_mapping_problems:
@@ -103,7 +112,7 @@ def system_masters(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
 )
 def whole_account(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     if cluster.identity_mappings is None:
-        yield not_applicable(cluster.target)
+        yield _no_aws_auth(cluster)
         return
     accounts = [m for m in cluster.identity_mappings if m.kind == "account"]
     unreadable = [p for p in cluster.identity_mapping_problems if p.field == "mapAccounts"]
