@@ -220,6 +220,8 @@ class NodeGroup:
     remote_access_cidrs: list[str] = field(default_factory=list)
     # where the rule or setting that opens SSH/RDP to `remote_access_cidrs` is written
     remote_access_origin: Origin | None = None
+    # an SSH/RDP rule of the group's security groups whose peer is not known before apply
+    remote_access_unknown: Value[Any] | None = None
 
 
 @dataclass(slots=True, repr=False, eq=False)

@@ -338,6 +338,32 @@ def open_ingress_rules(sg: SecurityGroup) -> list[SecurityGroupRule]:
     return [r for r in sg.rules if r.direction == "ingress" and r.cidr in OPEN_CIDRS]
 
 
+SSH_PORT, RDP_PORT = 22, 3389
+
+
+def link_remote_access(cluster: Cluster) -> None:
+    """For node groups with an SSH key: the internet CIDRs their security groups open SSH (RDP on
+    Windows) to, or a rule for that port whose peer is not known before apply."""
+    for group in cluster.node_groups:
+        if group.remote_access_cidrs or group.ssh is None or not group.ssh.enabled.value:
+            continue
+        port = RDP_PORT if group.ssh.windows else SSH_PORT
+        for sg_id in group.security_group_ids:
+            sg = cluster.network.security_groups.get(sg_id)
+            if sg is None:
+                continue
+            for rule in sg.rules:
+                if rule.direction != "ingress" or not rule_covers_port(rule, port):
+                    continue
+                if rule.cidr in OPEN_CIDRS:
+                    if rule.cidr not in group.remote_access_cidrs:
+                        group.remote_access_cidrs.append(rule.cidr)
+                    group.remote_access_origin = group.remote_access_origin or rule.origin
+                elif rule.unknown is not None and not (rule.cidr or rule.source_group) \
+                        and group.remote_access_unknown is None:
+                    group.remote_access_unknown = unknown(rule.origin or sg.origin, rule.unknown)
+
+
 def unknown_ingress_peers(sg: SecurityGroup) -> list[SecurityGroupRule]:
     """Ingress rules whose peer is not known before apply: each could be open to the internet."""
     return [r for r in sg.rules if r.direction == "ingress" and r.unknown is not None

@@ -208,6 +208,9 @@ def node_ssh_open(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
         if ssh is None or not ssh.enabled.known:
             yield unknown_value(cluster, ssh.enabled if ssh else None, target) if ssh else not_applicable(target)
             continue
+        if ssh.enabled.value and group.remote_access_unknown is not None:  # a peer not known before apply
+            yield unknown_value(cluster, group.remote_access_unknown, target)
+            continue
         public = node_group_public(cluster, group)
         if not ssh.enabled.value or ssh.source_security_groups.value:
             yield passed(target, ssh.enabled.origin)

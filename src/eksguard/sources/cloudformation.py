@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from sys import intern
 from typing import Any
 
-from eksguard.analysis.network import cluster_security_group, defaulted_egress_rule
+from eksguard.analysis.network import (
+    RDP_PORT,
+    SSH_PORT,
+    cluster_security_group,
+    defaulted_egress_rule,
+    link_remote_access,
+)
 from eksguard.model import (
     AccessEntry,
     AccessPolicyAssociation,
@@ -50,7 +56,6 @@ EC2 = "EC2 API"
 # EKS API CreateNodegroup `instanceTypes`: t3.medium when neither the node group nor its launch
 # template names an instance type
 DEFAULT_NODE_INSTANCE_TYPE = "t3.medium"
-SSH_PORT, RDP_PORT = 22, 3389
 PSEUDO_PARAMETERS = ("AWS::Region", "AWS::AccountId", "AWS::StackName", "AWS::StackId", "AWS::Partition",
                      "AWS::URLSuffix", "AWS::NotificationARNs")
 MAX_DEPTH = 60
@@ -1189,21 +1194,6 @@ class _Builder:
         for cluster in targets:
             cluster.irsa_enabled = declared(True, res.origin())
 
-    def finish_node_groups(self, cluster: Cluster) -> None:
-        """SSH/RDP open to the internet through the group's security groups (when a key is set)."""
-        for group in cluster.node_groups:
-            if group.remote_access_cidrs or group.ssh is None or not group.ssh.enabled.value:
-                continue
-            port = RDP_PORT if group.ssh.windows else SSH_PORT
-            for sg_id in group.security_group_ids:
-                sg = cluster.network.security_groups.get(sg_id)
-                for rule in sg.rules if sg else []:
-                    if rule.direction == "ingress" and rule.cidr in ("0.0.0.0/0", "::/0") \
-                            and _covers(rule, port):
-                        if rule.cidr not in group.remote_access_cidrs:
-                            group.remote_access_cidrs.append(rule.cidr)
-                        group.remote_access_origin = group.remote_access_origin or rule.origin
-
     def build(self) -> list[Cluster]:
         for res in self.t.of_type("AWS::EKS::Cluster"):
             cluster = self.read_cluster(res)
@@ -1228,7 +1218,7 @@ class _Builder:
         completed: set[str] = set()
         for cluster in clusters:
             self._add_cluster_sg_rules(cluster, completed)
-            self.finish_node_groups(cluster)
+            link_remote_access(cluster)
         return clusters
 
     def _add_cluster_sg_rules(self, cluster: Cluster, completed: set[str]) -> None:
@@ -1242,12 +1232,6 @@ class _Builder:
                                                   cluster_security_group_id=sg_id))
         sg.rules = [*defaults.rules, *sg.rules]
         sg.name = defaults.name
-
-
-def _covers(rule: SecurityGroupRule, port: int) -> bool:
-    from eksguard.analysis.network import rule_covers_port
-
-    return rule_covers_port(rule, port)
 
 
 def build_vpc(res: Res) -> Vpc:

@@ -21,7 +21,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from eksguard.analysis.network import cluster_security_group, rule_covers_port, subnets_public
+from eksguard.analysis.network import (
+    RDP_PORT,
+    SSH_PORT,
+    cluster_security_group,
+    link_remote_access,
+    subnets_public,
+)
 from eksguard.model import (
     AccessEntry,
     AccessPolicyAssociation,
@@ -57,7 +63,6 @@ VPC_MODULE = "terraform-aws-modules/vpc"
 # EKS API CreateNodegroup `instanceTypes`: t3.medium when neither the node group nor its launch template
 # names one
 DEFAULT_NODE_INSTANCE_TYPE = "t3.medium"
-SSH_PORT, RDP_PORT = 22, 3389
 MAX_DEPTH = 40
 
 
@@ -1523,7 +1528,6 @@ ROUTE_TARGETS = (("gateway_id", None), ("nat_gateway_id", "nat"), ("transit_gate
                  ("carrier_gateway_id", "other"), ("local_gateway_id", "other"), ("core_network_arn", "other"))
 PROTOCOLS = {"-1": "-1", "all": "-1", "6": "tcp", "tcp": "tcp", "17": "udp", "udp": "udp", "1": "icmp",
              "icmp": "icmp", "58": "icmpv6", "icmpv6": "icmpv6"}
-OPEN = ("0.0.0.0/0", "::/0")
 
 OIDC_NOTE = Text("no aws_iam_openid_connect_provider for the cluster in this module (if it is created elsewhere, "
                  "suppress this finding with the reason)",
@@ -2224,19 +2228,6 @@ class Builder:
                         if v.get("enable_cluster_autoscaler") is True:
                             cluster.cluster_autoscaler = True
 
-    def finish_node_groups(self, cluster: Cluster) -> None:
-        for group in cluster.node_groups:
-            if group.remote_access_cidrs or group.ssh is None or not group.ssh.enabled.value:
-                continue
-            port = RDP_PORT if group.ssh.windows else SSH_PORT
-            for sg_id in group.security_group_ids:
-                sg = cluster.network.security_groups.get(sg_id)
-                for rule in sg.rules if sg else []:
-                    if rule.direction == "ingress" and rule.cidr in OPEN and rule_covers_port(rule, port):
-                        if rule.cidr not in group.remote_access_cidrs:
-                            group.remote_access_cidrs.append(rule.cidr)
-                        group.remote_access_origin = group.remote_access_origin or rule.origin
-
     def complete_cluster_sgs(self) -> None:
         """Rules the module adds to the EKS cluster SG join EKS's own default rules."""
         for cluster in self.clusters.values():
@@ -2273,7 +2264,7 @@ class Builder:
         self.read_addons()
         self.complete_cluster_sgs()
         for cluster in self.clusters.values():
-            self.finish_node_groups(cluster)
+            link_remote_access(cluster)
         return list(self.clusters.values())
 
 
