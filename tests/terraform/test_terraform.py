@@ -367,3 +367,12 @@ def test_state_json_links_resources_by_their_ids(tmp_path: Path) -> None:
     assert public.status.value == "fail"  # MapPublicIpOnLaunch
     assert [f.status.value for f in results(report, "EKS101")] == ["pass"]
     assert [i.kind for i in report.estate.inputs] == ["terraform-plan"]
+
+
+def test_terraform_json_syntax_is_named_not_silently_skipped(tmp_path: Path) -> None:
+    (tmp_path / "cdk.tf.json").write_text('{"resource": {"aws_eks_cluster": {"this": {"name": "cdk"}}}}')
+    estate = collect([str(tmp_path)], {})
+    assert estate.clusters == [] and estate.problems == []
+    [warning] = estate.warnings
+    assert warning.path.endswith("cdk.tf.json") and warning.kind == "unsupported"
+    assert "is not read" in warning.text("en") and "読みません" in warning.text("ja")

@@ -295,7 +295,7 @@ READER_MODULES: tuple[ReaderModule, ...] = (
     ReaderModule("eksguard.sources.cloudformation_reader", 20, documents=_maybe_cloudformation),
     ReaderModule("eksguard.sources.terraform_reader", 30, documents=_maybe_plan,
                  names=lambda name: name.endswith((".tf", ".tfvars")),
-                 texts=lambda name, text: name.endswith((".tf", ".tfvars")), parse_ahead="parse_ahead"),
+                 texts=lambda name, text: name.endswith((".tf", ".tfvars", ".tf.json")), parse_ahead="parse_ahead"),
     ReaderModule("eksguard.sources.kubernetes_reader", 40, documents=_maybe_kubernetes,
                  texts=lambda name, text: "{{" in text and name.lower().endswith((".yaml", ".yml", ".tpl"))),
 )

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from eksguard import sources
-from eksguard.model import InputProblem
+from eksguard.model import InputProblem, Text
 from eksguard.sources.terraform import TFFile, is_plan, parse_hcl, read_module, read_plan
 
 PRIORITY = 30
@@ -108,7 +108,21 @@ def finish(ctx: sources.ScanContext) -> None:
             ctx.estate.clusters.extend(read_module(directory, files, ctx.variables.values, tfvars))
 
 
+JSON_SYNTAX_NOTE = Text("Terraform JSON syntax (`.tf.json`, e.g. CDKTF output) is not read: its resources are not "
+                        "checked; scan the Terraform plan instead (`terraform show -json PLAN > plan.json`)",
+                        "Terraform の JSON 構文（`.tf.json`、CDKTF の出力など）は読みません。そのリソースは検査されません。"
+                        "代わりにプランをスキャンしてください（`terraform show -json PLAN > plan.json`）")
+
+
+def note_json_syntax(text: str, path: str, ctx: sources.ScanContext) -> bool:
+    """Say that a `.tf.json` file is not evaluated (never silence); it is still read as JSON."""
+    ctx.estate.warnings.append(InputProblem(path, None, JSON_SYNTAX_NOTE.en, kind="unsupported",
+                                            ja=JSON_SYNTAX_NOTE.ja))
+    return False
+
+
 def register() -> None:
+    sources.TEXT_READERS.append(("terraform-json", lambda name: name.endswith(".tf.json"), note_json_syntax))
     sources.TEXT_READERS.append(("terraform", _accepts, read_hcl))
     sources.DOCUMENT_READERS.append(("terraform-plan", read_json))
     sources.FINISHERS.append(finish)
