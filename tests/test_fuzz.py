@@ -34,7 +34,7 @@ SEEDS = {  # source -> (files under ../shared it mutates, suffix it writes)
     "terraform": ("corpus/eks-workshop-v2/cluster/terraform/*.tf", ".tf"),
     "markdown": ("corpus/eks-workshop-v2/docs/*.md", ".md"),
 }
-PER_TEST = max(50, TOTAL // (len(SEEDS) + 2))
+PER_TEST = max(50, TOTAL // (len(SEEDS) + 3))
 SPECIAL = [*":-[]{}&*!|>'\"#%@`$\\\n\t ,?=", "${X}", "!Ref", "<<: *a", "&a ", "\x00", "\udcff", "---\n"]
 TODAY = dt.date(2026, 11, 22)
 FUZZ = settings(max_examples=PER_TEST, deadline=None, derandomize=True,
@@ -133,7 +133,25 @@ def test_random_documents_never_crash(workdir: Path, header: dict[str, Any], bod
         check_scan(workdir, "random.yaml", yaml.safe_dump(document, allow_unicode=True).encode())
 
 
+TF_KEYS = st.sampled_from(["name", "version", "vpc_config", "subnet_ids", "endpoint_public_access",
+                           "public_access_cidrs", "security_group_ids", "ingress", "egress", "cidr_blocks",
+                           "from_port", "dynamic", "for_each", "content", "iterator", "launch_template",
+                           "remote_access", "ec2_ssh_key", "tags"]) | st.text(max_size=6)
+TF_TREES = st.recursive(SCALARS | st.sampled_from(["${var.x}", "${each.value}", "${ingress.value}"]),
+                        lambda children: st.lists(children, max_size=4) | st.dictionaries(TF_KEYS, children, max_size=5),
+                        max_leaves=30)
+
+
 @FUZZ
-@given(content=st.binary(max_size=400), suffix=st.sampled_from([".yaml", ".json", ".tf", ".md", ".sh"]))
+@given(kind=st.sampled_from(["aws_eks_cluster", "aws_security_group", "aws_eks_node_group"]),
+       body=st.dictionaries(TF_KEYS, TF_TREES, max_size=6), extra=st.dictionaries(KEYS, TREES, max_size=2))
+def test_random_terraform_json_never_crashes(workdir: Path, kind: str, body: dict[str, Any],
+                                             extra: dict[str, Any]) -> None:
+    document = {**extra, "resource": {kind: {"x": body}}, "variable": {"x": {"type": "list(string)"}}}
+    check_scan(workdir, "main.tf.json", json.dumps(document, default=str).encode())
+
+
+@FUZZ
+@given(content=st.binary(max_size=400), suffix=st.sampled_from([".yaml", ".json", ".tf", ".tf.json", ".md", ".sh"]))
 def test_random_bytes_never_crash(workdir: Path, content: bytes, suffix: str) -> None:
     check_scan(workdir, f"bytes{suffix}", content)

@@ -369,10 +369,36 @@ def test_state_json_links_resources_by_their_ids(tmp_path: Path) -> None:
     assert [i.kind for i in report.estate.inputs] == ["terraform-plan"]
 
 
-def test_terraform_json_syntax_is_named_not_silently_skipped(tmp_path: Path) -> None:
-    (tmp_path / "cdk.tf.json").write_text('{"resource": {"aws_eks_cluster": {"this": {"name": "cdk"}}}}')
+def _statuses(path: Path) -> dict[tuple[str, str], tuple[str, str | None]]:
+    report = evaluate(collect([str(path)], {}), Config(), dt.date(2026, 12, 6))
+    return {(f.rule, f.target): (f.status.value, f.message.en if f.message else None) for f in report.results}
+
+
+def test_json_syntax_reads_as_its_hcl_twin() -> None:
+    """`.tf.json` (CDKTF output) and the same configuration in HCL give the same verdicts and messages."""
+    from_json = _statuses(FIXTURES / "json-syntax")
+    from_hcl = _statuses(FIXTURES / "json-syntax-hcl-twin")
+    assert from_json == from_hcl
+    assert from_json[("EKS101", "cluster/cdk-main")][0] == "fail"
+    assert from_json[("EKS207", "cluster/cdk-main/security-group/aws_security_group.extra")][0] == "fail"
+
+
+def test_json_syntax_findings_point_at_their_lines() -> None:
+    estate = collect([str(FIXTURES / "json-syntax")], {})
+    report = evaluate(estate, Config(), dt.date(2026, 12, 6))
+    lines = {f.rule: f.origin.line for f in report.failures if f.origin is not None}
+    assert lines["EKS101"] == 15  # "endpoint_public_access": true
+    assert lines["EKS106"] == 12  # "version": "1.29"
+    assert lines["EKS207"] == 25  # the ingress rule's "cidr_blocks"
+    [extra] = [sg for sg in estate.clusters[0].network.security_groups.values() if sg.name == "extra"]
+    egress = [r for r in extra.rules if r.direction == "egress"]
+    assert [r.from_port for r in egress] == [53, 443]  # the dynamic block, one rule per element
+    assert all(r.unknown is not None and "var.admin_cidrs" in r.unknown.en for r in egress)
+
+
+def test_unreadable_json_syntax_is_one_problem(tmp_path: Path) -> None:
+    (tmp_path / "broken.tf.json").write_text('{"resource": {"aws_eks_cluster": {"x": \n')
+    (tmp_path / "list.tf.json").write_text('[{"resource": {"aws_eks_cluster": {}}}]\n')
     estate = collect([str(tmp_path)], {})
-    assert estate.clusters == [] and estate.problems == []
-    [warning] = estate.warnings
-    assert warning.path.endswith("cdk.tf.json") and warning.kind == "unsupported"
-    assert "is not read" in warning.text("en") and "読みません" in warning.text("ja")
+    problems = sorted((Path(p.path).name, p.message.split(":")[0]) for p in estate.problems)
+    assert problems == [("broken.tf.json", "invalid JSON"), ("list.tf.json", "not a Terraform JSON configuration (not an object)")]

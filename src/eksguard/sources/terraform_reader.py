@@ -1,5 +1,5 @@
-"""Registers the Terraform readers: `.tf` files (one directory = one module, read together by a finisher),
-`terraform.tfvars`/`*.auto.tfvars` values, and `terraform show -json` plan/state documents.
+"""Registers the Terraform readers: `.tf` and `.tf.json` files (one directory = one module, read together
+by a finisher), `terraform.tfvars`/`*.auto.tfvars` values, and `terraform show -json` plan/state documents.
 """
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ import re
 from typing import Any
 
 from eksguard import sources
-from eksguard.model import InputProblem, Text
+from eksguard.model import InputProblem
+from eksguard.sources import terraform_json
+from eksguard.sources.loading import InputError, parse_documents
 from eksguard.sources.terraform import TFFile, is_plan, parse_hcl, read_module, read_plan
 
 PRIORITY = 30
@@ -17,7 +19,7 @@ _STATE = "terraform.files"
 
 
 def _accepts(name: str) -> bool:
-    return name.endswith(".tf") or name == "terraform.tfvars" or name.endswith(".auto.tfvars")
+    return name.endswith((".tf", ".tf.json")) or name == "terraform.tfvars" or name.endswith(".auto.tfvars")
 
 
 def _problem(error: Exception) -> tuple[int | None, str]:
@@ -30,9 +32,9 @@ def _problem(error: Exception) -> tuple[int | None, str]:
 
 # a directory is parsed only when it defines EKS resources or calls the EKS module: python-hcl2 is slow
 # (about 8 ms per KB), and other Terraform cannot add anything to the model
-RELEVANT = re.compile(r'resource\s+"aws_eks_(?:cluster|node_group|fargate_profile|access_entry|'
-                      r'access_policy_association|addon|pod_identity_association)"|terraform-aws-modules/eks/aws|'
-                      r"terraform-aws-eks")
+_EKS_TYPES = r"aws_eks_(?:cluster|node_group|fargate_profile|access_entry|access_policy_association|addon|" \
+             r"pod_identity_association)"
+RELEVANT = re.compile(rf'resource\s+"{_EKS_TYPES}"|"{_EKS_TYPES}"\s*:|terraform-aws-modules/eks/aws|terraform-aws-eks')
 
 
 def read_hcl(text: str, path: str, ctx: sources.ScanContext) -> bool:
@@ -80,6 +82,21 @@ def _parse(path: str, text: str, ctx: sources.ScanContext) -> dict[str, Any] | N
         return None
 
 
+def _parse_json(path: str, text: str, ctx: sources.ScanContext) -> TFFile | None:
+    """A `.tf.json` file (Terraform's JSON syntax) as the HCL reader sees it, with its lines."""
+    try:
+        documents = parse_documents(text, ctx.limits, as_json=True)
+    except InputError as error:
+        ctx.estate.problems.append(InputProblem(path, error.line, error.message, error.kind, error.ja))
+        return None
+    document = documents[0] if documents else {}
+    if not isinstance(document, dict):
+        ctx.estate.problems.append(InputProblem(path, None, "not a Terraform JSON configuration (not an object)",
+                                                ja="Terraform の JSON 構成ではありません（オブジェクトではありません）"))
+        return None
+    return TFFile(path, text, terraform_json.convert(document), terraform_json.index(document))
+
+
 def read_json(documents: list[Any], text: str, path: str, ctx: sources.ScanContext) -> bool:
     plans = [d for d in documents if is_plan(d)]
     if not plans:
@@ -92,11 +109,15 @@ def read_json(documents: list[Any], text: str, path: str, ctx: sources.ScanConte
 def finish(ctx: sources.ScanContext) -> None:
     modules: dict[str, list[tuple[str, str]]] = ctx.options.pop(_STATE, {}) or {}
     for directory, texts in sorted(modules.items()):
-        if not any(RELEVANT.search(text) for path, text in texts if path.endswith(".tf")):
+        if not any(RELEVANT.search(text) for path, text in texts if path.endswith((".tf", ".tf.json"))):
             continue
         files: list[TFFile] = []
         tfvars: dict[str, Any] = {}
         for path, text in texts:
+            if path.endswith(".tf.json"):
+                converted = _parse_json(path, text, ctx)
+                files.extend([converted] if converted is not None else [])
+                continue
             data = _parse(path, text, ctx)
             if data is None:
                 continue
@@ -108,21 +129,7 @@ def finish(ctx: sources.ScanContext) -> None:
             ctx.estate.clusters.extend(read_module(directory, files, ctx.variables.values, tfvars))
 
 
-JSON_SYNTAX_NOTE = Text("Terraform JSON syntax (`.tf.json`, e.g. CDKTF output) is not read: its resources are not "
-                        "checked; scan the Terraform plan instead (`terraform show -json PLAN > plan.json`)",
-                        "Terraform の JSON 構文（`.tf.json`、CDKTF の出力など）は読みません。そのリソースは検査されません。"
-                        "代わりにプランをスキャンしてください（`terraform show -json PLAN > plan.json`）")
-
-
-def note_json_syntax(text: str, path: str, ctx: sources.ScanContext) -> bool:
-    """Say that a `.tf.json` file is not evaluated (never silence); it is still read as JSON."""
-    ctx.estate.warnings.append(InputProblem(path, None, JSON_SYNTAX_NOTE.en, kind="unsupported",
-                                            ja=JSON_SYNTAX_NOTE.ja))
-    return False
-
-
 def register() -> None:
-    sources.TEXT_READERS.append(("terraform-json", lambda name: name.endswith(".tf.json"), note_json_syntax))
     sources.TEXT_READERS.append(("terraform", _accepts, read_hcl))
     sources.DOCUMENT_READERS.append(("terraform-plan", read_json))
     sources.FINISHERS.append(finish)
