@@ -153,3 +153,5 @@ def test_a_bad_configuration_is_one_line_exit_two_in_either_language(tmp_path: P
             assert "Traceback" not in result.stderr
             [line] = result.stderr.strip().splitlines()
             assert line.startswith(str(config)) and expected in line, (text, lang, line)
+    config.write_text('thresholds: {max_pods_floor: "20"}\n')  # a number written as a string, as ever
+    assert eksguard("scan", str(tmp_path)).returncode == 0

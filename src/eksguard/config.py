@@ -123,6 +123,8 @@ def _date(value: Any, path: Path) -> dt.date | None:
 
 def _count(thresholds: dict[str, Any], key: str, default: int, where: Path) -> int:
     value = thresholds.get(key, default)
+    if isinstance(value, str) and value.strip().isdigit():  # "20" was always accepted
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ConfigError(f"{where}: `thresholds.{key}` must be a whole number, not {value!r}",
                           f"{where}: `thresholds.{key}` は 0 以上の整数にしてください（{value!r} ではなく）")

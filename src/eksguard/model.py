@@ -396,6 +396,10 @@ class InputProblem:
     kind: str = "unreadable"  # "unreadable" | "unresolved-variable" | "limit"
     ja: str | None = None  # the message in Japanese; None where it is another tool's text
 
+    @classmethod
+    def of(cls, path: str, line: int | None, text: Text, kind: str = "unreadable") -> InputProblem:
+        return cls(path, line, text.en, kind, text.ja)
+
     def text(self, lang: str) -> str:
         return self.ja if lang == "ja" and self.ja else self.message
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eksguard.model import Estate, InputProblem, InputRecord
+from eksguard.model import Estate, InputProblem, InputRecord, Text
 from eksguard.sources.fields import Variables
 from eksguard.sources.loading import InputError, Limits, parse_documents, read_text
 from eksguard.sources.parallel import ParsedAhead, start_parsing_ahead
@@ -107,7 +107,8 @@ def walk(root: Path) -> Iterator[Path]:
         stack.extend(reversed(subfolders))
 
 
-def _record_problem(ctx: ScanContext, path: str, error: InputError) -> None:
+def record_problem(ctx: ScanContext, path: str, error: InputError) -> None:
+    """An input that could not be read, as the one line the scan reports (exit code 2)."""
     ctx.estate.problems.append(InputProblem(path, error.line, error.message, error.kind, error.ja))
 
 
@@ -126,7 +127,7 @@ def read_file(path: Path, display: str, ctx: ScanContext) -> None:
         text = read_text(path, ctx.limits)
         read_text_input(text, display, path.name, ctx)
     except InputError as error:
-        _record_problem(ctx, display, error)
+        record_problem(ctx, display, error)
 
 
 _IGNORE = re.compile(r"eksguard:ignore\s+((?:EKS\d{3}\s*,?\s*)+)(.*)")
@@ -175,8 +176,8 @@ def collect(paths: list[str], variables: dict[str, str], limits: Limits | None =
         elif root.exists():
             files.append((root, given))
         else:
-            estate.problems.append(InputProblem(given, None, "no such file or directory",
-                                                ja="そのようなファイルやディレクトリはありません"))
+            estate.problems.append(InputProblem.of(given, None, Text("no such file or directory",
+                                                                     "そのようなファイルやディレクトリはありません")))
     ctx.scanned_files = [display for _, display in files]
     ctx.parsed_ahead = start_parsing_ahead([display for path, display in files if path is not None],
                                            _parse_ahead_for, jobs, ctx.limits)
@@ -188,7 +189,7 @@ def collect(paths: list[str], variables: dict[str, str], limits: Limits | None =
             try:
                 read_text_input(stdin_text or "", "-", "-", ctx)
             except InputError as error:
-                _record_problem(ctx, "-", error)
+                record_problem(ctx, "-", error)
         return _finish(ctx)
     finally:
         if ctx.parsed_ahead is not None:
@@ -208,7 +209,7 @@ def collect_text(text: str, display: str, variables: dict[str, str], limits: Lim
     try:
         read_text_input(text, display, os.path.basename(display), ctx)
     except InputError as error:
-        _record_problem(ctx, display, error)
+        record_problem(ctx, display, error)
     return _finish(ctx)
 
 

@@ -660,7 +660,7 @@ def read_ci(documents: list[Any], text: str, path: str, ctx: sources.ScanContext
 
 
 def _warn(ctx: sources.ScanContext, path: str, line: int | None, text: Text, kind: str = "warning") -> None:
-    ctx.estate.warnings.append(InputProblem(path, line, text.en, kind=kind, ja=text.ja))
+    ctx.estate.warnings.append(InputProblem.of(path, line, text, kind))
 
 
 def _refuse(ctx: sources.ScanContext, invocation: Invocation, message: str) -> None:

@@ -52,8 +52,7 @@ class Variables:
             key = (path, line, name)
             if key not in self._seen:
                 self._seen.add(key)
-                why = UNRESOLVED.format(name=name)
-                self.problems.append(InputProblem(path, line, why.en, kind="unresolved-variable", ja=why.ja))
+                self.problems.append(InputProblem.of(path, line, UNRESOLVED.format(name=name), "unresolved-variable"))
         return result, missing
 
 

@@ -606,7 +606,7 @@ def build(state: KubeState, clusters: list[Cluster], options: Mapping[str, Any],
     warnings: list[InputProblem] = []
 
     def warn(path: str, line: int | None, message: Text) -> None:
-        problem = InputProblem(path, line, message.en, kind="kubernetes", ja=message.ja)
+        problem = InputProblem.of(path, line, message, "kubernetes")
         if problem not in warnings:
             warnings.append(problem)
 

@@ -36,7 +36,7 @@ def read_helm_template(text: str, path: str, ctx: sources.ScanContext) -> bool:
     folder = Path(path).parent
     if folder.name != "templates" or not (folder.parent / "Chart.yaml").is_file():
         return False
-    ctx.estate.warnings.append(InputProblem(path, None, HELM_NOTE.en, kind="helm-template", ja=HELM_NOTE.ja))
+    ctx.estate.warnings.append(InputProblem.of(path, None, HELM_NOTE, "helm-template"))
     return True
 
 

@@ -7,9 +7,9 @@ Terraform model reads both syntaxes with one code path.
 
 JSON cannot say whether an object is a nested block or a map-typed argument; Terraform decides with
 the provider's schema (https://developer.hashicorp.com/terraform/language/syntax/json). Without
-schemas: inside `resource` and `data`, an object (or a list of objects) is a block unless its name is
-a known map argument (`tags`, `labels` ...); `module`, `variable`, `output` and `locals` take no
-blocks here, so their objects are values.
+schemas: inside `resource`, `data`, `provider` and `terraform`, an object (or a list of objects) is a
+block unless its name is a known map argument (`tags`, `labels` ...); `module`, `variable`, `output`
+and `locals` take no blocks here, so their objects are values.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from eksguard import sources
-from eksguard.model import InputProblem
+from eksguard.model import InputProblem, Text
 from eksguard.sources import terraform_json
 from eksguard.sources.loading import InputError, parse_documents
 from eksguard.sources.terraform import TFFile, is_plan, parse_hcl, read_module, read_plan
@@ -77,8 +77,8 @@ def _parse(path: str, text: str, ctx: sources.ScanContext) -> dict[str, Any] | N
         return parse_hcl(text)
     except Exception as error:  # python-hcl2 raises lark errors of many kinds
         line, message = _problem(error)
-        ctx.estate.problems.append(InputProblem(path, line, f"invalid HCL: {message}",
-                                                ja=f"HCL として読めません: {message}"))
+        ctx.estate.problems.append(InputProblem.of(path, line, Text(f"invalid HCL: {message}",
+                                                                   f"HCL として読めません: {message}")))
         return None
 
 
@@ -87,12 +87,13 @@ def _parse_json(path: str, text: str, ctx: sources.ScanContext) -> TFFile | None
     try:
         documents = parse_documents(text, ctx.limits, as_json=True)
     except InputError as error:
-        ctx.estate.problems.append(InputProblem(path, error.line, error.message, error.kind, error.ja))
+        sources.record_problem(ctx, path, error)
         return None
     document = documents[0] if documents else {}
     if not isinstance(document, dict):
-        ctx.estate.problems.append(InputProblem(path, None, "not a Terraform JSON configuration (not an object)",
-                                                ja="Terraform の JSON 構成ではありません（オブジェクトではありません）"))
+        ctx.estate.problems.append(InputProblem.of(path, None, Text(
+            "not a Terraform JSON configuration (not an object)",
+            "Terraform の JSON 構成ではありません（オブジェクトではありません）")))
         return None
     return TFFile(path, text, terraform_json.convert(document), terraform_json.index(document))
 
