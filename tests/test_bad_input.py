@@ -124,3 +124,21 @@ def test_the_lines_are_japanese_with_lang_ja(bad_tree: tuple[Path, dict[str, tup
     assert any("YAML として読めません" in e["message"] for e in report["errors"])  # JSON follows --lang too
     missing = run_scan(str(folder / "nope.yaml"), "--lang", "ja")
     assert missing.stderr.startswith(f"{folder / 'nope.yaml'}: そのようなファイルやディレクトリはありません")
+
+
+def test_application_tags_are_not_input_errors(tmp_path: Path) -> None:
+    """A mkdocs.yml with `!!python/name:` tags is valid YAML of another tool: not an error. A tag in a
+    field eksguard reads makes that field unknown, not a pass."""
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: docs\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "  - other: !<tag:example.com,2000:app/foo> {a: 1}\n")
+    (tmp_path / "cluster.yaml").write_text(
+        GOOD + "vpc:\n  clusterEndpoints:\n    publicAccess: !custom true\n")
+    done = run_scan(str(tmp_path), "--format", "json", "--rule", "EKS101")
+    assert done.returncode in (0, 1), done.stderr
+    report = json.loads(done.stdout)
+    assert report["errors"] == []
+    [status] = report["rule_statuses"]
+    assert (status["status"], status["location"]["line"]) == ("unknown", 8)
+    assert "publicAccess" in status["message"]

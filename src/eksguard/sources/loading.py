@@ -145,6 +145,18 @@ Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 Loader.add_multi_constructor("!", _construct_intrinsic)
 
 
+def _construct_other_tag(loader: Loader, node: yaml.Node) -> Any:
+    """Any other tag (`!!python/name:...` in a mkdocs.yml, `!<tag:example.com,2000:x>`): an
+    application's own type that no EKS input uses. Read it like an unknown intrinsic function, a
+    value no reader can take as a plain one, instead of failing the file."""
+    prefix = "tag:yaml.org,2002:"
+    tag = node.tag[len(prefix):] if node.tag.startswith(prefix) else node.tag
+    return _construct_intrinsic(loader, tag, node)
+
+
+Loader.add_constructor(None, _construct_other_tag)  # type: ignore[arg-type]
+
+
 def read_text(path: Path, limits: Limits) -> str:
     """The file as text, or an InputError for a file too large, binary, or not UTF-8."""
     try:
