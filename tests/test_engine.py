@@ -79,6 +79,14 @@ def test_a_target_is_one_string_however_many_rules_name_it() -> None:
     assert len(busiest) > 10 and len({id(f.target) for f in busiest}) == 1
 
 
+def test_equal_messages_notes_and_observed_values_are_one_object_each() -> None:
+    results = report(release=True).results
+    for field in ("message", "note", "observed"):
+        values = [getattr(f, field) for f in results if getattr(f, field) is not None]
+        assert len(values) > len(set(values)) > 1, field  # the inputs repeat some: sharing is tested
+        assert len({id(v) for v in values}) == len(set(values)), field
+
+
 def test_html_keeps_the_model_for_its_security_group_maps(tmp_path: Path) -> None:
     page = tmp_path / "report.html"
     subprocess.run([sys.executable, "-m", "eksguard", "scan", str(EXAMPLES), "--format", "html", "-o", str(page),

@@ -143,14 +143,19 @@ class _Judge:
         self.findings: list[Finding] = []
         self.notices: list[Text | str] = []
         self._expired_reported: set[int] = set()
+        self._shared: dict[Text | str, Any] = {}
 
     def finding(self, rule: Rule, result: Result, ignored: Mapping[str, frozenset[str]] = _NO_IGNORES) -> Finding:
         config = self.config
         severity = config.severity_overrides.get(rule.id) or result.severity or rule.severity
-        # one string per target, not one per rule (rules build targets with f-strings)
+        # one string per target, not one per rule (rules build targets with f-strings); one object per
+        # distinct message, note and observed value (a tenth as many as findings: 40 MB at 10,000 files)
+        shared = self._shared
+        message, note, observed = result.message, result.note, result.observed
         finding = Finding(rule.id, rule.slug, severity, result.status, intern(result.target), result.origin,
-                          result.observed, result.provenance, result.message, extra=result.extra,
-                          note=result.note)
+                          observed if observed is None else shared.setdefault(observed, observed),
+                          result.provenance, message if message is None else shared.setdefault(message, message),
+                          extra=result.extra, note=note if note is None else shared.setdefault(note, note))
         if finding.status is not _FAILED:
             return finding
         finding.suppressed = _inline_suppression(self.estate, finding) or (
