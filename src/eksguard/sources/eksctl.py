@@ -63,6 +63,12 @@ PRIVATE_CLUSTER_NOTE = Text(
     "`privateCluster.enabled: true`: eksctl turns the public endpoint off after creation",
     "`privateCluster.enabled: true` のため、eksctl は作成後にパブリックエンドポイントを無効にします",
 )
+OUTPOSTS_NOTE = Text(
+    "`outpost.controlPlaneOutpostARN` is set: a local cluster on Outposts has a private-only endpoint in "
+    "private subnets",
+    "`outpost.controlPlaneOutpostARN` が設定されています。Outposts のローカルクラスターのエンドポイントは"
+    "プライベートのみで、プライベートサブネットに置かれます",
+)
 
 
 def is_cluster_config(document: Any) -> bool:
@@ -233,9 +239,11 @@ def _subnet_azs(doc: Fields) -> Value[list[str]]:
         "eksctl picks at least two Availability Zones", "eksctl は少なくとも 2 つのアベイラビリティーゾーンを選びます"))
 
 
-def _control_plane_public(doc: Fields, private_cluster: bool) -> Value[bool]:
+def _control_plane_public(doc: Fields, private_cluster: bool, on_outposts: bool) -> Value[bool]:
     if private_cluster:
         return defaulted(False, TOOL, doc.origin("privateCluster.enabled"), PRIVATE_CLUSTER_NOTE)
+    if on_outposts:  # validation.go: "the control plane is already restricted to private subnets on Outposts"
+        return defaulted(False, TOOL, doc.origin("outpost.controlPlaneOutpostARN"), OUTPOSTS_NOTE)
     if doc.get("vpc.controlPlaneOnPrivateSubnets", as_bool, TOOL, False).value:
         return declared(False, doc.origin("vpc.controlPlaneOnPrivateSubnets"))
     if doc.get("autoModeConfig.enabled", as_bool, TOOL, False).value:
@@ -293,9 +301,19 @@ def read_cluster_config(document: Mapping[str, Any], path: str, variables: Varia
     private_cluster_value = doc.get("privateCluster.enabled", as_bool, TOOL, False)
     private_cluster = bool(private_cluster_value.value)
 
-    if private_cluster:
-        public_access: Value[bool] = defaulted(False, TOOL, doc.origin("privateCluster.enabled"), PRIVATE_CLUSTER_NOTE)
-        private_access: Value[bool] = defaulted(True, TOOL, doc.origin("privateCluster.enabled"), PRIVATE_CLUSTER_NOTE)
+    # types.go IsControlPlaneOnOutposts: a local cluster whose control plane runs on the Outpost
+    on_outposts = bool(doc.text("outpost.controlPlaneOutpostARN"))
+    if on_outposts:
+        # cmdutils/configfile.go: eksctl sets private on, public off, and refuses a config that turns
+        # public access on (so a declared `true` stays as written: the file is wrong either way)
+        outpost_origin = doc.origin("outpost.controlPlaneOutpostARN")
+        public_access: Value[bool] = doc.get("vpc.clusterEndpoints.publicAccess", as_bool, TOOL, False)
+        if not public_access.declared:
+            public_access = defaulted(False, TOOL, outpost_origin, OUTPOSTS_NOTE)
+        private_access: Value[bool] = defaulted(True, TOOL, outpost_origin, OUTPOSTS_NOTE)
+    elif private_cluster:
+        public_access = defaulted(False, TOOL, doc.origin("privateCluster.enabled"), PRIVATE_CLUSTER_NOTE)
+        private_access = defaulted(True, TOOL, doc.origin("privateCluster.enabled"), PRIVATE_CLUSTER_NOTE)
     else:
         # defaults.go ClusterEndpointAccessDefaults: public on, private off
         public_access = doc.get("vpc.clusterEndpoints.publicAccess", as_bool, TOOL, True)
@@ -344,7 +362,7 @@ def read_cluster_config(document: Mapping[str, Any], path: str, variables: Varia
         pod_identity_enabled=pod_identity,
         private_cluster=private_cluster_value,
         cluster_subnet_azs=_subnet_azs(doc),
-        control_plane_in_public_subnets=_control_plane_public(doc, private_cluster),
+        control_plane_in_public_subnets=_control_plane_public(doc, private_cluster, on_outposts),
         control_plane_security_group_ids=as_str_list(doc.raw("vpc.controlPlaneSecurityGroupIDs")[1]) or [],
         identity_mappings=_identity_mappings(doc),
         access_entries=_access_entries(doc),
