@@ -328,6 +328,15 @@ def read_cluster_config(document: Mapping[str, Any], path: str, variables: Varia
     version = doc.get("metadata.version", as_str, TOOL, DEFAULT_VERSION)
     if version.value in ("", "auto"):
         version = defaulted(DEFAULT_VERSION, TOOL, version.origin)
+    elif isinstance(doc.raw("metadata.version")[1], float):
+        # YAML reads `1.30` as the number 1.3; eksctl decodes the field as a string and refuses a number
+        # (its own test: pkg/eks/testdata/bad-type-1.yaml)
+        written = version.value
+        version = unknown(version.origin, Text(
+            f"`metadata.version` is the number {written} in YAML, not a version string; eksctl refuses it: "
+            "quote it (`version: \"1.30\"`)",
+            f"`metadata.version` は YAML では数値 {written} でありバージョン文字列ではないため、eksctl は受け付けません。"
+            "引用符で囲んでください（`version: \"1.30\"`）"))
 
     outposts = doc.has("outpost")
     # defaults.go getDefaultAuthenticationMode: CONFIG_MAP on Outposts, else API_AND_CONFIG_MAP
