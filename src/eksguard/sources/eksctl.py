@@ -117,12 +117,22 @@ def _node_policies(ng: Fields, managed: bool, cluster_oidc: bool) -> Value[list[
                  default_by=None if image_builder else TOOL)
 
 
-def _node_group(ng: Fields, index: int, managed: bool, cluster_oidc: bool) -> NodeGroup:
+def _node_group(ng: Fields, index: int, managed: bool, cluster_oidc: bool, only_private_subnets: bool) -> NodeGroup:
     name = ng.text("name") or f"{'managed' if managed else 'node'}group-{index}"
     private = ng.get("privateNetworking", as_bool, TOOL, False, PUBLIC_NODES_NOTE)
     public: Value[bool] = Value(
         None if private.value is None else not private.value, private.provenance, private.origin,
         private.default_by, private.note)
+    if public.value and only_private_subnets and not (ng.has("subnets") or ng.has("availabilityZones")):
+        # cfn builder nodegroup.go AssignSubnets: without privateNetworking the node group takes the
+        # public subnets of `vpc.subnets`, and there are none (examples/04-existing-vpc.yaml: "if only
+        # 'Private' subnets are given, this must be enabled")
+        public = unknown(private.origin, Text(
+            "`vpc.subnets` has only private subnets and `privateNetworking` is not true: eksctl has no public "
+            "subnet for this node group, so its creation fails; set `privateNetworking: true`",
+            "`vpc.subnets` にはプライベートサブネットしかなく、`privateNetworking` が true ではありません。"
+            "このノードグループ用のパブリックサブネットがないため作成は失敗します。`privateNetworking: true` を"
+            "設定してください"))
     custom_template = managed and ng.has("launchTemplate")
     template_note = Text("the node group uses its own launch template; its settings are not in this file",
                          "ノードグループは独自の起動テンプレートを使用しており、その設定はこのファイルにありません")
@@ -380,9 +390,11 @@ def read_cluster_config(document: Mapping[str, Any], path: str, variables: Varia
     )
     cluster.network = _network(doc, private_cluster, logs.value or [], name)
     cluster.network.proxy_declared = False
+    _, subnets = doc.raw("vpc.subnets")
+    only_private_subnets = isinstance(subnets, Mapping) and bool(subnets.get("private")) and not subnets.get("public")
     for kind, managed in (("nodeGroups", False), ("managedNodeGroups", True)):
         for ng, index in doc.items(kind):
-            cluster.node_groups.append(_node_group(ng, index, managed, bool(oidc.value)))
+            cluster.node_groups.append(_node_group(ng, index, managed, bool(oidc.value), only_private_subnets))
             if ng.get("iam.withAddonPolicies.awsLoadBalancerController", as_bool, TOOL, False).value or \
                     ng.get("iam.withAddonPolicies.albIngress", as_bool, TOOL, False).value:
                 cluster.load_balancer_controller = True
