@@ -1005,9 +1005,13 @@ class _Builder:
         if instance_type:
             group.instance_types = declared([instance_type], lt.origin(f"{data}.InstanceType"))
         sgs = idents(lt.get(f"{data}.SecurityGroupIds")) + idents(lt.get(f"{data}.SecurityGroups"))
-        for _, interface in lt.items(f"{data}.NetworkInterfaces"):
+        for pointer, interface in lt.items(f"{data}.NetworkInterfaces"):
             if isinstance(interface, Mapping):
                 sgs += idents(interface.get("Groups"))
+                # EC2: an interface with AssociatePublicIpAddress gives the node a public IP whatever the
+                # subnet's MapPublicIpOnLaunch says (eksctl's older node group templates do this)
+                if lt.value(f"{pointer}.AssociatePublicIpAddress", as_bool, False, EC2).value:
+                    group.public_subnets = declared(True, lt.origin(f"{pointer}.AssociatePublicIpAddress"))
         sgs = [self.normalise_sg(s, cluster) for s in sgs]
         if sgs:
             # EKS: when the launch template lists security groups, the cluster SG is not added (eks-domain.md §2)
