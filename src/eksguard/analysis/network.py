@@ -139,6 +139,15 @@ def _network_origin(network: Network) -> Origin:
     return network.vpc.origin if network.vpc else Origin("")
 
 
+def sg_name(sg: SecurityGroup | None, sg_id: str) -> str:
+    """The SG's name, with its id when the id says something more (a literal id or a logical name)."""
+    if sg is None or not sg.name or sg.name == sg_id:
+        return sg_id
+    if sg.managed_by and sg.managed_by.startswith("EKS"):
+        return sg.name
+    return f"{sg.name} ({sg_id})"
+
+
 def node_group_public(cluster: Cluster, group: NodeGroup) -> Value[bool]:
     """Whether the group's nodes land in public subnets: as declared, else from its subnets' routes."""
     if group.public_subnets is not None:

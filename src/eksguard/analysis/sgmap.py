@@ -21,6 +21,7 @@ from eksguard.analysis.network import (
     rule_ports,
     security_group,
     security_group_placement,
+    sg_name,
 )
 from eksguard.model import Cluster, SecurityGroup, SecurityGroupRule, Text
 
@@ -103,15 +104,6 @@ class SgMap:
             "edges": [{"from": e.source, "to": e.target, "label": e.label, "kind": e.kind} for e in self.edges],
             "notes": [n.get(lang) for n in self.notes],
         }
-
-
-def sg_name(sg: SecurityGroup | None, sg_id: str) -> str:
-    """The SG's name, with its id when the id says something more (a literal id or a logical name)."""
-    if sg is None or not sg.name or sg.name == sg_id:
-        return sg_id
-    if sg.managed_by and sg.managed_by.startswith("EKS"):
-        return sg.name
-    return f"{sg.name} ({sg_id})"
 
 
 def _sg_node_id(sg_id: str) -> str:

@@ -13,6 +13,7 @@ from eksguard.analysis.network import (
     rule_ports,
     security_group,
     security_group_placement,
+    sg_name,
     subnet_is_public,
     unknown_ingress_peers,
 )
@@ -495,9 +496,9 @@ def security_group_open(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
                 clean = False
                 notes = [r.unknown for r in unknown_peers if r.unknown is not None]
                 yield unknown_result(f"{cluster.target}/security-group/{sg_id}", None, Text(
-                    f"Whether security group {sg.name or sg_id} is open to the internet is not known: "
+                    f"Whether security group {sg_name(sg, sg_id)} is open to the internet is not known: "
                     + "; ".join(dict.fromkeys(n.en for n in notes)) + ".",
-                    f"セキュリティグループ {sg.name or sg_id} がインターネットに開いているかは不明です: "
+                    f"セキュリティグループ {sg_name(sg, sg_id)} がインターネットに開いているかは不明です: "
                     + "、".join(dict.fromkeys(n.ja for n in notes)) + "。"),
                     origin=unknown_peers[0].origin or sg.origin)
             continue
@@ -511,8 +512,8 @@ def security_group_open(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
         value: Value[list[str]] = (defaulted(cidrs, "EKS API", origin) if sg.managed_by == "EKS-remote-access"
                                    else declared(cidrs, origin))
         yield fail(f"{cluster.target}/security-group/{sg_id}", value, Text(
-            f"Security group {sg.name or sg_id} allows {ports}; it is on {places}.",
-            f"セキュリティグループ {sg.name or sg_id} が{ports_ja}を許可しています。付いている場所: {places_ja}。"),
+            f"Security group {sg_name(sg, sg_id)} allows {ports}; it is on {places}.",
+            f"セキュリティグループ {sg_name(sg, sg_id)} が{ports_ja}を許可しています。付いている場所: {places_ja}。"),
             observed=ports)
     if clean:
         yield passed(cluster.target, cluster.origin)

@@ -680,7 +680,7 @@ def build_network(template: Template) -> Network:
     network.nat_gateways = [res.id for res in template.of_type("AWS::EC2::NatGateway")]
     network.endpoints = [endpoint for endpoint, _ in endpoints_of(template)]
     for res in template.of_type("AWS::EC2::SecurityGroup"):
-        sg = SecurityGroup(res.id, res.origin(), res.text("GroupName") or res.text("GroupDescription"),
+        sg = SecurityGroup(res.id, res.origin(), res.known_text("GroupName") or res.known_text("GroupDescription"),
                            ident(res.get("VpcId")))
         for pointer, item in res.items("SecurityGroupIngress"):
             if isinstance(item, Mapping):
