@@ -142,3 +142,22 @@ def test_application_tags_are_not_input_errors(tmp_path: Path) -> None:
     [status] = report["rule_statuses"]
     assert (status["status"], status["location"]["line"]) == ("unknown", 8)
     assert "publicAccess" in status["message"]
+
+
+def test_terraform_templates_are_named_not_failed(tmp_path: Path) -> None:
+    """A `templatefile()` input that is not YAML before Terraform renders it: a warning, not an error."""
+    (tmp_path / "values.yaml").write_text(
+        "service:\n  parsersFiles:\n    - /fluent-bit/parsers.conf\n%{ if enable_ipv6 ~}\n  extra: |\n    ipv6 On\n"
+        "%{ endif ~}\n")
+    (tmp_path / "nginx.yaml").write_text(
+        "controller:\n  service:\n    ipFamilies:\n      - ${enable_ipv6 ? \"IPv6\" : \"IPv4\"}\n"
+        "# comment\n    annotations:\n      a: b\n")
+    (tmp_path / "broken.yaml").write_text("a: [\n")  # no template syntax: still an input error
+    done = run_scan(str(tmp_path), "--format", "json")
+    report = json.loads(done.stdout)
+    assert done.returncode == 2
+    assert [e["path"] for e in report["errors"]] == [str(tmp_path / "broken.yaml")]
+    kinds = {Path(i["path"]).name: i["kind"] for i in report["inputs"]}
+    assert kinds["values.yaml"] == kinds["nginx.yaml"] == "terraform-template"
+    text = run_scan(str(tmp_path / "values.yaml"), str(tmp_path / "nginx.yaml"))
+    assert text.returncode == 0 and text.stderr.count("Terraform template") == 2, text.stderr

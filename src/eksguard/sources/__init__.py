@@ -131,6 +131,16 @@ def read_file(path: Path, display: str, ctx: ScanContext) -> None:
 
 
 _IGNORE = re.compile(r"eksguard:ignore\s+((?:EKS\d{3}\s*,?\s*)+)(.*)")
+# Terraform template syntax (https://developer.hashicorp.com/terraform/language/expressions/strings):
+# a directive on its own line, or an interpolation holding an expression (a call, a condition, a quoted
+# string), which shell-style `${VAR}` placeholders never do
+_TEMPLATE_DIRECTIVE = re.compile(r"^[ \t]*%\{~?[ \t]*(?:if|for|else|endif|endfor)\b|\$\{[^}\n]*[?(\"][^}\n]*\}",
+                                 re.MULTILINE)
+TERRAFORM_TEMPLATE_NOTE = Text(
+    "Terraform template (`%{ ... }` directives or `${ ... }` expressions), not YAML until `templatefile()` "
+    "renders it: not scanned",
+    "Terraform のテンプレート（`%{ ... }` ディレクティブや `${ ... }` の式）で、`templatefile()` で展開されるまで "
+    "YAML ではないため、スキャンしていません")
 
 
 def record_inline_ignores(text: str, display: str, ctx: ScanContext) -> None:
@@ -154,7 +164,14 @@ def read_text_input(text: str, display: str, name: str, ctx: ScanContext) -> Non
             ctx.estate.inputs.append(InputRecord(display, kind))
             return
     if suffix in YAML_SUFFIXES or suffix in JSON_SUFFIXES or name == "-":
-        read_documents(text, display, ctx, as_json=suffix in JSON_SUFFIXES)
+        try:
+            read_documents(text, display, ctx, as_json=suffix in JSON_SUFFIXES)
+        except InputError:
+            if not _TEMPLATE_DIRECTIVE.search(text):
+                raise
+            # Terraform `templatefile()` input (`%{ if ... }` lines): YAML only once Terraform renders it
+            ctx.estate.warnings.append(InputProblem.of(display, None, TERRAFORM_TEMPLATE_NOTE, "terraform-template"))
+            ctx.estate.inputs.append(InputRecord(display, "terraform-template"))
     else:
         ctx.estate.inputs.append(InputRecord(display, "ignored"))
 
