@@ -82,6 +82,39 @@ def test_markdown_prompts_continuations_and_output(scan_files: ScanFiles) -> Non
     assert node_status["md3"] is Status.FAIL
 
 
+def test_console_blocks_without_prompts_keep_their_commands(scan_files: ScanFiles) -> None:
+    # eksctl's own docs write ```console blocks without `$ ` (userdocs/src/usage/autoscaling.md:8)
+    scan = scan_files({"README.md": """
+        ```console
+        eksctl create cluster --name bare --asg-access
+        ```
+
+        ```console
+        # Create the cluster
+        export NAME=from-var
+        eksctl create cluster --name "$NAME" \\
+          --node-private-networking
+        2024-06-01 12:00:00 [ℹ]  eksctl create cluster --name from-output
+        NAME       REGION     EKSCTL CREATED
+        from-var   us-west-2  True
+        ```
+
+        ```console
+        # eksctl create cluster --name root-session
+        ```
+
+        ```terminal
+        kubectl get nodes
+        NAME                         STATUS
+        ip-192-168-1-1.ec2.internal  Ready
+        ```
+    """})
+    assert created(scan) == {"bare": ("README.md", 2), "from-var": ("README.md", 8),
+                             "root-session": ("README.md", 16)}
+    node_status = {f.target.split("/")[1]: f.status for f in scan.results("EKS201")}
+    assert node_status == {"bare": Status.FAIL, "from-var": Status.PASS, "root-session": Status.FAIL}
+
+
 def test_asciidoc_source_blocks(scan_files: ScanFiles) -> None:
     scan = scan_files({"guide.adoc": """
         = Guide

@@ -151,6 +151,9 @@ def test_session_blocks_keep_commands_and_drop_output() -> None:
     assert block_script(lines, "bash").split("\n") == [
         "A=1", "eksctl x \\", "  --y", "", "eksctl z", "cat <<EOF", "body", "EOF", "echo 'open", "still quoted'", ""]
     assert block_script(["# eksctl root", "output"], "console").split("\n") == ["eksctl root", ""]
+    promptless = ["eksctl x", "2024-06-01 [i] eksctl y", "N=1", "sudo eksctl z \\", "  --y", "NAME  STATUS", "eksctl: no"]
+    assert block_script(promptless, "console").split("\n") == [
+        "eksctl x", "", "N=1", "sudo eksctl z \\", "  --y", "", ""]
     assert block_script(["# a comment", "eksctl y"], "bash").split("\n") == ["# a comment", "eksctl y"]
 
 

@@ -920,6 +920,12 @@ _LANGUAGE = re.compile(r"^[{.\s]*([A-Za-z0-9_+-]*)")
 _PROMPT = re.compile(r"^[ \t]*([$%#])(?:[ \t]+|$)")
 _PS2 = re.compile(r"^[ \t]*>[ \t]")
 _HEREDOC_START = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
+_FIRST_WORD = re.compile(r"([^\s;|&<>()]+)(?:[ \t;|&<>]|$)")
+# eksctl, what the interpreter follows (assignments, `cd`, wrappers, what feeds `-f -`), and the CLIs that
+# eksctl's and AWS's docs show next to it in prompt-less ```console blocks
+_SESSION_COMMANDS = frozenset({"eksctl", "eksctl.exe", "cd", "unset", "source", "sudo", "env", "aws-vault",
+                               "curl", "wget", "echo", "kubectl", "aws", "helm", "git", "terraform", "jq", "mkdir",
+                               *_ASSIGNING_BUILTINS, *_PASS_THROUGH})
 
 
 def _quote_state(line: str, state: str) -> str:
@@ -950,14 +956,25 @@ def _continues(line: str, quote: str) -> bool:
     return bool(quote) or stripped.endswith(("\\", "|", "&&", "||"))
 
 
+def _starts_command(line: str) -> bool:
+    """Whether an unprompted line of a prompt-less session is a command: an assignment, or a command
+    word that such blocks show (output lines start with timestamps, table headers, YAML, JSON)."""
+    stripped = line.lstrip(" \t")
+    if _ASSIGNMENT.match(stripped):
+        return True
+    first = _FIRST_WORD.match(stripped)
+    return first is not None and posixpath.basename(first.group(1)) in _SESSION_COMMANDS
+
+
 def block_script(lines: list[str], language: str) -> str:
     """A code block as shell text, line for line. In a terminal session (prompts), only prompted lines
-    and their continuations are commands; output lines become empty. `# ` is a root prompt only in
-    console-type blocks that use no `$ `/`% ` prompts (elsewhere it is a comment)."""
+    and their continuations are commands; output lines become empty. A console-type block without
+    `$ `/`% ` prompts is a session too: `# ` is a root prompt there (elsewhere it is a comment), and an
+    unprompted line is a command when it starts like one (`_starts_command`), else output."""
     prompts = [_PROMPT.match(line) for line in lines]
     dollar = any(m is not None and m.group(1) in "$%" for m in prompts)
-    root = language in SESSION_LANGUAGES and not dollar
-    if not dollar and not root:
+    promptless = language in SESSION_LANGUAGES and not dollar
+    if not dollar and not promptless:
         return "\n".join(lines)
     out: list[str] = []
     continuing = False
@@ -972,8 +989,10 @@ def block_script(lines: list[str], language: str) -> str:
             continue
         if continuing:
             content = line[_PS2.match(line).end():] if _PS2.match(line) else line  # type: ignore[union-attr]
-        elif match is not None and (match.group(1) in "$%" or root):
+        elif match is not None and (match.group(1) in "$%" or promptless):
             content = line[match.end():]
+        elif promptless and _starts_command(line):
+            content = line
         else:
             out.append("")
             continue
