@@ -112,6 +112,26 @@ def test_commands_on_a_cluster_created_elsewhere_only_know_what_they_change(scan
         assert scan.failing(rule) == [], rule
 
 
+def test_placeholder_and_empty_cluster_names(scan_files: ScanFiles) -> None:
+    # eksctl userdocs/src/usage/nodegroup-unmanaged.md:24: the placeholders swallowed `--managed=false`
+    scan = scan_files({"nodegroups.md": """
+        ```shell
+        eksctl create nodegroup --cluster=<clusterName> --region=<region> --name=<newNodeGroupName> --managed=false
+        ```
+
+        ```shell
+        eksctl create nodegroup --cluster="" --name=other
+        ```
+    """})
+    cluster = scan.cluster("<clusterName>")
+    # an empty name is no name: the second command goes to the file's latest cluster, not to `cluster/`
+    assert [c.name for c in scan.estate.clusters] == ["<clusterName>"]
+    assert [(g.name, g.kind) for g in cluster.node_groups] == [("<newNodeGroupName>", "self-managed"),
+                                                               ("other", "managed")]
+    assert {f.target for f in scan.results("EKS201")} == {"cluster/<clusterName>/nodegroup/<newNodeGroupName>",
+                                                         "cluster/<clusterName>/nodegroup/other"}
+
+
 def test_markdown_code_blocks_are_one_sequence(scan_files: ScanFiles) -> None:
     scan = scan_files({"runbook.md": """
         # Runbook

@@ -127,6 +127,25 @@ def test_line_numbers_follow_continuations_comments_and_heredocs() -> None:
         (5, [("a", 5), ("b", 6), ("c", 7)]), (8, [("multi\nline", 8), ("d", 9)])]
 
 
+def test_angle_bracket_placeholders_are_unknown_words_not_redirections() -> None:
+    [invocation] = invocations("eksctl create nodegroup --cluster <clusterName> --region=<region> "
+                               "--name=<ng>-2 --managed=false < nodegroup.yaml\n")
+    words = [(w.text, w.unknown.en if w.unknown else None) for w in invocation.args]
+    assert words == [
+        ("create", None), ("nodegroup", None), ("--cluster", None),
+        ("<clusterName>", "`<clusterName>` is a placeholder to fill in: its value is not in this file"),
+        ("--region=<region>", "`<region>` is a placeholder to fill in: its value is not in this file"),
+        ("--name=<ng>-2", "`<ng>` is a placeholder to fill in: its value is not in this file"),
+        ("--managed=false", None)]
+    assert invocation.args[4].prefix == "--region="
+    # a redirection with a space, a here-document and a quoted `<name>` keep their shell meaning
+    assert invocation.stdin.kind == "file" and invocation.stdin.word is not None
+    assert invocation.stdin.word.text == "nodegroup.yaml"
+    [heredoc] = invocations("eksctl create cluster -f - <<EOF\nname: x\nEOF\n")
+    assert heredoc.stdin.body == "name: x\n"
+    assert args('eksctl create cluster --name "<quoted>"') == ["create", "cluster", "--name", "<quoted>"]
+
+
 def test_here_document_feeds_the_command() -> None:
     text = "N=x\neksctl create -f - <<-EOF\n\tname: $N\n\tliteral: \\$N\n\tEOF\neksctl create -f - <<'RAW'\nname: $N\nRAW\n"
     first, second = invocations(text)

@@ -15,8 +15,9 @@ keeps, for every piece of a word, whether it is literal, quoted or an expansion:
   and here-documents (`<<EOF`, `<<-EOF`, `<<'EOF'`) are handled as the shell does;
 - `NAME=value` / `export NAME=value` earlier in the same script (or code-block sequence) are substituted;
   `${NAME:-default}` and friends too; `--var NAME=VALUE` from the command line fills what the file leaves open;
-- `$(…)`, backticks, `$((…))`, unset variables, positional parameters and unquoted globs become *unknown*
-  pieces that carry the reason (a `Text`), never errors. `$(dirname "$0")` is the script's own folder.
+- `$(…)`, backticks, `$((…))`, unset variables, positional parameters, unquoted globs and `<name>`
+  placeholders become *unknown* pieces that carry the reason (a `Text`), never errors. `$(dirname "$0")`
+  is the script's own folder.
 
 Nothing here raises on malformed input: an unterminated quote runs to the end of its block, an unknown
 construct is unknown.
@@ -52,6 +53,11 @@ def _short(text: str, limit: int = 60) -> str:
 def unset_reason(name: str) -> Text:
     return Text(f"`${name}` is not set in this file (pass --var {name}=VALUE)",
                 f"`${name}` はこのファイル内で設定されていません（--var {name}=値 で指定できます）")
+
+
+def placeholder_reason(placeholder: str) -> Text:
+    return Text(f"`{placeholder}` is a placeholder to fill in: its value is not in this file",
+                f"`{placeholder}` は書き換えて使うプレースホルダーで、値はこのファイルにありません")
 
 
 def _code(text: str) -> str:
@@ -189,6 +195,12 @@ _ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\+?=")
 _SPECIAL_PARAMS = frozenset("0123456789@*#?$!-")
 _IFS = re.compile(r"[ \t\n]+")
 _BRACE_EXPANSION = re.compile(r"\{[^{}]*,[^{}]*\}")
+# `--cluster <clusterName>`, `--region=<region>`: a name in angle brackets, with no space inside, is a
+# placeholder to fill in, not two redirections (which would swallow the flags around it). In scripts too:
+# real redirections are written `< file` / `> file`, and a script run with `<name>` glued in would fail
+# (no file `name`), so its author meant a template; the scripts of the reviewed repositories only have
+# `<name>` inside quotes (usage messages), where it stays literal text.
+_ANGLE_PLACEHOLDER = re.compile(r"<[A-Za-z_][A-Za-z0-9_.:/-]*>")
 _DIRNAME = re.compile(
     r"""^\s*(?:cd\s+)?["']?(?:\$\(\s*)?dirname\s+["']?\$\{?(?:0|BASH_SOURCE(?:\[0\])?)\}?["']?\s*\)?["']?"""
     r"""(?:\s*(?:&&|;)\s*pwd(?:\s+-P)?)?\s*$""")
@@ -237,7 +249,8 @@ class Lexer:
                 continue
             if char in "<>" and text.startswith("(", self.i + 1):
                 return self._process_substitution()
-            for op in _OPERATORS:
+            placeholder = char == "<" and _ANGLE_PLACEHOLDER.match(text, self.i) is not None
+            for op in () if placeholder else _OPERATORS:
                 if text.startswith(op, self.i):
                     line = self.line
                     self.i += len(op)
@@ -324,6 +337,12 @@ class Lexer:
             char = text[self.i]
             if stop and char in stop:
                 break
+            placeholder = _ANGLE_PLACEHOLDER.match(text, self.i) if char == "<" else None
+            if placeholder is not None:
+                flush()
+                pieces.append(Piece(placeholder.group(0), placeholder_reason(placeholder.group(0))))
+                self.i = placeholder.end()
+                continue
             if not fragment and char in _WORD_END:
                 break
             if char == "\\":

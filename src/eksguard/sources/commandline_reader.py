@@ -816,6 +816,7 @@ class Sequence:
 
     def find(self, word: Word | None) -> Cluster | None:
         """The cluster of this sequence a later command names (`--cluster`), if any."""
+        word = _named(word)
         key = _key(word)
         for entry in reversed(self.entries):
             if key is not None and key in (entry.key, entry.cluster.name):
@@ -832,6 +833,7 @@ class Sequence:
         found = self.find(word)
         if found is not None:
             return found
+        word = _named(word)
         key = _key(word)
         name = word.text if word is not None else "unnamed"
         cluster = Cluster(name=name, source=SOURCE, origin=Origin(invocation.path, invocation.line, None, "--cluster"))
@@ -1058,6 +1060,7 @@ class Sequence:
         word = next((_word_of(parsed.last(n)) for n in name_flags if parsed.given(n)), None)
         if word is None and parsed.positionals:
             word = parsed.positionals[0]
+        word = _named(word)
         if word is None and not self.entries:
             _refuse(self.ctx, invocation, "--cluster must be set")
             return None
@@ -1207,6 +1210,11 @@ def _word_of(value: FlagValue | None) -> Word | None:
     if value is None:
         return None
     return Word(value.text, value.text, value.line, value.unknown, "" if value.unknown else value.text)
+
+
+def _named(word: Word | None) -> Word | None:
+    """A cluster name as eksctl takes it: an empty one (`--cluster=""`) is no name at all."""
+    return None if word is not None and word.known and not word.text else word
 
 
 def _key(word: Word | None) -> str | None:
