@@ -1017,6 +1017,16 @@ class Sequence:
         root.marks[kind] = (invocation.line, 0)
         built = read_cluster_config(root, invocation.path, VerbatimVariables({}))
         _retouch(built, builder.unknowns, defaults=True)
+        if parsed.given("subnet-ids"):
+            # pkg/vpc/vpc.go selectNodeGroupSubnetsFromIDs: ids that are not in the ClusterConfig's
+            # `vpc.subnets` are taken as they are from the account, whatever `--node-private-networking`
+            # says; the subnet itself (MapPublicIpOnLaunch, routes) decides whether nodes are public
+            for built_group in built.node_groups:
+                built_group.public_subnets = unknown(self._origin(invocation, "subnet-ids"), Text(
+                    "the node group's subnets are given by id (`--subnet-ids`); whether they are public is not "
+                    "in this file",
+                    "ノードグループのサブネットが ID（`--subnet-ids`）で指定されており、パブリックかどうかはこの"
+                    "ファイルにありません"))
         cluster.node_groups.extend(built.node_groups)
         cluster.load_balancer_controller = cluster.load_balancer_controller or built.load_balancer_controller
         cluster.cluster_autoscaler = cluster.cluster_autoscaler or built.cluster_autoscaler
