@@ -187,6 +187,8 @@ class Network:
     internet_gateways: list[str] = field(default_factory=list)
     nat_gateways: list[str] = field(default_factory=list)
     proxy_declared: bool = False
+    # why the gateways and routes of a VPC that exists are not known (one eksctl imports from kops)
+    undescribed: Text | None = None
 
 
 # --- Cluster -----------------------------------------------------------------------------

@@ -218,6 +218,8 @@ def nodes_internet_egress(cluster: Cluster) -> Value[bool]:
     if network.route_tables:
         return unknown(origin, Text("the node subnets are not described here",
                                     "ノードのサブネットがここに記述されていません"))
+    if network.undescribed is not None:
+        return unknown(origin, network.undescribed)
     return declared(False, origin)
 
 

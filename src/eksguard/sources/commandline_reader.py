@@ -48,10 +48,12 @@ from eksguard.model import (
     ExposureWindow,
     InputProblem,
     InputRecord,
+    Network,
     Origin,
     Provenance,
     Text,
     Value,
+    Vpc,
     declared,
     unknown,
 )
@@ -954,6 +956,9 @@ class Sequence:
         region = invocation.env.get("AWS_REGION") or invocation.env.get("AWS_DEFAULT_REGION")
         if not parsed.given("region") and region is not None and region.known:
             cluster.region = declared(region.value, Origin(invocation.path, invocation.line, None, "AWS_REGION"))
+        kops = parsed.last("vpc-from-kops-cluster")
+        if kops is not None:
+            _use_kops_vpc(cluster, self._origin(invocation, "vpc-from-kops-cluster"), kops.text)
         cluster.notes.append(Text(
             f"Built from `{_clip(invocation.source)}` ({invocation.path}:{invocation.line}), with eksctl's defaults "
             "for every flag not given.",
@@ -1188,6 +1193,18 @@ class Sequence:
                 "the settings above apply until then.",
                 f"{invocation.path}:{invocation.line} がこのクラスターを後で削除します（`{_clip(invocation.source)}`）。"
                 "それまでは上記の設定が有効です。"))
+
+
+def _use_kops_vpc(cluster: Cluster, origin: Origin, kops_cluster: str) -> None:
+    """`--vpc-from-kops-cluster`: eksctl builds no VPC but imports the subnets of the kops cluster's VPC
+    (pkg/kops/kops.go UseVPC): their zones, the VPC's DNS attributes and its routes are not in this file."""
+    why = Text(f"the VPC and subnets come from the kops cluster `{kops_cluster}` (`--vpc-from-kops-cluster`): "
+               "their Availability Zones, DNS settings and routes are not in this file",
+               f"VPC とサブネットは kops クラスター `{kops_cluster}` のもの（`--vpc-from-kops-cluster`）で、"
+               "アベイラビリティーゾーン・DNS 設定・ルートはこのファイルにありません")
+    cluster.cluster_subnet_azs = unknown(origin, why)
+    cluster.network = Network(vpc=Vpc(f"vpc of kops cluster {kops_cluster}", origin, None, unknown(origin, why),
+                                      unknown(origin, why)), undescribed=why)
 
 
 def _create_cluster_errors(parsed: Parsed) -> list[str]:
