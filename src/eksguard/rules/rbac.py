@@ -44,8 +44,32 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _system_name(name: str) -> bool:
-    return name.startswith(("system:", "eks:", "eks-"))
+# The identities Kubernetes' and EKS's own components authenticate as. Kubernetes' default bindings name
+# the group system:masters and the users system:kube-scheduler, system:kube-controller-manager and
+# system:kube-proxy (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#default-roles-and-role-bindings);
+# EKS's components use `eks:` names (eks:addon-manager, eks:node-manager, eks:cluster-bootstrap ...:
+# https://docs.aws.amazon.com/eks/latest/userguide/default-roles-users.html), which access entries may not
+# take as usernames (eks-domain.md §8.2). Nodes (system:nodes, system:node:NAME) and bootstrappers are not
+# exempt: cluster-admin for them makes every node, and every pod that escapes to one, a cluster admin.
+COMPONENT_USERS = frozenset({"system:kube-scheduler", "system:kube-controller-manager", "system:kube-proxy"})
+COMPONENT_GROUPS = frozenset({"system:masters"})
+EKS_PREFIX = "eks:"
+# Groups of everyone of a kind, and the user names of service accounts
+# (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-subjects): never components,
+# whatever their prefix.
+BROAD_GROUPS = {
+    "system:authenticated": Text("every authenticated principal: on EKS, any IAM principal that can get a token",
+                                 "認証済みの全プリンシパル。EKS ではトークンを取得できるあらゆる IAM プリンシパル"),
+    "system:unauthenticated": Text("every anonymous request", "すべての匿名リクエスト"),
+    "system:serviceaccounts": Text("every service account of every namespace", "全名前空間のすべてのサービスアカウント"),
+}
+NAMESPACE_ACCOUNTS_PREFIX = "system:serviceaccounts:"  # + NS: every service account of NS
+SERVICE_ACCOUNT_USER_PREFIX = "system:serviceaccount:"  # + NS:NAME: the service account NAME of NS
+# Kubernetes reserves `system:` role names for its infrastructure (RBAC docs, default roles). EKS names its
+# roles `eks:NAME` (default-roles-users.html), except the VPC resource controller's Role in kube-system;
+# any other `eks-` name is someone else's role.
+SYSTEM_ROLE_PREFIXES = ("system:", EKS_PREFIX)
+EKS_CREATED_ROLES = frozenset({("Role", "kube-system", "eks-vpc-resource-controller-role")})
 
 
 def _roles(scope: KubeScope) -> dict[tuple[str, str | None, str], KubeObject]:
@@ -85,6 +109,34 @@ def _subjects(binding: KubeObject) -> Iterator[tuple[int, Mapping[str, Any]]]:
 def _subject_text(subject: Mapping[str, Any]) -> str:
     namespace = f"{subject.get('namespace')}/" if subject.get("kind") == "ServiceAccount" and subject.get("namespace") else ""
     return f"{subject.get('kind')} {namespace}{subject.get('name')}"
+
+
+def _system_component(subject: Mapping[str, Any]) -> bool:
+    """Whether the subject is an identity of Kubernetes' or EKS's own components (see COMPONENT_USERS)."""
+    kind, name = subject.get("kind"), str(subject.get("name", ""))
+    components = COMPONENT_USERS if kind == "User" else COMPONENT_GROUPS if kind == "Group" else frozenset()
+    return name in components or (kind in ("User", "Group") and name.startswith(EKS_PREFIX))
+
+
+def _who(subject: Mapping[str, Any]) -> Text | None:
+    """Who a subject whose name does not say it plainly stands for: a broad group, or a service account's user."""
+    kind, name = subject.get("kind"), str(subject.get("name", ""))
+    if kind == "Group" and name in BROAD_GROUPS:
+        return BROAD_GROUPS[name]
+    if kind == "Group" and name.startswith(NAMESPACE_ACCOUNTS_PREFIX):
+        namespace = name.removeprefix(NAMESPACE_ACCOUNTS_PREFIX)
+        return Text(f"every service account of namespace {namespace}", f"名前空間 {namespace} のすべてのサービスアカウント")
+    if kind == "User" and name.startswith(SERVICE_ACCOUNT_USER_PREFIX):
+        namespace, _, account = name.removeprefix(SERVICE_ACCOUNT_USER_PREFIX).partition(":")
+        if namespace and account:
+            return Text(f"the service account {namespace}/{account}", f"サービスアカウント {namespace}/{account}")
+    return None
+
+
+def _subject_label(subject: Mapping[str, Any]) -> Text:
+    """The subject as written, and who it stands for when its name does not say it plainly."""
+    written, who = _subject_text(subject), _who(subject)
+    return Text(f"{written} ({who.en})", f"{written}（{who.ja}）") if who is not None else Text(written, written)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -251,20 +303,23 @@ def cluster_admin_binding(scope: KubeScope, ctx: RuleContext) -> Iterator[Result
         if binding.kind != "ClusterRoleBinding" or kind != "ClusterRole" or role != "cluster-admin":
             continue
         for index, subject in _subjects(binding):
-            if subject.get("kind") in ("User", "Group") and _system_name(str(subject.get("name", ""))):
+            if _system_component(subject):
                 continue
             clean = False
+            label = _subject_label(subject)
             yield fail(binding.target, None, Text(
-                f"ClusterRoleBinding `{binding.name}` gives cluster-admin to {_subject_text(subject)}.",
-                f"ClusterRoleBinding `{binding.name}` が {_subject_text(subject)} に cluster-admin を与えています。"),
+                f"ClusterRoleBinding `{binding.name}` gives cluster-admin to {label.en}.",
+                f"ClusterRoleBinding `{binding.name}` が {label.ja} に cluster-admin を与えています。"),
                 observed=_subject_text(subject), origin=binding.origin_at(f"subjects[{index}]"))
     if clean:
         yield passed(scope.target, scope.origin)
 
 
 def _custom_roles(scope: KubeScope) -> Iterator[KubeObject]:
+    """The roles that are neither Kubernetes' nor EKS's own."""
     for role in scope.rbac:
-        if role.kind in ("Role", "ClusterRole") and not _system_name(role.name) and role.name not in BUILTIN_VERBS:
+        if role.kind in ("Role", "ClusterRole") and not role.name.startswith(SYSTEM_ROLE_PREFIXES) \
+                and role.name not in BUILTIN_VERBS and (role.kind, role.namespace, role.name) not in EKS_CREATED_ROLES:
             yield role
 
 
