@@ -155,20 +155,24 @@ def _pss_results(scope: KubeScope, level: str, ctx: RuleContext) -> Iterator[Res
             yield passed(obj.target, obj.origin_at(f"{ref.path_prefix}spec"))
             continue
         for violation in found:
-            for pod_field in violation.field_paths or ("spec",):
-                field_path = f"{ref.path_prefix}{pod_field}"
-                origin = obj.origin_at(field_path)
-                key = (origin.path, origin.line, f"{violation.check_id}:{pod_field}")
-                if key in seen:
-                    continue  # the same manifest line rendered by several overlays
-                seen.add(key)
-                yield fail(obj.target, None, Text(
-                    f"{_describe(obj)}: {violation.detail} (Pod Security Standards {level}, check "
-                    f"`{violation.check_id}`, {version}).",
-                    f"{_describe(obj)} が Pod Security Standards {level} のチェック `{violation.check_id}` に違反しています"
-                    f"（`{field_path}`、{version}）: {violation.detail}"),
-                    observed=_observed(obj.doc, field_path), origin=origin, check=violation.check_id,
-                    field=field_path, pss_version=version, level=level)
+            # One finding per failed check, as admission reports it: the upstream detail already names every
+            # container at fault, and one setting often fixes them all (runAsNonRoot and seccompProfile at
+            # pod level), so a finding per container would repeat one message and suggest N fixes.
+            # It points at the first field at fault; `fields` and the observed value list them all.
+            fields = [f"{ref.path_prefix}{pod_field}" for pod_field in violation.field_paths or ("spec",)]
+            origin = obj.origin_at(fields[0])
+            key = (origin.path, origin.line, violation.check_id)
+            if key in seen:
+                continue  # the same manifest line rendered by several overlays
+            seen.add(key)
+            more = len(fields) - 1
+            yield fail(obj.target, None, Text(
+                f"{_describe(obj)}: {violation.detail} (Pod Security Standards {level}, check "
+                f"`{violation.check_id}`, {version}).",
+                f"{_describe(obj)} が Pod Security Standards {level} のチェック `{violation.check_id}` に違反しています"
+                f"（`{fields[0]}`{f' ほか {more} 箇所' if more else ''}、{version}）: {violation.detail}"),
+                observed="; ".join(_observed(obj.doc, field_path) for field_path in fields), origin=origin,
+                check=violation.check_id, field=fields[0], fields=fields, pss_version=version, level=level)
     if not any_workload:
         yield not_applicable(scope.target)
 
