@@ -86,6 +86,26 @@ def test_a_single_cluster_takes_every_manifest(kube: Kube) -> None:
     assert scope.pss_version is not None and scope.pss_version.value == "v1.29"
 
 
+TERRAFORM_CLUSTER = """
+    resource "aws_eks_cluster" "this" {
+      name     = "shop"
+      role_arn = "arn:aws:iam::111122223333:role/eks"
+      vpc_config {
+        subnet_ids = ["subnet-1", "subnet-2"]
+      }
+    }
+"""
+
+
+def test_manifests_bind_to_a_cluster_that_terraform_builds_when_it_finishes(kube: Kube) -> None:
+    # Terraform makes its clusters in its finisher; the Kubernetes finisher must run after it, whichever
+    # reader loaded first (here the manifest, read before main.tf)
+    kube.write({"a-web.yaml": WORKLOAD, "main.tf": TERRAFORM_CLUSTER})
+    found = scopes(kube)
+    assert list(found) == ["kubernetes/shop"]
+    assert found["kubernetes/shop"].cluster is not None and found["kubernetes/shop"].cluster.source == "terraform"
+
+
 def test_config_maps_paths_to_clusters_and_the_rest_stays_unbound(kube: Kube) -> None:
     kube.write({"prod.yaml": cluster_file("prod"), "dev.yaml": cluster_file("dev"),
                 "k8s/prod/web.yaml": WORKLOAD, "k8s/dev/web.yaml": WORKLOAD, "other/web.yaml": WORKLOAD})

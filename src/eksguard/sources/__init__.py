@@ -41,7 +41,9 @@ TextReader = Callable[[str, str, ScanContext], bool]
 
 DOCUMENT_READERS: list[tuple[str, DocumentReader]] = []
 TEXT_READERS: list[tuple[str, Callable[[str], bool], TextReader]] = []
-FINISHERS: list[Callable[[ScanContext], None]] = []
+# (the module's PRIORITY, finisher): they run in PRIORITY order whatever order their modules loaded in, so
+# the Kubernetes finisher binds manifests to clusters that earlier finishers build (Terraform's)
+FINISHERS: list[tuple[int, Callable[[ScanContext], None]]] = []
 
 
 def _gitignore_patterns(folder: Path) -> list[str]:
@@ -233,7 +235,7 @@ def collect_text(text: str, display: str, variables: dict[str, str], limits: Lim
 def _finish(ctx: ScanContext) -> Estate:
     """Cross-file resolution (each source's finisher), then the facts every source shares."""
     estate = ctx.estate
-    for finish in list(FINISHERS):
+    for _, finish in sorted(FINISHERS, key=lambda entry: entry[0]):
         finish(ctx)
     estate.problems.extend(ctx.variables.problems)
     if estate.clusters:  # a fact every source shares: SGs shared between clusters (EKS206)

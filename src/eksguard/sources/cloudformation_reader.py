@@ -30,4 +30,4 @@ def finish(ctx: sources.ScanContext) -> None:
 
 def register() -> None:
     sources.DOCUMENT_READERS.append(("cloudformation", read))
-    sources.FINISHERS.append(finish)
+    sources.FINISHERS.append((PRIORITY, finish))

@@ -1286,5 +1286,5 @@ def finish(ctx: sources.ScanContext) -> None:
 def register() -> None:
     sources.TEXT_READERS.append(("commandline", _accepts, read_text_file))
     sources.DOCUMENT_READERS.append(("ci", read_ci))
-    sources.FINISHERS.append(finish)
+    sources.FINISHERS.append((PRIORITY, finish))
 

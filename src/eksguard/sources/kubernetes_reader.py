@@ -59,5 +59,5 @@ def finish(ctx: sources.ScanContext) -> None:
 def register() -> None:
     sources.DOCUMENT_READERS.append(("kubernetes", read))
     sources.TEXT_READERS.append(("helm-template", _helm_template, read_helm_template))
-    sources.FINISHERS.append(finish)
+    sources.FINISHERS.append((PRIORITY, finish))
 

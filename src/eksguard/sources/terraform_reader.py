@@ -133,4 +133,4 @@ def finish(ctx: sources.ScanContext) -> None:
 def register() -> None:
     sources.TEXT_READERS.append(("terraform", _accepts, read_hcl))
     sources.DOCUMENT_READERS.append(("terraform-plan", read_json))
-    sources.FINISHERS.append(finish)
+    sources.FINISHERS.append((PRIORITY, finish))
