@@ -474,6 +474,9 @@ class KubeScope:
     # rule id -> why part of its input could not be read (live audit: a denied or failed list); the
     # engine makes those rules `unknown` for the scope, besides what they found in what was read
     unread: dict[str, list[Text]] = field(default_factory=dict)
+    # why no cluster definition of the scan describes these manifests' cluster (None: one does); a clause
+    # with the way to fix it, for rules that need the cluster's settings (node IMDS, vpc-cni addon)
+    unbound: Text | None = None
     # objects by kind, filled on first use (`objects` does not change once the scope is built)
     _by_kind: dict[tuple[str, ...], list[KubeObject]] = field(default_factory=dict, repr=False, compare=False)
 

@@ -130,6 +130,42 @@ def test_mapping_to_a_cluster_not_in_the_scan_warns(kube: Kube) -> None:
     assert any("ghost" in w.message for w in estate.warnings)
 
 
+OTHER_POLICY = DENY_IMDS.replace("namespace: shop", "namespace: other")
+
+
+def test_unbound_manifests_say_which_binding_is_missing(kube: Kube) -> None:
+    # EKS505 and EKS211 need the cluster's settings: "not in this scan" would be wrong with clusters in it
+    kube.write({"prod.yaml": cluster_file("prod"), "dev.yaml": cluster_file("dev"), "web.yaml": WORKLOAD,
+                "policy.yaml": OTHER_POLICY})
+    report = kube.scan()
+    [imds] = kube.results(report, "EKS505", "unknown")
+    [engine] = kube.results(report, "EKS211", "unknown")
+    for finding in (imds, engine):
+        assert finding.message is not None
+        assert "the scan has 2 clusters and nothing says which one these manifests belong to" in finding.message.en
+        assert "`kubernetes.clusters`" in finding.message.en and "`kubernetes.clusters`" in finding.message.ja
+    assert engine.message is not None and "no Calico or Cilium manifests" in engine.message.en
+
+
+def test_unbound_reason_for_patterns_that_match_nothing_and_unknown_names(kube: Kube) -> None:
+    kube.write({"prod.yaml": cluster_file("prod"), "k8s/web.yaml": WORKLOAD})
+    unmatched = scopes(kube, config=Config(raw={"kubernetes": {"clusters": {"elsewhere/**": "prod"}}}))
+    assert unmatched["kubernetes"].unbound is not None
+    assert "no `kubernetes.clusters` pattern" in unmatched["kubernetes"].unbound.en
+    ghost = scopes(kube, config=Config(raw={"kubernetes": {"clusters": {"*": "ghost"}}}))["kubernetes/ghost"]
+    assert ghost.unbound is not None and "binds them to `ghost`, which is not a cluster of this scan" in ghost.unbound.en
+    bound = scopes(kube, config=Config(raw={"kubernetes": {"clusters": {"*": "prod"}}}))["kubernetes/prod"]
+    assert bound.unbound is None
+
+
+def test_aws_auth_alone_is_no_cluster_definition_for_imds(kube: Kube) -> None:
+    # aws-auth gives the scope a minimal cluster that holds no node groups: its IMDS settings are not
+    # "described as none", there is no cluster definition at all
+    kube.write({"web.yaml": WORKLOAD, "aws-auth.yaml": AWS_AUTH})
+    [imds] = kube.results(kube.scan(), "EKS505", "unknown")
+    assert imds.message is not None and "no cluster definition is in this scan" in imds.message.en
+
+
 def test_pss_version_from_option_then_config(kube: Kube) -> None:
     kube.write({"web.yaml": WORKLOAD})
     config = Config(raw={"kubernetes": {"pss_version": "v1.30"}})

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eksguard.analysis.pss import pod_spec_of
-from eksguard.model import Cluster, KubeObject, KubeScope, Origin, Text, Value, declared, defaulted, unknown
+from eksguard.model import KubeObject, KubeScope, Text, Value, declared, defaulted, unknown
 
 IMDS = ipaddress.ip_address("169.254.169.254")
 SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
@@ -163,6 +163,11 @@ def enforcement(scope: KubeScope) -> Value[bool]:
     if engine is not None:
         return declared(True, engine.origin)
     cluster = scope.cluster
+    if scope.unbound is not None:
+        return unknown(scope.origin, Text(
+            f"no Calico or Cilium manifests are in the scan, and the vpc-cni addon settings are not known: "
+            f"{scope.unbound.en}",
+            f"Calico や Cilium のマニフェストはこのスキャンになく、vpc-cni アドオンの設定も不明です: {scope.unbound.ja}"))
     addons = cluster.addons if cluster is not None else None
     if cluster is None or addons is None:
         return unknown(scope.origin, Text(
@@ -177,12 +182,12 @@ def enforcement(scope: KubeScope) -> Value[bool]:
         "vpc-cni アドオンは設定に `enableNetworkPolicy: \"true\"` がある場合にのみ NetworkPolicy を適用します"))
 
 
-def nodes_reach_imds(cluster: Cluster | None, fallback: Origin) -> Value[bool]:
-    """Do the node settings let pods reach IMDS (hop limit above 1 on some node group)?"""
-    if cluster is None:
-        return unknown(fallback, Text(
-            "the node groups' IMDS settings are not in this scan (scan the cluster definition with the manifests)",
-            "ノードグループの IMDS 設定はこのスキャンにありません（クラスター定義も一緒にスキャンしてください）"))
+def nodes_reach_imds(scope: KubeScope) -> Value[bool]:
+    """Do the node settings of the scope's cluster let pods reach IMDS (hop limit above 1 on some node group)?"""
+    cluster = scope.cluster
+    if scope.unbound is not None or cluster is None:
+        return unknown(scope.origin, scope.unbound or Text(
+            "the node groups' IMDS settings are not in this scan", "ノードグループの IMDS 設定はこのスキャンにありません"))
     hops = [g.imds_hop_limit for g in cluster.node_groups if g.imds_hop_limit is not None]
     if not cluster.node_groups:
         if cluster.fargate_profiles:

@@ -359,7 +359,7 @@ def imds_not_blocked(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     if not namespaces:
         yield not_applicable(scope.target)
         return
-    nodes = nodes_reach_imds(scope.cluster, scope.origin)
+    nodes = nodes_reach_imds(scope)
     policies = scope.network_policies
     for name, objects in sorted(namespaces.items()):
         target = _namespace_target(scope, name)
@@ -431,7 +431,7 @@ def pod_security_policy(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
 )
 def network_policy_not_enforced(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     policies = scope.network_policies
-    nodes = nodes_reach_imds(scope.cluster, scope.origin)
+    nodes = nodes_reach_imds(scope)
     needed = bool(policies) or (bool(nodes.value) and bool(namespaces_with_workloads(scope)))
     if not needed:
         yield not_applicable(scope.target)

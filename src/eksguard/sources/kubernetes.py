@@ -526,11 +526,38 @@ class Builder:
             record_ignores(objects, ignores)
             scope = KubeScope(target, cluster, objects[0].origin if objects else Origin(target), objects,
                               _pss_version(self.options, kube_config, config_path, cluster, self.warn))
+            if cluster is None:
+                scope.unbound = self._unbound(scope_name, bindings, config_path)
             owner = self._attach_identity(scope, scope_name or "kubernetes")
             if owner is not None and owner not in self.clusters:
                 minimal.append(owner)
             scopes.append(scope)
         return scopes, minimal
+
+    def _unbound(self, bound_name: str, bindings: list[tuple[str, str]], config_path: Path | None) -> Text:
+        """Why no cluster of the scan is these manifests' cluster, and how to make one so."""
+        config = str(config_path or ".eksguard.yaml")
+        example = '`"k8s/prod/**": prod`'
+        if bound_name:
+            return Text(f"`kubernetes.clusters` in {config} binds them to `{bound_name}`, which is not a cluster of "
+                        "this scan (scan its definition too, or correct the name)",
+                        f"{config} の `kubernetes.clusters` はこれらを `{bound_name}` に結び付けていますが、このスキャンの"
+                        "クラスターではありません（その定義も一緒にスキャンするか、名前を直してください）")
+        if not self.clusters:
+            return Text("no cluster definition is in this scan (scan the cluster's eksctl, CloudFormation or Terraform "
+                        "files with the manifests)",
+                        "このスキャンにクラスター定義がありません（クラスターの eksctl、CloudFormation、Terraform のファイルも"
+                        "一緒にスキャンしてください）")
+        if bindings:
+            return Text(f"no `kubernetes.clusters` pattern in {config} matches these manifests' paths (add one, for "
+                        f"example {example})",
+                        f"{config} の `kubernetes.clusters` にこれらのマニフェストのパスに一致するパターンがありません"
+                        f"（例: {example} を追加してください）")
+        count = len(self.clusters)
+        return Text(f"the scan has {count} clusters and nothing says which one these manifests belong to (bind them "
+                    f"with `kubernetes.clusters` in .eksguard.yaml, for example {example})",
+                    f"このスキャンには {count} 個のクラスターがあり、これらのマニフェストがどれに属するか指定がありません"
+                    f"（.eksguard.yaml の `kubernetes.clusters` で結び付けてください。例: {example}）")
 
     def _attach_identity(self, scope: KubeScope, name: str) -> Cluster | None:
         """aws-auth mappings and RBAC grants onto the scope's cluster (a minimal one when none is bound)."""
