@@ -282,6 +282,36 @@ def _admission_message(obj: KubeObject, policy: ModePolicy, checks: list[str]) -
                 f"（{policy.version}）により{where_ja}: {listed}。")
 
 
+def _namespace_not_scanned(scope: KubeScope, obj: KubeObject, ref: PodTemplateRef, ctx: RuleContext) -> Result:
+    """`unknown`: the namespace exists in the cluster (the workload cannot be created otherwise; `default`
+    always does), but its labels, and so the level it enforces, are not in the scan. Says what each level
+    would do to the pods, at the version an unpinned namespace uses."""
+    name = obj.namespace
+    version = effective_version(scope, obj)
+    baseline = [v.check_id for v in _violations(ref, "baseline", version, ctx)]
+    restricted = [v.check_id for v in _violations(ref, "restricted", version, ctx)]
+    if baseline:
+        would = Text(f"at {version} a namespace enforcing baseline or restricted rejects its pods "
+                     f"({', '.join(baseline)})",
+                     f"{version} では baseline か restricted を強制する名前空間で Pod が拒否されます（{', '.join(baseline)}）")
+    elif restricted:
+        would = Text(f"at {version} a namespace enforcing restricted rejects its pods ({', '.join(restricted)})",
+                     f"{version} では restricted を強制する名前空間で Pod が拒否されます（{', '.join(restricted)}）")
+    else:
+        would = Text(f"its pods meet restricted at {version}: only a namespace pinning another version could "
+                     "reject them",
+                     f"Pod は {version} の restricted を満たします。別のバージョンに固定した名前空間でのみ拒否され得ます")
+    exists = Text(" always exists, but its labels are", " は常に存在しますが、そのラベルは") if name == "default" \
+        else Text(" is", " は")
+    return unknown_result(obj.target, None, Text(
+        f"Namespace `{name}`{exists.en} not in this scan, so the Pod Security level it enforces on {_describe(obj)} "
+        f"is not known; {would.en}. Scan its Namespace manifest with the workload, or read its labels with "
+        f"`kubectl get namespace {name} --show-labels`.",
+        f"名前空間 `{name}`{exists.ja}このスキャンにないため、{_describe(obj)} に強制される Pod Security レベルは不明です。"
+        f"{would.ja}。Namespace のマニフェストも一緒にスキャンするか、`kubectl get namespace {name} --show-labels` で"
+        "ラベルを確認してください。"), origin=obj.origin_at(f"{ref.path_prefix}spec"))
+
+
 @rule(
     id="EKS504", slug="workload-rejected-by-namespace-policy", severity="high", subject="kubernetes",
     severities=("high", "low"),
@@ -305,7 +335,7 @@ def rejected_by_namespace(scope: KubeScope, ctx: RuleContext) -> Iterator[Result
         any_workload = True
         namespace = namespace_of(scope, obj) if obj.namespace else None
         if namespace is None:
-            yield not_applicable(obj.target)
+            yield _namespace_not_scanned(scope, obj, ref, ctx)
             continue
         verdict: Result | None = None
         for mode in MODES:
