@@ -1546,17 +1546,38 @@ DEFAULT_LT_HOPS_NOTE = Text(
     "起動テンプレートがないため、EKS の既定の起動テンプレートが IMDS のホップ数上限を 2 にします")
 
 
+# The modules read here, by registry address and by repository name (their git/GitHub form), with the kind of
+# each of their folders (`//sub/dir`); another folder of them, or any other module, is not read.
+KNOWN_MODULES: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("terraform-aws-modules/eks/aws", "terraform-aws-eks",
+     {"": "eks", "modules/eks-managed-node-group": "eks-mng", "modules/self-managed-node-group": "eks-self",
+      "modules/fargate-profile": "eks-fargate"}),
+    ("terraform-aws-modules/vpc/aws", "terraform-aws-vpc", {"": "vpc", "modules/vpc-endpoints": "vpc-endpoints"}),
+    ("aws-ia/eks-blueprints-addons/aws", "terraform-aws-eks-blueprints-addons", {"": "addons"}),
+)
+_FORCED_GETTER = re.compile(r"^[a-z0-9]+::")
+_URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
+_SCP_LIKE = re.compile(r"^[^/@:]+@([^/:]+):")
+
+
 def module_kind(source: str) -> str | None:
-    text = source.lower().strip()
-    base, _, sub = text.partition("//")
-    sub = sub.split("?", 1)[0].strip("/")
-    if "terraform-aws-modules/eks/aws" in base or "terraform-aws-eks" in base:
-        return {"": "eks", "modules/eks-managed-node-group": "eks-mng",
-                "modules/self-managed-node-group": "eks-self", "modules/fargate-profile": "eks-fargate"}.get(sub)
-    if "terraform-aws-modules/vpc/aws" in base or "terraform-aws-vpc" in base:
-        return {"": "vpc", "modules/vpc-endpoints": "vpc-endpoints"}.get(sub)
-    if "eks-blueprints-addons" in base:
-        return "addons"
+    """What a module call's `source` is: a registry address `[host/]namespace/name/system`, or a URL
+    (`git::https://...`, `github.com/owner/repo`, `git@github.com:owner/repo.git`) where `//` starts a folder
+    inside the package and `?ref=` picks a revision
+    (https://developer.hashicorp.com/terraform/language/modules/sources). The repository or registry name
+    must be the module's, whole: `terraform-aws-eks-blueprints` is not `terraform-aws-eks`."""
+    text = _FORCED_GETTER.sub("", source.strip().lower())
+    text = _URL_SCHEME.sub("", text.split("?", 1)[0])
+    text = _SCP_LIKE.sub(r"\1/", text)
+    package, _, folder = text.partition("//")
+    parts = [p for p in package.split("/") if p]
+    if not parts or package.startswith((".", "/")):
+        return None  # a local path
+    registry = "/".join(parts[-3:]) if len(parts) == 3 or (len(parts) == 4 and "." in parts[0]) else None
+    repository = parts[-1].removesuffix(".git") if len(parts) >= 2 else None
+    for address, repository_name, kinds in KNOWN_MODULES:
+        if address == registry or repository_name == repository:
+            return kinds.get(folder.strip("/"))
     return None
 
 
