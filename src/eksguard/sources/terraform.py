@@ -886,6 +886,11 @@ class View:
         """The blocks that `dynamic "<label>"` blocks make (only HCL has them)."""
         return []
 
+    def maybe_absent(self, pointer: str) -> Text | None:
+        """Why the block that holds `pointer` may not exist (a `dynamic` block whose `for_each` is not known
+        before apply made it), else None."""
+        return None
+
     def text(self, pointer: str) -> str | None:
         value = self.get(pointer)
         return None if value is NOVALUE or value is None else text_of(value)
@@ -910,6 +915,9 @@ class View:
         if coerced is None:
             return unknown(origin, Text(f"`{pointer}` has an unexpected value {found!r}",
                                         f"`{pointer}` の値 {found!r} を解釈できません"))
+        absent = self.maybe_absent(pointer)
+        if absent is not None and coerced != default:  # without the block, the default applies
+            return unknown(origin, absent)
         provenance = Provenance.DECLARED if self.written(pointer) else Provenance.DEFAULTED
         return Value(coerced, provenance, origin, None if provenance is Provenance.DECLARED else PROVIDER)
 
@@ -933,8 +941,12 @@ def _str_list(value: Any) -> list[str] | None:
 
 
 class HclView(View):
+    """A resource or block of an HCL module. A block that `dynamic "<name>"` blocks make is read as a `<name>`
+    block written after the literal ones (`_raw` routes pointers into it); `uncertain` says why this block
+    may not exist at all."""
+
     def __init__(self, module: HclModule, file: TFFile, body: Any, node: HclNode | None, address: str,
-                 base: list[str], evaluator: Evaluator | None = None) -> None:
+                 base: list[str], evaluator: Evaluator | None = None, uncertain: Text | None = None) -> None:
         self.module = module
         self.file = file
         self.path = file.path
@@ -943,11 +955,14 @@ class HclView(View):
         self.address = address
         self.base = base
         self.evaluator = evaluator or module.evaluator
+        self.uncertain = uncertain
+        self._made: dict[tuple[str, str], list[View]] = {}
 
     def dynamic_blocks(self, label: str) -> list[View]:
         """One view per block that `dynamic "<label>" { for_each = ...; content { ... } }` makes: per
         element of `for_each` when it is known (`<iterator>.key`, `<iterator>.value` evaluated), else one
-        whose iterator is not known before apply, so its attributes that use it are unknown."""
+        whose iterator is not known before apply, so its attributes that use it are unknown, and which
+        may not exist (`uncertain`)."""
         made: list[View] = []
         for index in range(self.count("dynamic")):
             if label not in self.keys(f"dynamic.{index}"):
@@ -959,6 +974,7 @@ class HclView(View):
             if not isinstance(content, HclView):
                 continue
             for_each = self.get(f"{pointer}.for_each")
+            uncertain = self.uncertain
             if isinstance(for_each, dict) and _known(for_each):
                 elements: list[tuple[Any, Any]] = list(for_each.items())
             elif isinstance(for_each, list) and _known(for_each):
@@ -966,12 +982,20 @@ class HclView(View):
             else:
                 unknown = Unknown("the dynamic block's for_each is not known before apply", text_of(for_each))
                 elements = [(unknown, unknown)]
-            made.extend(content.iterating(iterator, key, value) for key, value in elements)
+                _, expression = self._raw(f"{pointer}.for_each")
+                shown = text_of(for_each) or (expression.removeprefix("${").removesuffix("}")
+                                              if isinstance(expression, str) else None)
+                written_for_each = f": {shown}" if shown else ""
+                uncertain = Text(
+                    f"`{label}` is made by a `dynamic` block whose `for_each` is not known before apply"
+                    f"{written_for_each}",
+                    f"`{label}` は `for_each` が apply 前には不明な `dynamic` ブロックで作られます{written_for_each}")
+            made.extend(content.iterating(iterator, key, value, uncertain) for key, value in elements)
         return made
 
-    def iterating(self, name: str, key: Any, value: Any) -> HclView:
+    def iterating(self, name: str, key: Any, value: Any, uncertain: Text | None) -> HclView:
         """This block with `<name>.key` and `<name>.value` bound (a dynamic block's iterator)."""
-        return self._binding(self.address, {name: {"key": key, "value": value}})
+        return self._binding(self.address, {name: {"key": key, "value": value}}, uncertain)
 
     def instance(self, address: str, each: tuple[Any, Any] | None, index: int | None) -> HclView:
         """This resource as one of its `for_each`/`count` instances (`each.key`, `each.value`, `count.index`)."""
@@ -980,9 +1004,9 @@ class HclView(View):
             names["each"] = {"key": each[0], "value": each[1]}
         if index is not None:
             names["count"] = {"index": index}
-        return self._binding(address, names)
+        return self._binding(address, names, None)
 
-    def _binding(self, address: str, names: dict[str, dict[str, Any]]) -> HclView:
+    def _binding(self, address: str, names: dict[str, dict[str, Any]], uncertain: Text | None) -> HclView:
         """This view with `<root>.<attribute>` names bound; every other reference resolves as before."""
         outer = self.evaluator.lookup
 
@@ -993,28 +1017,52 @@ class HclView(View):
                 return apply_steps(bound[attribute], steps[1:])
             return outer(root, steps)
 
-        return HclView(self.module, self.file, self.body, self.node, address, self.base, Evaluator(lookup))
+        return HclView(self.module, self.file, self.body, self.node, address, self.base, Evaluator(lookup),
+                       uncertain)
+
+    def _made_blocks(self, prefix: list[str], mapping: dict[str, Any], label: str) -> list[View]:
+        """The `<label>` blocks that the `dynamic` blocks of `mapping` (the block at `prefix`) make."""
+        if label == "dynamic" or not isinstance(mapping.get("dynamic"), list):
+            return []  # `dynamic` is a reserved block type: no dynamic block makes one
+        key = (".".join(prefix), label)
+        made = self._made.get(key)
+        if made is None:
+            holder = self.sub(key[0]) if prefix else self
+            made = holder.dynamic_blocks(label) if isinstance(holder, HclView) else []
+            self._made[key] = made
+        return made
+
+    def _route(self, mapping: dict[str, Any], parts: list[str], index: int, literal: int) -> tuple[bool, Any]:
+        """`parts[index]` names no (further) literal block of `mapping`: continue in the block that a `dynamic`
+        block makes, if there is one at that position."""
+        made = self._made_blocks(parts[:index], mapping, parts[index])
+        explicit = index + 1 < len(parts) and parts[index + 1].isdigit()
+        position = (int(parts[index + 1]) if explicit else literal) - literal
+        if not 0 <= position < len(made):
+            return False, None
+        return True, _Routed(made[position], ".".join(parts[index + (2 if explicit else 1):]))
 
     def _raw(self, pointer: str) -> tuple[bool, Any]:
         node: Any = self.body
         parts = _parts(pointer)
         index = 0
+        holder: dict[str, Any] = {}  # the mapping whose block list is being walked
         while index < len(parts):
             part = parts[index]
             if _is_block_list(node):
                 position = int(part) if part.isdigit() else 0
                 if position >= len(node):
-                    return False, None
+                    return self._route(holder, parts, index - 1, len(node))
                 node = node[position]
                 index += 1 if part.isdigit() else 0
                 continue
             if isinstance(node, dict):
                 if part in node:
-                    node = node[part]
+                    holder, node = node, node[part]
                 elif f'"{part}"' in node:
-                    node = node[f'"{part}"']
+                    holder, node = node, node[f'"{part}"']
                 else:
-                    return False, None
+                    return self._route(node, parts, index, 0)
                 index += 1
                 continue
             if isinstance(node, list) and part.isdigit():
@@ -1034,41 +1082,55 @@ class HclView(View):
 
     def get(self, pointer: str) -> Any:
         present, raw = self._raw(pointer)
+        if isinstance(raw, _Routed):
+            return raw.view.get(raw.pointer)
         if not present or raw is None:
             return NOVALUE
         value = raw.value if isinstance(raw, _Evaluated) else self.evaluator.serialized(raw)
         return NOVALUE if value is None else value
 
+    def maybe_absent(self, pointer: str) -> Text | None:
+        raw = self._raw(pointer)[1]
+        return raw.view.maybe_absent(raw.pointer) if isinstance(raw, _Routed) else self.uncertain
+
     def line(self, pointer: str) -> int | None:
+        raw = self._raw(pointer)[1]
+        if isinstance(raw, _Routed):
+            return raw.view.line(raw.pointer)
         if self.node is None:
             return None
         return self.node.locate(self.base + _parts(pointer))
 
     def written(self, pointer: str) -> bool:
-        return self._raw(pointer)[0]
+        present, raw = self._raw(pointer)
+        return raw.view.written(raw.pointer) if isinstance(raw, _Routed) else present
 
     def count(self, pointer: str) -> int:
-        present, raw = self._raw_list(pointer)
-        return len(raw) if present and isinstance(raw, list) else 0
-
-    def _raw_list(self, pointer: str) -> tuple[bool, Any]:
         parts = _parts(pointer)
-        present, parent = self._raw(".".join(parts[:-1])) if len(parts) > 1 else (True, self.body)
-        if not present or not isinstance(parent, dict):
-            return False, None
+        if not parts:
+            return 0
+        present, parent = self._raw(".".join(parts[:-1]))
         name = parts[-1]
+        if isinstance(parent, _Routed):
+            return parent.view.count(f"{parent.pointer}.{name}" if parent.pointer else name)
+        if not present or not isinstance(parent, dict):
+            return 0
         raw = parent.get(name, parent.get(f'"{name}"'))
-        return raw is not None, raw
+        return (len(raw) if isinstance(raw, list) else 0) + len(self._made_blocks(parts[:-1], parent, name))
 
     def sub(self, pointer: str) -> View:
         present, raw = self._raw(pointer)
+        if isinstance(raw, _Routed):
+            return raw.view.sub(raw.pointer) if raw.pointer else raw.view
         if isinstance(raw, _Evaluated):
             return ValueView(raw.value, self.path, f"{self.address}.{pointer}", self.line(pointer))
         return HclView(self.module, self.file, raw if present else {}, self.node, f"{self.address}.{pointer}",
-                       self.base + _parts(pointer), self.evaluator)
+                       self.base + _parts(pointer), self.evaluator, self.uncertain)
 
     def keys(self, pointer: str) -> list[str]:
         present, raw = self._raw(pointer)
+        if isinstance(raw, _Routed):
+            return raw.view.keys(raw.pointer)
         if isinstance(raw, _Evaluated):
             return list(raw.value) if isinstance(raw.value, dict) else []
         if present and isinstance(raw, dict):
@@ -1079,6 +1141,14 @@ class HclView(View):
 @dataclass(slots=True)
 class _Evaluated:
     value: Any
+
+
+@dataclass(slots=True)
+class _Routed:
+    """A pointer that continues in a block made by a `dynamic` block: `pointer` inside `view`."""
+
+    view: View
+    pointer: str
 
 
 class ValueView(View):
@@ -1780,7 +1850,7 @@ class Builder:
             sg = SecurityGroup(group.ident, v.origin(), v.text("name") or v.text("description"),
                                self.ident(v.get("vpc_id")))
             for direction in ("ingress", "egress"):
-                for block in [*v.blocks(direction), *v.dynamic_blocks(direction)]:
+                for block in v.blocks(direction):
                     sg.rules.extend(self.sg_rules(direction, block, group.ident))
             # aws_security_group: Terraform removes the default allow-all egress rule; none unless written
             net.security_groups[group.ident] = sg
@@ -1956,18 +2026,25 @@ class Builder:
         key: Value[str | None] = defaulted(None, EKS, v.origin(), Text(
             "`encryption_config` is not set; secrets use EKS's AWS-owned key",
             "`encryption_config` が未設定のため、Secret は EKS の AWS 所有キーで暗号化されます"))
-        if v.written("encryption_config"):
+        encryption_absent = v.maybe_absent("encryption_config")
+        if v.written("encryption_config") and encryption_absent is not None:
+            key = unknown(v.origin("encryption_config"), encryption_absent)
+        elif v.written("encryption_config"):
             found = v.get("encryption_config.provider.key_arn")
             key = declared(text_of(found) or "(a KMS key)", v.origin("encryption_config.provider.key_arn"))
         if v.written("access_config"):
             access = v.origin("access_config")
             auth = v.value("access_config.authentication_mode", as_str, "CONFIG_MAP", EKS, None, access)
-            # the provider sends false when the block is present and the flag unset (eks-domain.md §3.1)
-            creator = v.value("access_config.bootstrap_cluster_creator_admin_permissions", as_bool, False, PROVIDER,
-                              Text("`access_config` without `bootstrap_cluster_creator_admin_permissions`: the "
-                                   "provider sends false",
-                                   "`bootstrap_cluster_creator_admin_permissions` のない `access_config` では、"
-                                   "プロバイダーは false を送ります"), access)
+            access_absent = v.maybe_absent("access_config")
+            if access_absent is not None:  # without the block, EKS makes the creator an admin (below)
+                creator = unknown(access, access_absent)
+            else:
+                # the provider sends false when the block is present and the flag unset (eks-domain.md §3.1)
+                creator = v.value("access_config.bootstrap_cluster_creator_admin_permissions", as_bool, False,
+                                  PROVIDER, Text("`access_config` without `bootstrap_cluster_creator_admin_permissions`: "
+                                                 "the provider sends false",
+                                                 "`bootstrap_cluster_creator_admin_permissions` のない `access_config` "
+                                                 "では、プロバイダーは false を送ります"), access)
         else:
             # no access_config block: the EKS API defaults apply (CONFIG_MAP, creator admin true; eks-domain.md §3.1)
             auth = defaulted("CONFIG_MAP", EKS, v.origin(), Text(
@@ -2070,6 +2147,11 @@ class Builder:
         return chosen.value("ebs.encrypted", as_bool, None, EC2, ACCOUNT_ENCRYPTION_NOTE, chosen.origin())
 
     def remote_access(self, group: NodeGroup, v: View, pointer: str, windows: bool) -> None:
+        absent = v.maybe_absent(pointer)
+        if absent is not None:
+            group.ssh = SshAccess(unknown(v.origin(pointer), absent), defaulted([], EKS, v.origin(pointer)),
+                                  windows=windows)
+            return
         key = v.text(f"{pointer}.ec2_ssh_key")
         if not key:
             return
@@ -2093,6 +2175,13 @@ class Builder:
         self.network.security_groups[sg_id] = sg
         group.security_group_ids.append(sg_id)
 
+    @staticmethod
+    def launch_template_unknown(group: NodeGroup, where: Origin, why: Text) -> None:
+        """The node settings a launch template decides, when which template the group uses is not known."""
+        group.imds_http_tokens = unknown(where, why)
+        group.imds_hop_limit = unknown(where, why)
+        group.volume_encrypted = unknown(where, why)
+
     def read_node_group(self, resource: Resource) -> None:
         v = resource.view
         cluster = self.cluster_for(v.get("cluster_name"), v.origin())
@@ -2103,15 +2192,18 @@ class Builder:
         group.role_policies = self.role_policies(v.get("node_role_arn"), v.origin("node_role_arn"))
         group.ssh = SshAccess(defaulted(False, EKS, v.origin()), defaulted([], EKS, v.origin()), windows=windows)
         lt = self.launch_template(v.sub("launch_template")) if v.written("launch_template") else None
-        if lt is not None:
+        lt_absent = v.maybe_absent("launch_template") if v.written("launch_template") else None
+        if lt_absent is not None:  # the launch template, or EKS's default one and `remote_access`
+            self.launch_template_unknown(group, v.origin("launch_template"), lt_absent)
+            if v.written("remote_access"):
+                group.ssh = SshAccess(unknown(v.origin("remote_access"), lt_absent), defaulted([], EKS, v.origin()),
+                                      windows=windows)
+        elif lt is not None:
             self.from_launch_template(group, lt, cluster)
         elif v.written("launch_template"):
-            note = Text("the node group uses a launch template defined outside this module",
-                        "ノードグループはこのモジュールの外で定義された起動テンプレートを使用しています")
-            where = v.origin("launch_template")
-            group.imds_http_tokens = unknown(where, note)
-            group.imds_hop_limit = unknown(where, note)
-            group.volume_encrypted = unknown(where, note)
+            self.launch_template_unknown(group, v.origin("launch_template"), Text(
+                "the node group uses a launch template defined outside this module",
+                "ノードグループはこのモジュールの外で定義された起動テンプレートを使用しています"))
         else:
             group.imds_http_tokens = unknown(v.origin(), DEFAULT_LT_TOKENS_NOTE)
             # EKS's default launch template for managed node groups sets the hop limit to 2 (eks-domain.md §2)

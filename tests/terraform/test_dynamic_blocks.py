@@ -1,0 +1,69 @@
+"""Terraform `dynamic` blocks on cluster and node resources: read like literal blocks."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from eksguard.model import Provenance
+from eksguard.sources import collect
+
+
+def test_access_config_of_a_dynamic_block_with_unknown_for_each_leaves_the_creator_unknown(tmp_path: Path) -> None:
+    # with the block the provider sends bootstrap_cluster_creator_admin_permissions = false, without it EKS
+    # makes the creator an admin: neither may be assumed
+    (tmp_path / "main.tf").write_text(textwrap.dedent("""\
+        variable "api" {
+          type = bool
+        }
+
+        resource "aws_eks_cluster" "this" {
+          name     = "maybe-api"
+          role_arn = "arn:aws:iam::111122223333:role/eks"
+          vpc_config {
+            subnet_ids = ["subnet-a", "subnet-b"]
+          }
+          dynamic "access_config" {
+            for_each = var.api ? [1] : []
+            content {
+              authentication_mode = "API"
+            }
+          }
+        }
+        """))
+    [cluster] = collect([str(tmp_path)], {}).clusters
+    assert cluster.bootstrap_creator_admin is not None and cluster.authentication_mode is not None
+    assert cluster.bootstrap_creator_admin.provenance is Provenance.UNKNOWN
+    assert cluster.authentication_mode.provenance is Provenance.UNKNOWN
+    assert cluster.authentication_mode.note is not None
+    assert "var.api ? [1] : []" in cluster.authentication_mode.note.en
+
+
+def test_literal_and_dynamic_blocks_are_read_in_order(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(textwrap.dedent("""\
+        resource "aws_eks_cluster" "this" {
+          name     = "selectors"
+          role_arn = "arn:aws:iam::111122223333:role/eks"
+          vpc_config {
+            subnet_ids = ["subnet-a"]
+          }
+        }
+
+        resource "aws_eks_fargate_profile" "this" {
+          cluster_name         = aws_eks_cluster.this.name
+          fargate_profile_name = "apps"
+          selector {
+            namespace = "kube-system"
+          }
+          dynamic "selector" {
+            for_each = toset(["apps", "jobs"])
+            iterator = ns
+            content {
+              namespace = ns.value
+            }
+          }
+        }
+        """))
+    [cluster] = collect([str(tmp_path)], {}).clusters
+    [profile] = cluster.fargate_profiles
+    assert profile.namespaces == ["kube-system", "apps", "jobs"]
