@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -798,17 +799,49 @@ def call_function(name: str, args: list[Any]) -> Any:
     if name in ("lower", "upper", "trimspace") and args and isinstance(args[0], str):
         text: str = args[0]
         return text.lower() if name == "lower" else text.upper() if name == "upper" else text.strip()
+    if name in ("basename", "dirname") and len(args) == 1 and isinstance(args[0], str):
+        return _path_part(name, args[0])
+    if name == "substr" and len(args) == 3 and isinstance(args[0], str) and _integers(args[1:]):
+        return _substr(args[0], args[1], args[2])
+    if name == "slice" and len(args) == 3 and isinstance(args[0], list) and _integers(args[1:]) \
+            and 0 <= args[1] <= args[2] <= len(args[0]):
+        return args[0][args[1]:args[2]]
     if name == "join" and len(args) == 2 and isinstance(args[0], str) and isinstance(args[1], list) \
             and all(isinstance(v, (str, int)) for v in args[1]):
         return args[0].join(str(v) for v in args[1])
     if name == "format" and args and isinstance(args[0], str) and all(_known(a) for a in args):
         try:
-            return args[0].replace("%v", "%s") % tuple(args[1:])
+            return args[0].replace("%v", "%s") % tuple(text_of(a) if isinstance(a, bool) else a for a in args[1:])
         except (TypeError, ValueError):
             return Unknown("format() not evaluated")
     if name == "can":
         return Unknown("can() is evaluated at plan time")
     return Unknown(f"{name}() is evaluated at plan time")
+
+
+def _integers(values: list[Any]) -> bool:
+    return all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+
+
+def _path_part(name: str, path: str) -> str:
+    """`basename`/`dirname` as Terraform computes them (Go's filepath.Base/Dir on `/` paths:
+    https://developer.hashicorp.com/terraform/language/functions/basename): `a/b/` → `b` and `a/b`,
+    `a` → `a` and `.`, `` → `.` and `.`."""
+    if name == "dirname":
+        return posixpath.normpath(posixpath.dirname(path) or ".")
+    trimmed = path.rstrip("/")
+    if not trimmed:
+        return "/" if path else "."
+    return trimmed.rsplit("/", 1)[-1]
+
+
+def _substr(text: str, offset: int, length: int) -> Any:
+    """`substr(text, offset, length)`: a negative offset counts from the end, length -1 is the rest
+    (https://developer.hashicorp.com/terraform/language/functions/substr)."""
+    start = offset + len(text) if offset < 0 else offset
+    if not 0 <= start <= len(text) or length < -1:
+        return Unknown("substr() out of range")
+    return text[start:] if length == -1 else text[start:start + length]
 
 
 class _JsonPending(Unknown):
@@ -1388,6 +1421,12 @@ class HclModule:
         self._local_cache[name] = value
         return value
 
+    def path_value(self, name: str) -> str:
+        """`path.<name>`, the directory being read as the root module Terraform runs in
+        (https://developer.hashicorp.com/terraform/language/expressions/references#filesystem-and-workspace-info):
+        path.module and path.root are relative to it, so `.`; path.cwd is its absolute path."""
+        return os.path.abspath(self.directory) if name == "cwd" else "."
+
     def lookup(self, root: str, steps: list[Step]) -> Any:
         written = root + "".join(f".{a}" if k == "attr" else ("[*]" if k == "splat" else f"[{a!r}]")
                                  for k, a in steps)
@@ -1401,6 +1440,8 @@ class HclModule:
             if len(steps) > 1 and steps[1][0] == "attr":
                 return apply_steps(self.module_output(name, str(steps[1][1])), steps[2:])
             return Unknown(f"module {name} outputs", written)
+        if root == "path" and name in ("cwd", "module", "root"):
+            return apply_steps(self.path_value(name), steps[1:])
         if root in ("data", "each", "count", "self", "path", "terraform"):
             return Unknown(f"{root}.{name} is known only at plan time", written)
         address = f"{root}.{name}"
@@ -2563,7 +2604,8 @@ class EksModule:
     def build(self) -> Cluster:
         v, tool, anchor = self.v, EKS_MODULE, self.v.origin()
         name_value = self.name()
-        name = name_value if isinstance(name_value, str) else (text_of(name_value) or self.call.label)
+        # a name not known before apply is never its expression (`local.name`): the module's label stands in
+        name = name_value if isinstance(name_value, str) else self.call.label
         public = v.value(self.n("endpoint_public_access"), as_bool, False, tool, None, anchor)
         private = v.value(self.n("endpoint_private_access"), as_bool, True, tool, None, anchor)
         cidrs = v.str_list(self.n("endpoint_public_access_cidrs"), ["0.0.0.0/0"], tool, Text(
@@ -2594,6 +2636,8 @@ class EksModule:
             bootstrap_creator_admin=creator, control_plane_security_group_ids=sg_ids,
             control_plane_subnet_ids=subnet_ids, cluster_security_group_id=self.primary_sg,
             access_entries=self.access_entries(), addons=self.addons(), uses_cloudwatch_logging=bool(logs.value))
+        if name_value is not NOVALUE and not isinstance(name_value, str):
+            cluster.notes.append(_not_known_before_apply(self.n("name"), name_value))
         self.security_groups(create_cluster_sg, create_node_sg)
         cluster.network = self.builder.cluster_network(subnet_ids, sg_ids)
         subnets_origin = v.origin("subnet_ids")
