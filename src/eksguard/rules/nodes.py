@@ -84,6 +84,10 @@ def imds_reachable(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
                 observed=f"HttpPutResponseHopLimit={hops.value}")
 
 
+ACCOUNT_DECIDES = Text("it does not request encryption, so the account's EBS encryption-by-default setting decides",
+                       "暗号化を指定していないため、アカウントの EBS デフォルト暗号化設定で決まります")
+
+
 @rule(
     id="EKS303", slug="node-volume-unencrypted", severity="medium",
     title=Text("Node root volumes may be unencrypted", "ノードのルートボリュームが暗号化されていない可能性があります"),
@@ -110,11 +114,11 @@ def node_volume_unencrypted(cluster: Cluster, ctx: RuleContext) -> Iterator[Resu
                                                f"ノードグループ `{group.name}` のルートボリュームが暗号化されていません。"),
                        observed="volumeEncrypted=false")
         else:
+            # the note says why, in the terms of the definition's own format (eksctl, CloudFormation, Terraform)
+            why = encrypted.note or ACCOUNT_DECIDES
             yield unknown_result(target, encrypted, Text(
-                f"Node group `{group.name}` does not request encryption; the account default decides. "
-                "Set `volumeEncrypted: true` to be sure.",
-                f"ノードグループ `{group.name}` は暗号化を指定しておらず、アカウントのデフォルトで決まります。"
-                "`volumeEncrypted: true` を設定してください。"))
+                f"Node group `{group.name}`: root-volume encryption is not known: {why.en}.",
+                f"ノードグループ `{group.name}` のルートボリュームの暗号化は不明です: {why.ja}。"))
 
 
 BROAD_POLICIES = {

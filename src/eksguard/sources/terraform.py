@@ -1646,9 +1646,31 @@ OIDC_NOTE = Text("no aws_iam_openid_connect_provider for the cluster in this mod
                  "理由を添えて抑制してください）")
 POD_IDENTITY_NOTE = Text("no `eks-pod-identity-agent` addon or pod identity association in this module",
                          "このモジュールには `eks-pod-identity-agent` アドオンも Pod Identity の関連付けもありません")
-ACCOUNT_ENCRYPTION_NOTE = Text(
-    "the root volume does not set `encrypted`; the account's EBS encryption-by-default setting decides",
-    "ルートボリュームに `encrypted` がないため、アカウントの EBS デフォルト暗号化設定で決まります")
+# root-volume encryption left to the account's EBS encryption-by-default setting, with the Terraform setting
+# that decides it
+LT_ENCRYPTION_NOTE = Text(
+    "the launch template's root volume does not set `encrypted`, so the account's EBS encryption-by-default "
+    "setting decides; set `block_device_mappings { ebs { encrypted = true } }` in the launch template",
+    "起動テンプレートのルートボリュームに `encrypted` がないため、アカウントの EBS デフォルト暗号化設定で決まります。"
+    "起動テンプレートに `block_device_mappings { ebs { encrypted = true } }` を設定してください")
+DEFAULT_LT_ENCRYPTION_NOTE = Text(
+    "no launch template: EKS's default one does not set root-volume encryption, so the account's EBS "
+    "encryption-by-default setting decides; use a launch template with "
+    "`block_device_mappings { ebs { encrypted = true } }`",
+    "起動テンプレートがなく、EKS の既定のテンプレートはルートボリュームの暗号化を指定しないため、アカウントの EBS デフォルト"
+    "暗号化設定で決まります。`block_device_mappings { ebs { encrypted = true } }` のある起動テンプレートを使ってください")
+MODULE_ENCRYPTION_NOTE = Text(
+    "`block_device_mappings` does not set `encrypted`, so the account's EBS encryption-by-default setting "
+    "decides; set `block_device_mappings = { xvda = { device_name = \"/dev/xvda\", ebs = { encrypted = true } } }`",
+    "`block_device_mappings` に `encrypted` がないため、アカウントの EBS デフォルト暗号化設定で決まります。"
+    "`block_device_mappings = { xvda = { device_name = \"/dev/xvda\", ebs = { encrypted = true } } }` を設定してください")
+MODULE_DEFAULT_LT_ENCRYPTION_NOTE = Text(
+    "`use_custom_launch_template = false`: EKS's default launch template does not set root-volume encryption, so "
+    "the account's EBS encryption-by-default setting decides; use the module's launch template (the default) with "
+    "`block_device_mappings = { xvda = { device_name = \"/dev/xvda\", ebs = { encrypted = true } } }`",
+    "`use_custom_launch_template = false` のため EKS の既定の起動テンプレートが使われ、ルートボリュームの暗号化はアカウントの "
+    "EBS デフォルト暗号化設定で決まります。モジュールの起動テンプレート（既定）で "
+    "`block_device_mappings = { xvda = { device_name = \"/dev/xvda\", ebs = { encrypted = true } } }` を設定してください")
 DEFAULT_LT_TOKENS_NOTE = Text(
     "no launch template: EKS creates one whose IMDSv2 setting depends on the AMI and the account's IMDS defaults",
     "起動テンプレートがないため、EKS が作成するテンプレートの IMDSv2 設定は AMI とアカウントの IMDS デフォルトによります")
@@ -2184,8 +2206,8 @@ class Builder:
             if root:
                 break
         if chosen is None:
-            return defaulted(None, EC2, anchor, ACCOUNT_ENCRYPTION_NOTE)
-        return chosen.value("ebs.encrypted", as_bool, None, EC2, ACCOUNT_ENCRYPTION_NOTE, chosen.origin())
+            return defaulted(None, EC2, anchor, LT_ENCRYPTION_NOTE)
+        return chosen.value("ebs.encrypted", as_bool, None, EC2, LT_ENCRYPTION_NOTE, chosen.origin())
 
     def remote_access(self, group: NodeGroup, v: View, pointer: str, windows: bool) -> None:
         absent = v.maybe_absent(pointer)
@@ -2249,7 +2271,7 @@ class Builder:
             group.imds_http_tokens = unknown(v.origin(), DEFAULT_LT_TOKENS_NOTE)
             # EKS's default launch template for managed node groups sets the hop limit to 2 (eks-domain.md §2)
             group.imds_hop_limit = defaulted(2, EKS, v.origin(), DEFAULT_LT_HOPS_NOTE)
-            group.volume_encrypted = defaulted(None, EKS, v.origin(), ACCOUNT_ENCRYPTION_NOTE)
+            group.volume_encrypted = defaulted(None, EKS, v.origin(), DEFAULT_LT_ENCRYPTION_NOTE)
             if v.written("remote_access"):
                 self.remote_access(group, v, "remote_access", windows)
         if v.written("instance_types"):
@@ -2793,10 +2815,10 @@ class EksModule:
             group.imds_hop_limit = meta.value("metadata_options.http_put_response_hop_limit", as_int,
                                               1 if self.major >= 21 else 2, tool, None, origin)
             disks = pick("block_device_mappings")
-            group.volume_encrypted = defaulted(None, EC2, origin, ACCOUNT_ENCRYPTION_NOTE)
+            group.volume_encrypted = defaulted(None, EC2, origin, MODULE_ENCRYPTION_NOTE)
             for disk in disks.keys("block_device_mappings") if disks.written("block_device_mappings") else []:
                 group.volume_encrypted = disks.value(f"block_device_mappings.{disk}.ebs.encrypted", as_bool, None,
-                                                     EC2, ACCOUNT_ENCRYPTION_NOTE, origin)
+                                                     EC2, MODULE_ENCRYPTION_NOTE, origin)
                 break
             extra = self.builder.idents(pick("vpc_security_group_ids").get("vpc_security_group_ids"))
             sgs = ([self.node_sg] if node_sg else []) + extra
@@ -2808,7 +2830,7 @@ class EksModule:
         else:
             group.imds_http_tokens = unknown(origin, DEFAULT_LT_TOKENS_NOTE)
             group.imds_hop_limit = defaulted(2, EKS, origin, DEFAULT_LT_HOPS_NOTE)
-            group.volume_encrypted = defaulted(None, EKS, origin, ACCOUNT_ENCRYPTION_NOTE)
+            group.volume_encrypted = defaulted(None, EKS, origin, MODULE_DEFAULT_LT_ENCRYPTION_NOTE)
             group.attaches_cluster_sg = True
         group.ssh = SshAccess(defaulted(False, tool, origin), defaulted([], tool, origin), windows=windows)
         if pick("remote_access").written("remote_access"):
