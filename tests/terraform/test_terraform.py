@@ -113,15 +113,39 @@ def _lookup(root: str, steps: list[Any]) -> Any:
     ("!false && true", True),
     ('coalesce("", "x")', "x"),
     ("length(var.zones)", 2),
+    ('replace("ecr.api", ".", "_")', "ecr_api"),
+    ("try(var.tags.missing, null)", None),
+    ('try(var.tags.a, "z")', "1"),
+    # for expressions: lists, maps (in the lexical order of keys), `if`, grouping, nesting, templates
+    ("[for z in var.zones : upper(z)]", ["A", "B"]),
+    ('[for i, z in var.zones : "${i}-${z}"]', ["0-a", "1-b"]),
+    ('{for k, v in merge(var.tags, { b = "2" }) : "${k}x" => v if k != "a"}', {"bx": "2"}),
+    ('[for k, v in { b = 1, a = 2 } : k]', ["a", "b"]),
+    ('{for z in concat(var.zones, ["a"]) : z => z...}', {"a": ["a", "a"], "b": ["b"]}),
+    ("[for row in [[1, 2], [3]] : [for n in row : n * var.n]]", [[3, 6], [9]]),
+    ('merge({ s3 = { service = "s3" } }, { for s in toset(["ecr.api", "sts"]) : replace(s, ".", "_") => '
+     '{ service = s } })', {"s3": {"service": "s3"}, "ecr_api": {"service": "ecr.api"}, "sts": {"service": "sts"}}),
+    ("{for z in [] : z => z}", {}),
 ])
 def test_expressions(expression: str, expected: Any) -> None:
     assert Evaluator(_lookup).expression(expression) == expected
 
 
-@pytest.mark.parametrize("expression", ["var.missing", "[for z in var.zones : z]", "cidrsubnet(var.x, 4, 1)",
-                                        '"a${var.missing}b"', "var.tags.missing"])
+@pytest.mark.parametrize("expression", [
+    "var.missing", "cidrsubnet(var.x, 4, 1)", '"a${var.missing}b"', "var.tags.missing",
+    "[for z in var.missing : z]", "{for z in var.zones : z => z if z == var.missing}",
+    "{for z in var.zones : var.missing => z}", '{for z in ["a", "a"] : z => 1}', "try(var.missing, null)",
+    'replace("a.b", "/[.]/", "_")', 'merge(var.tags, { for z in var.missing : z => z })',
+])
 def test_expressions_not_known_before_apply_are_unknown(expression: str) -> None:
     assert isinstance(Evaluator(_lookup).expression(expression), Unknown)
+
+
+def test_for_expression_names_do_not_leak_into_the_expressions_it_refers_to() -> None:
+    """The names a for expression binds are lexical: a local evaluated inside its body does not see them."""
+    evaluator = Evaluator(lambda root, steps: evaluator.expression("z") if root == "local" else Unknown(root))
+    assert evaluator.expression('[for z in ["a"] : z]') == ["a"]
+    assert isinstance(evaluator.expression('[for z in ["a"] : local.other]')[0], Unknown)
 
 
 def test_python_hcl2_string_forms_are_read_as_written() -> None:

@@ -375,6 +375,18 @@ class Evaluator:
     def __init__(self, lookup: Lookup) -> None:
         self.lookup = lookup
         self.depth = 0
+        # the symbols of the `for` expressions being evaluated (`for k, v in ...`): lexical, so cleared
+        # while `lookup` evaluates another expression (a local, a variable's default)
+        self.symbols: dict[str, Any] = {}
+
+    def reference(self, root: str, steps: list[Step]) -> Any:
+        if root in self.symbols:
+            return apply_steps(self.symbols[root], steps)
+        outer, self.symbols = self.symbols, {}
+        try:
+            return self.lookup(root, steps)
+        finally:
+            self.symbols = outer
 
     # entry points
 
@@ -591,15 +603,14 @@ class _Parser:
                 return None
             if self.peek() == ("op", "("):
                 return self.call(text)
-            return self.ev.lookup(text, self.steps())
+            return self.ev.reference(text, self.steps())
         if (kind, text) == ("op", "("):
             value = self.expr()
             self.expect(")")
             return value
         if (kind, text) == ("op", "["):
-            if self.peek() == ("id", "for"):
-                self.skip_to("]")
-                return Unknown("for expression")
+            if self.peek() == ("id", "for") and self.peek(1)[0] == "id":
+                return self.for_expression("]")
             items = []
             while not self.accept("]"):
                 items.append(self.expr())
@@ -608,9 +619,8 @@ class _Parser:
                     break
             return items
         if (kind, text) == ("op", "{"):
-            if self.peek() == ("id", "for"):
-                self.skip_to("}")
-                return Unknown("for expression")
+            if self.peek() == ("id", "for") and self.peek(1)[0] == "id":
+                return self.for_expression("}")
             obj: dict[str, Any] = {}
             while not self.accept("}"):
                 key_kind, key_text = self.next()
@@ -629,6 +639,65 @@ class _Parser:
                 self.accept(",")
             return obj
         raise _Syntax(f"unexpected {text!r}")
+
+    def for_expression(self, closing: str) -> Any:
+        """`[for v in C : V if P]` or `{for k, v in C : K => V... if P}`, after its opening bracket: the
+        body is evaluated once per element of a known C (a list: index and element; a map: key and
+        value, in the lexical order of keys, as Terraform iterates them;
+        https://developer.hashicorp.com/terraform/language/expressions/for)."""
+        self.next()
+        names = [self.symbol()]
+        if self.accept(","):
+            names.append(self.symbol())
+        if self.next() != ("id", "in"):
+            raise _Syntax("expected in")
+        collection = self.expr()
+        self.expect(":")
+        body = self.position
+        self.skip_to(closing)
+        end = self.position
+        if isinstance(collection, dict):
+            elements: list[tuple[Any, Any]] = sorted(collection.items())
+        elif isinstance(collection, list):
+            elements = list(enumerate(collection))
+        else:
+            written = text_of(collection)
+            reason = collection.reason if isinstance(collection, Unknown) else "a value not known here"
+            return Unknown(f"for expression over {written or 'a value'}: {reason}",
+                           f"for ... in {written}" if written else None)
+        made: list[ForElement] = []
+        outer = self.ev.symbols
+        try:
+            for key, element in elements:
+                bound = dict(zip(names, (key, element), strict=True)) if len(names) == 2 else {names[0]: element}
+                self.ev.symbols = {**outer, **bound}
+                self.position = body
+                made.append(self.for_element(closing))
+                if self.position != end:
+                    raise _Syntax("for expression body")
+        finally:
+            self.ev.symbols = outer
+        return _collected(made, closing == "}")
+
+    def symbol(self) -> str:
+        kind, text = self.next()
+        if kind != "id":
+            raise _Syntax("expected a name")
+        return text
+
+    def for_element(self, closing: str) -> ForElement:
+        key = None
+        if closing == "}":
+            key = self.expr()
+            self.expect("=>")
+        value = self.expr()
+        grouped = self.accept("...")
+        keep: Any = True
+        if self.peek() == ("id", "if"):
+            self.position += 1
+            keep = self.expr()
+        self.expect(closing)
+        return ForElement(key, value, grouped, keep)
 
     def skip_to(self, closing: str) -> None:
         depth = 1
@@ -656,6 +725,41 @@ class _Parser:
         return call_function(name, args)
 
 
+@dataclass(frozen=True, slots=True)
+class ForElement:
+    """One element of a for expression: its key (objects only), value, `...` grouping and `if` result."""
+
+    key: Any
+    value: Any
+    grouped: bool
+    keep: Any
+
+
+def _collected(made: list[ForElement], keyed: bool) -> Any:
+    """The value of a for expression from its elements."""
+    unknown_if = next((e.keep for e in made if not isinstance(e.keep, bool)), None)
+    if unknown_if is not None:  # which elements are kept is not known
+        return Unknown("the `if` of a for expression is not known here", text_of(unknown_if))
+    kept = [e for e in made if e.keep]
+    if not keyed:
+        return [e.value for e in kept]
+    result: dict[str, Any] = {}
+    for element in kept:
+        key = element.key
+        if isinstance(key, bool):
+            key = "true" if key else "false"
+        if not isinstance(key, (str, int, float)):
+            return Unknown("a key of a for expression is not known here", text_of(key))
+        name = str(key)
+        if element.grouped:
+            result.setdefault(name, []).append(element.value)
+        elif name in result:  # Terraform rejects duplicate keys without `...`
+            return Unknown(f"the for expression makes the key {name} twice")
+        else:
+            result[name] = element.value
+    return result
+
+
 def apply_steps(value: Any, steps: list[Step]) -> Any:
     for position, (kind, arg) in enumerate(steps):
         if isinstance(value, Unknown):
@@ -673,6 +777,8 @@ def apply_steps(value: Any, steps: list[Step]) -> Any:
         if kind == "attr":
             if isinstance(value, dict) and arg in value:
                 value = value[arg]
+            elif isinstance(value, dict) and _known(value):
+                return _Absent(f"the object has no attribute {arg}")
             else:
                 return Unknown(f"attribute {arg} not known here")
         elif kind == "index":
@@ -687,7 +793,15 @@ def _index(value: Any, arg: Any) -> Any:
         return value[arg]
     if isinstance(value, dict) and isinstance(arg, str) and arg in value:
         return value[arg]
+    if isinstance(value, dict) and isinstance(arg, str) and _known(value):
+        return _Absent(f"the map has no key {arg}")
     return Unknown("index not known here")
+
+
+class _Absent(Unknown):
+    """An attribute or key a known object does not have: an error in Terraform, which `try()` skips."""
+
+    __slots__ = ()
 
 
 def _operate(op: str, left: Any, right: Any) -> Any:
@@ -750,7 +864,7 @@ def call_function(name: str, args: list[Any]) -> Any:
             elif arg is None:
                 continue
             else:
-                return Unknown("merge of a value not known here")
+                return Unknown("merge of a value not known here", text_of(arg))
         return merged
     if name in ("concat", "flatten"):
         out: list[Any] = []
@@ -762,7 +876,7 @@ def call_function(name: str, args: list[Any]) -> Any:
                     else:
                         out.append(item)
             else:
-                return Unknown(f"{name} of a value not known here")
+                return Unknown(f"{name} of a value not known here", text_of(arg))
         return out
     if name == "compact" and args and isinstance(args[0], list):
         return [v for v in args[0] if v not in (None, "")]
@@ -772,15 +886,20 @@ def call_function(name: str, args: list[Any]) -> Any:
             if item not in seen:
                 seen.append(item)
         return seen
-    if name in ("coalesce", "try"):
+    if name == "try":
+        # the first argument without an error, null included; one not known before apply makes the
+        # result unknown (https://developer.hashicorp.com/terraform/language/functions/try)
+        for arg in args:
+            if not isinstance(arg, _Absent):
+                return arg
+        return Unknown("try() of values not known here")
+    if name == "coalesce":
         for arg in args:
             if isinstance(arg, Unknown):
-                if name == "try":
-                    continue
                 return arg
             if arg not in (None, ""):
                 return arg
-        return Unknown(f"{name}() of values not known here")
+        return Unknown("coalesce() of values not known here")
     if name == "coalescelist":
         for arg in args:
             if isinstance(arg, Unknown):
@@ -806,6 +925,12 @@ def call_function(name: str, args: list[Any]) -> Any:
     if name == "slice" and len(args) == 3 and isinstance(args[0], list) and _integers(args[1:]) \
             and 0 <= args[1] <= args[2] <= len(args[0]):
         return args[0][args[1]:args[2]]
+    if name == "replace" and len(args) == 3 and all(isinstance(a, str) for a in args):
+        # a substring in slashes is a regular expression (RE2, `$1` references):
+        # https://developer.hashicorp.com/terraform/language/functions/replace
+        if len(args[1]) > 1 and args[1].startswith("/") and args[1].endswith("/"):
+            return Unknown("replace() with a regular expression is not evaluated here")
+        return args[0].replace(args[1], args[2])
     if name == "join" and len(args) == 2 and isinstance(args[0], str) and isinstance(args[1], list) \
             and all(isinstance(v, (str, int)) for v in args[1]):
         return args[0].join(str(v) for v in args[1])
@@ -1168,6 +1293,9 @@ class HclView(View):
             return list(raw.value) if isinstance(raw.value, dict) else []
         if present and isinstance(raw, dict):
             return [self.evaluator.key(k) for k in raw if k not in ("__is_block__",)]
+        if present and isinstance(raw, str):  # an expression (`merge(...)`, `{for ...}`): its value's keys
+            value = self.evaluator.serialized(raw)
+            return list(value) if isinstance(value, dict) else []
         return []
 
 
