@@ -189,6 +189,8 @@ class Network:
     proxy_declared: bool = False
     # why the gateways and routes of a VPC that exists are not known (one eksctl imports from kops)
     undescribed: Text | None = None
+    # why some endpoints of the VPC are not known (a service or a whole map known only at apply)
+    endpoints_unknown: Text | None = None
 
 
 # --- Cluster -----------------------------------------------------------------------------

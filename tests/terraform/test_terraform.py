@@ -322,6 +322,22 @@ def test_eks_module_v20_input_names_and_defaults(tmp_path: Path) -> None:
     assert no_key.status.value == "fail" and no_key.origin is not None and no_key.origin.line == 6
 
 
+def test_vpc_endpoint_whose_service_is_not_known_makes_eks204_unknown(tmp_path: Path) -> None:
+    """An `aws_vpc_endpoint` per element of a variable without a value: the endpoints are not known, so
+    the ones EKS204 does not find may be among them."""
+    text = (Path(__file__).parents[1] / "network/fixtures/private-tf/main.tf").read_text()
+    written = 'toset(["ec2", "ecr.api", "ecr.dkr", "logs"])'
+    assert written in text
+    module(tmp_path, text.replace(written, "toset(var.services)") + 'variable "services" {}\n')
+    [endpoints] = results(scan(tmp_path), "EKS204")
+    assert endpoints.status.value == "unknown" and endpoints.message is not None
+    assert "`service_name` is not known before apply: com.amazonaws.ap-northeast-1.${each.value}" \
+        in endpoints.message.en
+    [all_known] = results(scan(tmp_path, variables={"services": '["ec2", "ecr.api", "ecr.dkr", "logs", "sts"]'}),
+                          "EKS204")
+    assert all_known.status.value == "pass"
+
+
 # --- the EKS Workshop (../shared/corpus/eks-workshop-v2) ---------------------------------
 
 

@@ -1864,6 +1864,8 @@ class Builder:
         self.network = Network()
         self.vpcs: dict[str, Vpc] = {}
         self.endpoint_vpcs: list[tuple[VpcEndpoint, str | None]] = []
+        # VPC endpoints whose service is not known before apply: why, and the VPC they are in
+        self.unknown_endpoints: list[tuple[Text, str | None]] = []
         self.clusters: dict[str, Cluster] = {}
         self.by_name: dict[str, Cluster] = {}
         self.roles: dict[str, tuple[list[str], Origin]] = {}
@@ -1984,7 +1986,10 @@ class Builder:
         for endpoint in self.m.of_type("aws_vpc_endpoint"):
             v = endpoint.view
             service = endpoint_service(v.text("service_name"))
-            if service:
+            if service and "${" in service:
+                self.unknown_endpoints.append((_not_known_before_apply("service_name", v.get("service_name")),
+                                               self.ident(v.get("vpc_id"))))
+            elif service:
                 # aws_vpc_endpoint: vpc_endpoint_type defaults to Gateway (provider docs; eks-domain.md §2)
                 found = VpcEndpoint(service, v.known_text("vpc_endpoint_type") or "Gateway", v.origin("service_name"))
                 self.endpoint_vpcs.append((found, self.ident(v.get("vpc_id"))))
@@ -2026,10 +2031,18 @@ class Builder:
     def endpoint_module(self, call: ModuleCall) -> None:
         v = call.view
         vpc_id = self.ident(v.get("vpc_id"))
-        for key in v.keys("endpoints") if isinstance(v, HclView) else []:
+        endpoints = v.get("endpoints")
+        if endpoints is not NOVALUE and not isinstance(endpoints, dict):
+            self.unknown_endpoints.append((_not_known_before_apply("endpoints", endpoints), vpc_id))
+            return
+        for key in v.keys("endpoints"):
             item = v.sub(f"endpoints.{key}")
             service = item.known_text("service") or endpoint_service(item.text("service_name"))
-            if service:
+            named_by = "service" if item.written("service") else "service_name"
+            if (service is None and item.written(named_by)) or "${" in (service or ""):
+                pointer = f"endpoints.{key}.{named_by}"
+                self.unknown_endpoints.append((_not_known_before_apply(pointer, item.get(named_by)), vpc_id))
+            elif service:
                 # terraform-aws-modules/vpc//modules/vpc-endpoints: service_type defaults to Interface
                 kind = item.known_text("service_type") or "Interface"
                 self.endpoint_vpcs.append((VpcEndpoint(service, kind, item.origin()), vpc_id))
@@ -2158,8 +2171,11 @@ class Builder:
         vpc_id = next(iter(vpc_ids)) if len(vpc_ids) == 1 else (next(iter(self.vpcs)) if len(self.vpcs) == 1 else None)
         vpc = self.vpcs.get(vpc_id or "")
         endpoints = [e for e, owner in self.endpoint_vpcs if vpc is None or owner in (vpc.id, None)]
-        return Network(vpc, net.subnets, net.route_tables, net.security_groups, endpoints, vpc is not None,
-                       list(net.internet_gateways), list(net.nat_gateways))
+        network = Network(vpc, net.subnets, net.route_tables, net.security_groups, endpoints, vpc is not None,
+                          list(net.internet_gateways), list(net.nat_gateways))
+        network.endpoints_unknown = next(
+            (why for why, owner in self.unknown_endpoints if vpc is None or owner in (vpc.id, None)), None)
+        return network
 
     def zones(self, subnet_ids: list[str], origin: Origin) -> Value[list[str]]:
         found: set[str] = set()
