@@ -2881,8 +2881,14 @@ class EksModule:
         return entries
 
     def _rules(self, pointer: str, sg_id: str) -> list[SecurityGroupRule]:
+        written = self.v.get(pointer)
+        if written is not NOVALUE and not isinstance(written, dict):
+            return [self._unknown_rules(pointer, written)]
         rules = []
         for key in self.v.keys(pointer):
+            if not isinstance(written[key], dict):
+                rules.append(self._unknown_rules(f"{pointer}.{key}", written[key]))
+                continue
             item = self.v.sub(f"{pointer}.{key}")
             direction = item.known_text("type") or "ingress"
             rules.extend(self.builder.sg_rules(direction, item, sg_id))
@@ -2891,6 +2897,12 @@ class EksModule:
             if item.get("source_node_security_group") is True:
                 rules.append(self._rule(direction, item, source=self.node_sg))
         return rules
+
+    def _unknown_rules(self, pointer: str, value: Any) -> SecurityGroupRule:
+        """Rules not known before apply (`{for ip in data.x.addrs : ...}`): any direction, ports and peer,
+        so one ingress rule for all traffic whose peer is unknown stands for them."""
+        return SecurityGroupRule("ingress", "-1", None, None, origin=self.v.origin(pointer),
+                                 unknown=_not_known_before_apply(pointer, value))
 
     @staticmethod
     def _rule(direction: str, item: View, source: str) -> SecurityGroupRule:
