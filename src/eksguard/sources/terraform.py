@@ -1855,10 +1855,57 @@ def _policy_actions(document: Any) -> list[str]:
     return actions
 
 
-class Builder:
-    """One module (a directory, or a plan) → clusters with their network."""
+@dataclass(frozen=True, slots=True)
+class LocalModule:
+    """What a module called by a local path (`source = "../.."`, `"./modules/eks"`) is, from its files:
+    `major` of terraform-aws-eks when it is a copy of that module, else why its cluster is not read
+    (`not_read`, only when it defines an `aws_eks_cluster`)."""
 
-    def __init__(self, module: Module, stem: str) -> None:
+    major: int | None = None
+    not_read: Text | None = None
+
+
+# A copy of terraform-aws-eks has the module's cluster resource and its node group and Fargate inputs;
+# its major version shows in its input names: v21 renamed `cluster_endpoint_public_access` to
+# `endpoint_public_access` (docs/UPGRADE-21.0.md), v20 added `access_entries` (docs/UPGRADE-20.0.md).
+# Before v20 the module managed aws-auth and had other defaults (v18: a public endpoint), not read here.
+EKS_MODULE_INPUTS = frozenset({"eks_managed_node_groups", "self_managed_node_groups", "fargate_profiles"})
+
+
+def local_module(texts: list[str]) -> LocalModule:
+    """The module whose `.tf` files are `texts` (python-hcl2 is not needed: the blocks' labels say it)."""
+    clusters: list[tuple[str, ...]] = []
+    variables: set[str] = set()
+    for text in texts:
+        root = index_hcl(text)
+        clusters += [n.labels for n in root.children.get("resource", []) if n.labels[:1] == ("aws_eks_cluster",)]
+        variables.update(n.labels[0] for n in root.children.get("variable", []) if n.labels)
+    if not clusters:
+        return LocalModule()
+    if ("aws_eks_cluster", "this") in clusters and variables >= EKS_MODULE_INPUTS:
+        if "endpoint_public_access" in variables:
+            return LocalModule(21)
+        if variables >= {"cluster_endpoint_public_access", "access_entries"}:
+            return LocalModule(20)
+        return LocalModule(None, Text(
+            "it is a copy of terraform-aws-eks older than v20 (no `access_entries` input), which this tool does not "
+            "read: scan the module's directory, or upgrade the copy",
+            "v20 より前の terraform-aws-eks のコピー（`access_entries` 入力がない）で、このツールは読みません。"
+            "モジュールのディレクトリを直接スキャンするか、コピーを更新してください"))
+    return LocalModule(None, Text(
+        "it defines `aws_eks_cluster` but is not a copy of terraform-aws-eks, so the call's inputs are not "
+        "applied to it: scan the module's directory (its variables' defaults are used there)",
+        "`aws_eks_cluster` を定義していますが terraform-aws-eks のコピーではないため、呼び出しの入力は適用されません。"
+        "モジュールのディレクトリを直接スキャンしてください（そこでは変数の既定値が使われます）"))
+
+
+class Builder:
+    """One module (a directory, or a plan) → clusters with their network. `local_modules` says what the modules
+    called by a local path are (by `source` as written); `warn` reports a module call whose cluster is not
+    read."""
+
+    def __init__(self, module: Module, stem: str, local_modules: Mapping[str, LocalModule] | None = None,
+                 warn: Callable[[Origin, Text], None] | None = None) -> None:
         self.m = module
         self.stem = stem
         self.network = Network()
@@ -1880,10 +1927,21 @@ class Builder:
             module.calls = [c for c in module.calls if module.exists(c.view)]
             for call in module.calls:
                 kind = module_kind(call.source)
+                local = (local_modules or {}).get(call.source) if kind is None else None
+                if (kind == "eks" or (local is not None and local.major is not None)) \
+                        and call.view.get("create") is False:
+                    continue  # terraform-aws-eks main.tf: every resource has `count = local.create ? 1 : 0`
                 if kind == "vpc":
                     self.vpc_modules[call.label] = VpcModule(call, self)
                 elif kind == "eks":
                     self.eks_modules[call.label] = EksModule(call, self)
+                elif local is not None and local.major is not None:
+                    self.eks_modules[call.label] = EksModule(call, self, local.major)
+                elif local is not None and local.not_read is not None and warn is not None:
+                    warn(call.view.origin("source"), Text(
+                        f"the cluster of module `{call.label}` (source {call.source}) is not evaluated: "
+                        f"{local.not_read.en}",
+                        f"モジュール `{call.label}`（source {call.source}）のクラスターは評価されません: {local.not_read.ja}"))
 
     # references
 
@@ -2716,12 +2774,12 @@ V20_ONLY = set(V21_NAMES) | {"eks_managed_node_group_defaults", "self_managed_no
 class EksModule:
     """`terraform-aws-modules/eks/aws` v20/v21 with the defaults of its variables.tf (eks-domain.md §3.2)."""
 
-    def __init__(self, call: ModuleCall, builder: Builder) -> None:
+    def __init__(self, call: ModuleCall, builder: Builder, major: int | None = None) -> None:
         self.call = call
         self.v: HclView = call.view
         self.builder = builder
         self.prefix = f"module.{call.label}"
-        self.major = self._major()
+        self.major = major or self._major()  # a local copy's version comes from its variables (local_module)
         self.cluster_key = f"{self.prefix}.aws_eks_cluster.this"
         self.primary_sg = f"{self.cluster_key}.vpc_config.cluster_security_group_id"
         self.cluster_sg = f"{self.prefix}.aws_security_group.cluster"
@@ -3031,11 +3089,12 @@ class EksModule:
 # --- Reading -----------------------------------------------------------------------------
 
 
-def read_module(directory: str, files: list[TFFile], values: Mapping[str, str],
-                tfvars: dict[str, Any]) -> list[Cluster]:
+def read_module(directory: str, files: list[TFFile], values: Mapping[str, str], tfvars: dict[str, Any],
+                local_modules: Mapping[str, LocalModule] | None = None,
+                warn: Callable[[Origin, Text], None] | None = None) -> list[Cluster]:
     module = HclModule(directory, files, values, tfvars)
     stem = os.path.basename(directory.rstrip("/")) or "terraform"
-    return Builder(module, stem).build()
+    return Builder(module, stem, local_modules, warn).build()
 
 
 def read_plan(document: Mapping[str, Any], path: str) -> list[Cluster]:

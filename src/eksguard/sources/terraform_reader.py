@@ -6,13 +6,22 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 from typing import Any
 
 from eksguard import sources
-from eksguard.model import InputProblem, Text
+from eksguard.model import InputProblem, Origin, Text
 from eksguard.sources import terraform_json
-from eksguard.sources.loading import InputError, parse_documents
-from eksguard.sources.terraform import TFFile, is_plan, parse_hcl, read_module, read_plan
+from eksguard.sources.loading import InputError, parse_documents, read_text
+from eksguard.sources.terraform import (
+    LocalModule,
+    TFFile,
+    is_plan,
+    local_module,
+    parse_hcl,
+    read_module,
+    read_plan,
+)
 
 PRIORITY = 30
 _STATE = "terraform.files"
@@ -107,10 +116,55 @@ def read_json(documents: list[Any], text: str, path: str, ctx: sources.ScanConte
     return True
 
 
+# a module called by a local path (https://developer.hashicorp.com/terraform/language/modules/sources#local-paths)
+_LOCAL_SOURCE = re.compile(r'\bsource\s*=\s*"(\.\.?/[^"]*)"|"source"\s*:\s*"(\.\.?/[^"]*)"')
+_CLUSTER = re.compile(r'resource\s+"aws_eks_cluster"')
+
+
+def _local_modules(directory: str, texts: list[tuple[str, str]], ctx: sources.ScanContext,
+                   read: dict[str, LocalModule]) -> dict[str, LocalModule]:
+    """What the modules this directory calls by a local path are (by `source` as written), from their
+    directories on disk, whether or not the scan includes them; `read` keeps each directory's answer."""
+    found: dict[str, LocalModule] = {}
+    for path, text in texts:
+        if not path.endswith((".tf", ".tf.json")):
+            continue
+        for match in _LOCAL_SOURCE.finditer(text):
+            source = match.group(1) or match.group(2)
+            called = os.path.normpath(os.path.join(directory, source))
+            if called not in read:
+                read[called] = _read_local_module(called, ctx)
+            found[source] = read[called]
+    return found
+
+
+def _read_local_module(directory: str, ctx: sources.ScanContext) -> LocalModule:
+    texts: list[str] = []
+    try:
+        with os.scandir(directory) as entries:
+            paths = sorted(e.path for e in entries if e.name.endswith(".tf") and e.is_file())
+    except OSError:
+        return LocalModule()  # terraform init fails on it; nothing to read
+    for path in paths:
+        try:
+            texts.append(read_text(Path(path), ctx.limits))
+        except InputError as error:
+            return LocalModule(None, Text(f"its file {path} could not be read ({error.message})",
+                                          f"そのファイル {path} を読めませんでした（{error.ja or error.message}）"))
+    return local_module(texts) if any(_CLUSTER.search(text) for text in texts) else LocalModule()
+
+
 def finish(ctx: sources.ScanContext) -> None:
     modules: dict[str, list[tuple[str, str]]] = ctx.options.pop(_STATE, {}) or {}
+    read: dict[str, LocalModule] = {}
+
+    def warn(origin: Origin, text: Text) -> None:
+        ctx.estate.warnings.append(InputProblem.of(origin.path, origin.line, text, "module-not-read"))
+
     for directory, texts in sorted(modules.items()):
-        if not any(RELEVANT.search(text) for path, text in texts if path.endswith((".tf", ".tf.json"))):
+        local_modules = _local_modules(directory, texts, ctx, read)
+        if not any(RELEVANT.search(text) for path, text in texts if path.endswith((".tf", ".tf.json"))) \
+                and not any(m.major is not None or m.not_read is not None for m in local_modules.values()):
             continue
         files: list[TFFile] = []
         tfvars: dict[str, Any] = {}
@@ -127,7 +181,8 @@ def finish(ctx: sources.ScanContext) -> None:
             else:
                 files.append(TFFile(path, text, data))
         if files:
-            ctx.estate.clusters.extend(read_module(directory, files, ctx.variables.values, tfvars))
+            ctx.estate.clusters.extend(read_module(directory, files, ctx.variables.values, tfvars, local_modules,
+                                                   warn))
 
 
 def register() -> None:

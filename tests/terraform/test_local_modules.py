@@ -1,0 +1,128 @@
+"""Modules called by a local path (`source = "../.."`, `"./modules/eks"`): a copy of terraform-aws-eks is read
+like a call of the registry module, with its major version from the copy's variables; another local module
+that defines a cluster gets a warning that the call's cluster is not evaluated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+from eksguard.config import Config
+from eksguard.engine import ScanReport, evaluate
+from eksguard.sources import collect
+
+TODAY = dt.date(2026, 11, 22)
+
+# the shape of terraform-aws-eks that identifies a copy: its cluster resource and its inputs (variables.tf)
+EKS_MODULE_VARIABLES = {
+    21: ["name", "kubernetes_version", "endpoint_public_access", "endpoint_public_access_cidrs", "access_entries"],
+    20: ["cluster_name", "cluster_version", "cluster_endpoint_public_access", "cluster_endpoint_public_access_cidrs",
+         "access_entries"],
+    19: ["cluster_name", "cluster_version", "cluster_endpoint_public_access", "manage_aws_auth_configmap"],
+}
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def eks_module_copy(directory: Path, major: int) -> None:
+    write(directory / "main.tf", """\
+        resource "aws_eks_cluster" "this" {
+          count    = var.create ? 1 : 0
+          name     = var.name
+          role_arn = "arn:aws:iam::111122223333:role/eks"
+          vpc_config {
+            subnet_ids = var.subnet_ids
+          }
+        }
+        """)
+    names = ["create", "subnet_ids", "eks_managed_node_groups", "self_managed_node_groups", "fargate_profiles",
+             *EKS_MODULE_VARIABLES[major]]
+    write(directory / "variables.tf", "".join(f'variable "{name}" {{}}\n' for name in names))
+
+
+def scan(*paths: Path) -> ScanReport:
+    return evaluate(collect([str(p) for p in paths], {}), Config(), TODAY)
+
+
+def eks101(report: ScanReport) -> list[tuple[str, str, int | None]]:
+    return sorted((r.target, r.status.value, r.origin.line if r.origin else None)
+                  for r in report.results if r.rule == "EKS101")
+
+
+def test_vendored_v21_copy_is_read_as_the_eks_module_even_when_not_scanned(tmp_path: Path) -> None:
+    eks_module_copy(tmp_path / "modules/eks", 21)
+    root = write(tmp_path / "main.tf", """\
+        module "eks" {
+          source = "./modules/eks"
+
+          name                   = "vendored"
+          endpoint_public_access = true
+          subnet_ids             = ["subnet-a", "subnet-b"]
+        }
+
+        module "off" {
+          source = "./modules/eks"
+          create = false
+        }
+        """)
+    report = scan(root)  # the file alone: the module's directory is read from disk
+    assert eks101(report) == [("cluster/vendored", "fail", 5)]
+    [result] = [r for r in report.results if r.rule == "EKS101"]
+    assert result.severity == "critical" and result.provenance == "defaulted by terraform-aws-modules/eks"
+    assert not report.estate.warnings
+
+
+def test_copy_version_comes_from_its_variables(tmp_path: Path) -> None:
+    eks_module_copy(tmp_path / "eks", 20)
+    root = write(tmp_path / "stack/main.tf", """\
+        module "eks" {
+          source                         = "../eks"
+          cluster_name                   = "v20copy"
+          cluster_endpoint_public_access = true
+        }
+        """)
+    assert eks101(scan(root)) == [("cluster/v20copy", "fail", 4)]
+
+
+def test_old_copy_and_other_local_clusters_are_warned_not_silent(tmp_path: Path) -> None:
+    eks_module_copy(tmp_path / "old", 19)
+    write(tmp_path / "own/main.tf", """\
+        resource "aws_eks_cluster" "main" {
+          name     = var.name
+          role_arn = "arn:aws:iam::111122223333:role/eks"
+          vpc_config {
+            subnet_ids = ["subnet-a"]
+          }
+        }
+        variable "name" {}
+        """)
+    write(tmp_path / "network/main.tf", 'resource "aws_vpc" "this" {\n  cidr_block = "10.0.0.0/16"\n}\n')
+    root = write(tmp_path / "live/main.tf", """\
+        module "old" {
+          source                         = "../old"
+          cluster_name                   = "old"
+          cluster_endpoint_public_access = true
+        }
+
+        module "own" {
+          source = "../own"
+          name   = "own"
+        }
+
+        module "network" {
+          source = "../network"
+        }
+        """)
+    report = scan(root)
+    assert eks101(report) == []
+    warnings = sorted((w.line, w.kind, w.message) for w in report.estate.warnings)
+    assert [(line, kind) for line, kind, _ in warnings] == [(2, "module-not-read"), (8, "module-not-read")]
+    assert "module `old` (source ../old) is not evaluated: it is a copy of terraform-aws-eks older than v20" \
+        in warnings[0][2]
+    assert "module `own` (source ../own) is not evaluated: it defines `aws_eks_cluster`" in warnings[1][2]
+    assert all(w.ja and "評価されません" in w.ja for w in report.estate.warnings)
