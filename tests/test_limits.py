@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from eksguard.sources import collect
-from eksguard.sources.loading import Limits
+from eksguard.sources.loading import InputError, Limits, _check_nesting
 
 CLUSTER = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: c, region: us-east-1}\n"
 
@@ -50,3 +54,24 @@ def test_gitignored_folders_are_skipped(tmp_path: Path) -> None:
     (tmp_path / "real.yaml").write_text(CLUSTER.replace("name: c", "name: real"))
     estate = collect([str(tmp_path)], {})
     assert [c.name for c in estate.clusters] == ["real"]
+
+
+def _deepest(text: str) -> int:
+    """The bracket depth as the limit counts it: any opener nests, any closer closes, never below zero."""
+    depth = deepest = 0
+    for char in text:
+        depth = depth + 1 if char in "[{" else max(0, depth - 1) if char in "]}" else depth
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="[]{}a\n", max_size=80), st.integers(min_value=1, max_value=8))
+def test_the_fast_nesting_check_refuses_exactly_the_too_deep_texts(text: str, limit: int) -> None:
+    limits = dataclasses.replace(Limits(), max_depth=limit)
+    try:
+        _check_nesting(text, limits)
+        refused = False
+    except InputError:
+        refused = True
+    assert refused == (_deepest(text) > limit)

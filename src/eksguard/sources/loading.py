@@ -188,6 +188,22 @@ def decode(raw: bytes) -> str:
 
 
 _DEEP_INDENT = re.compile(r"^ {200,}\S", re.MULTILINE)
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_INNERMOST_PAIR = re.compile(r"[\[{][\]}]")
+
+
+def _bracket_depth_bound(text: str, limit: int) -> int:
+    """An upper bound of the bracket depth, at the speed of the regex engine: each pass removes the
+    innermost pairs, so a text `depth` deep needs `depth` passes; what stays unmatched adds its openers."""
+    brackets = _NOT_BRACKETS.sub("", text)
+    passes = 0
+    while passes <= limit:
+        reduced = _INNERMOST_PAIR.sub("", brackets)
+        if reduced == brackets:
+            break
+        brackets = reduced
+        passes += 1
+    return passes + brackets.count("[") + brackets.count("{")
 
 
 def _too_deep(limits: Limits, line: int | None) -> InputError:
@@ -197,10 +213,11 @@ def _too_deep(limits: Limits, line: int | None) -> InputError:
 
 def _check_nesting(text: str, limits: Limits) -> None:
     """Refuse documents nested deeper than the limit before parsing them (cheap scans first)."""
-    if text.count("[") + text.count("{") > limits.max_depth:
+    if text.count("[") + text.count("{") > limits.max_depth and _bracket_depth_bound(text, limits.max_depth) \
+            > limits.max_depth:
         depth = 0
         line = 1
-        for char in text:
+        for char in text:  # the exact depth and its line, only for a text that may be too deep
             if char in "[{":
                 depth += 1
                 if depth > limits.max_depth:
