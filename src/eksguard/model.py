@@ -266,11 +266,13 @@ class AccessEntry:
 
 @dataclass(slots=True, repr=False, eq=False)
 class MappingProblem:
-    """An aws-auth field (`mapRoles`, `mapUsers`, `mapAccounts`) that could not be read."""
+    """An aws-auth field (`mapRoles`, `mapUsers`, `mapAccounts`) that could not be read: not valid (an error),
+    or, with `unknown`, (partly) not known before apply (Terraform)."""
 
     field: str
     origin: Origin
     message: Text
+    unknown: bool = False
 
 
 @dataclass(slots=True, repr=False, eq=False)

@@ -19,7 +19,9 @@ EKS_MODULE_VARIABLES = {
     21: ["name", "kubernetes_version", "endpoint_public_access", "endpoint_public_access_cidrs", "access_entries"],
     20: ["cluster_name", "cluster_version", "cluster_endpoint_public_access", "cluster_endpoint_public_access_cidrs",
          "access_entries"],
-    19: ["cluster_name", "cluster_version", "cluster_endpoint_public_access", "manage_aws_auth_configmap"],
+    19: ["cluster_name", "cluster_version", "cluster_endpoint_public_access", "manage_aws_auth_configmap",
+         "node_security_group_enable_recommended_rules"],
+    18: ["cluster_name", "cluster_version", "cluster_endpoint_public_access", "manage_aws_auth_configmap"],
 }
 
 
@@ -89,8 +91,20 @@ def test_copy_version_comes_from_its_variables(tmp_path: Path) -> None:
     assert eks101(scan(root)) == [("cluster/v20copy", "fail", 4)]
 
 
+def test_v19_copy_is_read_with_v19_defaults(tmp_path: Path) -> None:
+    eks_module_copy(tmp_path / "eks", 19)
+    root = write(tmp_path / "stack/main.tf", """\
+        module "eks" {
+          source       = "../eks"
+          cluster_name = "v19copy"
+        }
+        """)
+    [result] = [r for r in scan(root).results if r.rule == "EKS107"]
+    assert (result.status.value, result.severity, result.provenance) == ("fail", "medium", "defaulted by EKS API")
+
+
 def test_old_copy_and_other_local_clusters_are_warned_not_silent(tmp_path: Path) -> None:
-    eks_module_copy(tmp_path / "old", 19)
+    eks_module_copy(tmp_path / "old", 18)
     write(tmp_path / "own/main.tf", """\
         resource "aws_eks_cluster" "main" {
           name     = var.name
@@ -122,7 +136,6 @@ def test_old_copy_and_other_local_clusters_are_warned_not_silent(tmp_path: Path)
     assert eks101(report) == []
     warnings = sorted((w.line, w.kind, w.message) for w in report.estate.warnings)
     assert [(line, kind) for line, kind, _ in warnings] == [(2, "module-not-read"), (8, "module-not-read")]
-    assert "module `old` (source ../old) is not evaluated: it is a copy of terraform-aws-eks older than v20" \
-        in warnings[0][2]
+    assert "module `old` (source ../old) is not evaluated: it is terraform-aws-eks older than v19" in warnings[0][2]
     assert "module `own` (source ../own) is not evaluated: it defines `aws_eks_cluster`" in warnings[1][2]
     assert all(w.ja and "評価されません" in w.ja for w in report.estate.warnings)

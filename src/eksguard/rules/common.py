@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksguard.findings import Result, unknown_result
-from eksguard.model import Cluster, Text, Value
+from eksguard.findings import Result, Status, unknown_result
+from eksguard.model import Cluster, MappingProblem, Text, Value
 
 NOT_IN_DEFINITION = Text("not in this definition", "この定義にありません")
 
@@ -16,3 +16,12 @@ def unknown_value(cluster: Cluster, value: Value[Any] | None, target: str | None
     message = Text(f"The value is not known: {why.en}", f"値が不明です: {why.ja}")
     return unknown_result(target or cluster.target, value, message,
                           origin=value.origin if value is not None else cluster.origin)
+
+
+def mapping_problem(cluster: Cluster, problem: MappingProblem) -> Result:
+    """An aws-auth field that could not be read: `error` when it is not valid, `unknown` when it is not known
+    before apply."""
+    target = f"{cluster.target}/aws-auth/{problem.field}"
+    if problem.unknown:
+        return unknown_result(target, None, problem.message, problem.origin)
+    return Result(Status.ERROR, target, problem.origin, message=problem.message)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterator
 
-from eksguard.findings import Result, Status, fail, not_applicable, passed, unknown_result
+from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
 from eksguard.model import Cluster, Text
 from eksguard.rules import RuleContext, rule
-from eksguard.rules.common import unknown_value
+from eksguard.rules.common import mapping_problem, unknown_value
 
 ADMIN_POLICIES = ("AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy")
 
@@ -85,8 +85,7 @@ def system_masters(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     for problem in cluster.identity_mapping_problems:
         if problem.field in ("mapRoles", "mapUsers"):
             found = True  # unreadable: no pass
-            yield Result(Status.ERROR, f"{cluster.target}/aws-auth/{problem.field}", problem.origin,
-                         message=problem.message)
+            yield mapping_problem(cluster, problem)
     for mapping in cluster.identity_mappings:
         if "system:masters" in mapping.groups and not break_glass(mapping.arn, ctx):
             found = True
@@ -117,7 +116,7 @@ def whole_account(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     accounts = [m for m in cluster.identity_mappings if m.kind == "account"]
     unreadable = [p for p in cluster.identity_mapping_problems if p.field == "mapAccounts"]
     for problem in unreadable:
-        yield Result(Status.ERROR, f"{cluster.target}/aws-auth/{problem.field}", problem.origin, message=problem.message)
+        yield mapping_problem(cluster, problem)
     for mapping in accounts:
         yield fail(f"{cluster.target}/aws-auth/account/{mapping.account}", None, Text(
             f"Account {mapping.account} is mapped as a whole.", f"アカウント {mapping.account} 全体がマッピングされています。"),

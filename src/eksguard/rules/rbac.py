@@ -10,9 +10,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from eksguard.analysis.pss import pod_spec_of
-from eksguard.findings import Result, Status, fail, not_applicable, passed, unknown_result
+from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
 from eksguard.model import Cluster, KubeObject, KubeScope, Origin, Text
 from eksguard.rules import RuleContext, rule
+from eksguard.rules.common import mapping_problem
 
 READ_VERBS = frozenset({"get", "list", "watch"})
 WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection", "*", "escalate", "bind",
@@ -192,8 +193,7 @@ def iam_user_write_access(cluster: Cluster, ctx: RuleContext) -> Iterator[Result
     for problem in cluster.identity_mapping_problems:
         if problem.field == "mapUsers":
             settled = False
-            yield Result(Status.ERROR, f"{cluster.target}/aws-auth/{problem.field}", problem.origin,
-                         message=problem.message)
+            yield mapping_problem(cluster, problem)
     principals: list[tuple[str, str, list[str], str | None, list[str], Origin]] = []
     for mapping in cluster.identity_mappings or []:
         if mapping.kind == "user" or (mapping.kind == "role" and _user_arn(mapping.arn)):

@@ -7,7 +7,7 @@ usually needs (`merge`, `concat`, `jsonencode` ...). Whatever cannot be known be
 (`data.*`, computed attributes, `var.x` without a value) is `unknown`, never an error. python-hcl2
 gives no line numbers, so `index_hcl` finds each block and attribute by scanning the file text.
 
-The modules `terraform-aws-modules/eks/aws` (v20 and v21 input names) and
+The modules `terraform-aws-modules/eks/aws` (v19, v20 and v21 input names) and
 `terraform-aws-modules/vpc/aws` are expanded with their documented defaults (eks-domain.md §3.2).
 This module describes; it never judges.
 """
@@ -35,6 +35,8 @@ from eksguard.model import (
     Addon,
     Cluster,
     FargateProfile,
+    IdentityMapping,
+    MappingProblem,
     Network,
     NodeGroup,
     Origin,
@@ -868,6 +870,7 @@ def call_function(name: str, args: list[Any]) -> Any:
         return merged
     if name in ("concat", "flatten"):
         out: list[Any] = []
+        missing: Any = None  # the first argument not known here
         for arg in args:
             if isinstance(arg, list):
                 for item in arg:
@@ -876,7 +879,10 @@ def call_function(name: str, args: list[Any]) -> Any:
                     else:
                         out.append(item)
             else:
-                return Unknown(f"{name} of a value not known here", text_of(arg))
+                out.extend(arg.items if isinstance(arg, PartlyKnownList) else [])
+                missing = arg if missing is None else missing
+        if missing is not None:
+            return PartlyKnownList(f"{name} of a value not known here", text_of(missing), out)
         return out
     if name == "compact" and args and isinstance(args[0], list):
         return [v for v in args[0] if v not in (None, "")]
@@ -967,6 +973,17 @@ def _substr(text: str, offset: int, length: int) -> Any:
     if not 0 <= start <= len(text) or length < -1:
         return Unknown("substr() out of range")
     return text[start:] if length == -1 else text[start:start + length]
+
+
+class PartlyKnownList(Unknown):
+    """A list not known before apply (`concat(module.x.roles, [{...}])`) that holds at least `items`, in no
+    known position: readers that look for one item (an aws-auth mapping) can still find it."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, reason: str, text: str | None, items: list[Any]) -> None:
+        super().__init__(reason, text)
+        self.items = items
 
 
 class _JsonPending(Unknown):
@@ -1855,6 +1872,13 @@ def _policy_actions(document: Any) -> list[str]:
     return actions
 
 
+OLD_EKS_MODULE_NOTE = Text(
+    "it is terraform-aws-eks older than v19, whose defaults this tool does not know: scan the module's "
+    "directory, or upgrade the module",
+    "v19 より前の terraform-aws-eks で、このツールはその既定値を知りません。モジュールのディレクトリを直接スキャンするか、"
+    "モジュールを更新してください")
+
+
 @dataclass(frozen=True, slots=True)
 class LocalModule:
     """What a module called by a local path (`source = "../.."`, `"./modules/eks"`) is, from its files:
@@ -1867,9 +1891,11 @@ class LocalModule:
 
 # A copy of terraform-aws-eks has the module's cluster resource and its node group and Fargate inputs;
 # its major version shows in its input names: v21 renamed `cluster_endpoint_public_access` to
-# `endpoint_public_access` (docs/UPGRADE-21.0.md), v20 added `access_entries` (docs/UPGRADE-20.0.md).
-# Before v20 the module managed aws-auth and had other defaults (v18: a public endpoint), not read here.
+# `endpoint_public_access` (docs/UPGRADE-21.0.md), v20 added `access_entries` and dropped the aws-auth inputs
+# (docs/UPGRADE-20.0.md), v19 added `node_security_group_enable_recommended_rules` (v19.0.0 variables.tf).
+# v18 and older had other defaults (v18: a public endpoint, docs/UPGRADE-19.0.md), not read here.
 EKS_MODULE_INPUTS = frozenset({"eks_managed_node_groups", "self_managed_node_groups", "fargate_profiles"})
+OLDEST_EKS_MODULE_MAJOR = 19
 
 
 def local_module(texts: list[str]) -> LocalModule:
@@ -1887,11 +1913,10 @@ def local_module(texts: list[str]) -> LocalModule:
             return LocalModule(21)
         if variables >= {"cluster_endpoint_public_access", "access_entries"}:
             return LocalModule(20)
-        return LocalModule(None, Text(
-            "it is a copy of terraform-aws-eks older than v20 (no `access_entries` input), which this tool does not "
-            "read: scan the module's directory, or upgrade the copy",
-            "v20 より前の terraform-aws-eks のコピー（`access_entries` 入力がない）で、このツールは読みません。"
-            "モジュールのディレクトリを直接スキャンするか、コピーを更新してください"))
+        if variables >= {"cluster_endpoint_public_access", "manage_aws_auth_configmap",
+                         "node_security_group_enable_recommended_rules"}:
+            return LocalModule(19)
+        return LocalModule(None, OLD_EKS_MODULE_NOTE)
     return LocalModule(None, Text(
         "it defines `aws_eks_cluster` but is not a copy of terraform-aws-eks, so the call's inputs are not "
         "applied to it: scan the module's directory (its variables' defaults are used there)",
@@ -1934,7 +1959,15 @@ class Builder:
                 if kind == "vpc":
                     self.vpc_modules[call.label] = VpcModule(call, self)
                 elif kind == "eks":
-                    self.eks_modules[call.label] = EksModule(call, self)
+                    eks = EksModule(call, self)
+                    if eks.major >= OLDEST_EKS_MODULE_MAJOR:
+                        self.eks_modules[call.label] = eks
+                    elif warn is not None:
+                        warn(call.view.origin("version" if call.version else "source"), Text(
+                            f"the cluster of module `{call.label}` (terraform-aws-eks v{eks.major}) is not evaluated: "
+                            f"{OLD_EKS_MODULE_NOTE.en}",
+                            f"モジュール `{call.label}`（terraform-aws-eks v{eks.major}）のクラスターは評価されません: "
+                            f"{OLD_EKS_MODULE_NOTE.ja}"))
                 elif local is not None and local.major is not None:
                     self.eks_modules[call.label] = EksModule(call, self, local.major)
                 elif local is not None and local.not_read is not None and warn is not None:
@@ -2769,10 +2802,45 @@ V21_NAMES = {
 }
 V21_ONLY = set(V21_NAMES.values())
 V20_ONLY = set(V21_NAMES) | {"eks_managed_node_group_defaults", "self_managed_node_group_defaults"}
+# inputs v20 removed (docs/UPGRADE-20.0.md): v19 managed aws-auth itself
+V19_ONLY = {"manage_aws_auth_configmap", "create_aws_auth_configmap", "aws_auth_roles", "aws_auth_users",
+            "aws_auth_accounts"}
+_CONSTRAINT = re.compile(r"^\s*(=|!=|>=|<=|>|<|~>)?\s*v?(\d+(?:\.\d+)*)")
+_REF_VERSION = re.compile(r"[?&]ref=v?(\d+)\.")
+
+
+def highest_major(constraint: str) -> int | None:
+    """The highest major version a module version constraint admits (`~> 19.15.2`, `>= 19, < 20`, `19.21.0`
+    -> 19); None when nothing bounds it (`>= 19`, `~> 19`: `terraform init` installs the newest release) or it
+    cannot be read. Operators: https://developer.hashicorp.com/terraform/language/expressions/version-constraints
+    (`~>` lets only the rightmost component grow, so `~> 19` admits 20)."""
+    highest: int | None = None
+    for part in constraint.split(","):
+        match = _CONSTRAINT.match(part)
+        if match is None:
+            return None
+        operator, numbers = match.group(1) or "=", [int(n) for n in match.group(2).split(".")]
+        if operator == "=" or operator == "<=" or (operator == "~>" and len(numbers) > 1):
+            bound = numbers[0]
+        elif operator == "<":
+            bound = numbers[0] - 1 if not any(numbers[1:]) else numbers[0]
+        else:
+            continue
+        highest = bound if highest is None else min(highest, bound)
+    return highest
+
+
+def called_major(call: ModuleCall) -> int | None:
+    """The major version of a module call: from its `version` constraint, or a git source's `?ref=v19.21.0`."""
+    if call.version:
+        return highest_major(call.version)
+    found = _REF_VERSION.search(call.source)
+    return int(found.group(1)) if found else None
 
 
 class EksModule:
-    """`terraform-aws-modules/eks/aws` v20/v21 with the defaults of its variables.tf (eks-domain.md §3.2)."""
+    """`terraform-aws-modules/eks/aws` v19-v21 with the defaults of its variables.tf (eks-domain.md §3.2; v19:
+    v19.21.0 variables.tf and main.tf, which differ from v20 in access and aws-auth only)."""
 
     def __init__(self, call: ModuleCall, builder: Builder, major: int | None = None) -> None:
         self.call = call
@@ -2786,12 +2854,15 @@ class EksModule:
         self.node_sg = f"{self.prefix}.aws_security_group.node"
 
     def _major(self) -> int:
+        """From the call's version, else from the inputs it writes (the newest release when they fit it)."""
+        called = called_major(self.call)
+        if called is not None:
+            return called
         written = set(self.v.keys(""))
-        match = re.search(r"(\d+)", self.call.version or "")
-        if match and 17 <= int(match.group(1)) <= 40:
-            return int(match.group(1))
         if written & V21_ONLY and not written & V20_ONLY:
             return 21
+        if written & V19_ONLY:
+            return 19
         if written & V20_ONLY:
             return 20
         return 21
@@ -2839,11 +2910,25 @@ class EksModule:
         version = v.value(self.n("kubernetes_version"), as_str, None, tool, Text(
             f"`{self.n('kubernetes_version')}` is not set; EKS creates the cluster with its default (latest) version",
             f"`{self.n('kubernetes_version')}` が未設定のため、EKS は既定（最新）のバージョンで作成します"), anchor)
-        auth = v.value("authentication_mode", as_str, "API_AND_CONFIG_MAP", tool, None, anchor)
-        # main.tf hardcodes bootstrap_cluster_creator_admin_permissions = false (eks-domain.md §3.2)
-        creator = defaulted(False, tool, anchor, Text(
-            "the module sets bootstrap_cluster_creator_admin_permissions = false",
-            "モジュールは bootstrap_cluster_creator_admin_permissions = false に固定しています"))
+        if self.major >= 20:
+            auth = v.value("authentication_mode", as_str, "API_AND_CONFIG_MAP", tool, None, anchor)
+            # main.tf hardcodes bootstrap_cluster_creator_admin_permissions = false (eks-domain.md §3.2)
+            creator = defaulted(False, tool, anchor, Text(
+                "the module sets bootstrap_cluster_creator_admin_permissions = false",
+                "モジュールは bootstrap_cluster_creator_admin_permissions = false に固定しています"))
+        else:
+            # v19 main.tf has no access_config block: the EKS API defaults apply (CONFIG_MAP, creator admin
+            # true; eks-domain.md §3.1; access entries came in v20, docs/UPGRADE-20.0.md)
+            auth = defaulted("CONFIG_MAP", EKS, anchor, Text(
+                f"terraform-aws-eks v{self.major} sets no `access_config`, so EKS uses CONFIG_MAP; "
+                "`authentication_mode` needs the module's v20 or later",
+                f"terraform-aws-eks v{self.major} は `access_config` を設定しないため、EKS は CONFIG_MAP を使います。"
+                "`authentication_mode` にはモジュールの v20 以降が必要です"))
+            creator = defaulted(True, EKS, anchor, Text(
+                f"terraform-aws-eks v{self.major} sets no `access_config`, so EKS makes the identity that creates "
+                "the cluster an admin; v20 and later of the module turn this off",
+                f"terraform-aws-eks v{self.major} は `access_config` を設定しないため、EKS はクラスターを作成した ID を"
+                "管理者にします。モジュールの v20 以降ではこれが無効になります"))
         subnet_ids = self.builder.idents(v.get("control_plane_subnet_ids")) or self.builder.idents(v.get("subnet_ids"))
         node_subnets = self.builder.idents(v.get("subnet_ids"))
         create_cluster_sg = self.flag(self.n("create_security_group"), True)
@@ -2876,7 +2961,8 @@ class EksModule:
             cluster.pod_identity_enabled = declared(True, v.origin(f"{self.n('compute_config')}.enabled"))
         else:
             cluster.pod_identity_enabled = defaulted(False, tool, anchor, POD_IDENTITY_NOTE)
-        if v.get("enable_cluster_creator_admin_permissions") is True:
+        self.aws_auth(cluster)
+        if self.major >= 20 and v.get("enable_cluster_creator_admin_permissions") is True:
             entry = AccessEntry("(the identity running Terraform)", v.origin("enable_cluster_creator_admin_permissions"),
                                 policies=[AccessPolicyAssociation(
                                     "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", "cluster")])
@@ -2920,6 +3006,47 @@ class EksModule:
             found.append(Addon(item.known_text("name") or key, self.v.origin(f"{pointer}.{key}"),
                                dict(config) if isinstance(config, Mapping) else {}, item.known_text("addon_version")))
         return found
+
+    def aws_auth(self, cluster: Cluster) -> None:
+        """v19 writes aws-auth when `manage_aws_auth_configmap` or `create_aws_auth_configmap` is true (v19.21.0
+        main.tf: `kubernetes_config_map_v1_data` / `kubernetes_config_map` "aws_auth"): `aws_auth_roles`,
+        `aws_auth_users` and `aws_auth_accounts` as written, after the node and Fargate roles it maps itself to
+        system:bootstrappers/system:nodes (not listed here: the module's own roles, unnamed before apply)."""
+        if self.major >= 20:
+            return  # v20 moved aws-auth to the `modules/aws-auth` submodule (docs/UPGRADE-20.0.md)
+        flags = {name: self.v.get(name) for name in ("manage_aws_auth_configmap", "create_aws_auth_configmap")}
+        if not any(flag is True for flag in flags.values()):
+            undecided = next(((n, f) for n, f in flags.items() if f is not NOVALUE and not isinstance(f, bool)), None)
+            if undecided is not None:
+                cluster.identity_mappings_unknown = _not_known_before_apply(*undecided)
+            return  # aws-auth is not the module's: EKS's own (node roles) or another resource's
+        mappings: list[IdentityMapping] = []
+        for name, field_name, kind, arn_key in (("aws_auth_roles", "mapRoles", "role", "rolearn"),
+                                                ("aws_auth_users", "mapUsers", "user", "userarn"),
+                                                ("aws_auth_accounts", "mapAccounts", "account", "")):
+            value = self.v.get(name)
+            origin = Origin(self.v.path, self.v.line(name), None, f"{self.v.address}.{name}")
+            if value is NOVALUE:
+                continue
+            unread = [] if isinstance(value, list) else [_not_known_before_apply(name, value)]
+            # a list known only in part (`concat(module.x.roles, [{...}])`) still holds its known items
+            items = value if isinstance(value, list) else value.items if isinstance(value, PartlyKnownList) else []
+            for index, item in enumerate(items):
+                pointer = f"{name}[{index}]" if isinstance(value, list) else f"an item of {name}"
+                groups = item.get("groups") if isinstance(item, Mapping) else None
+                if kind == "account" and isinstance(item, (str, int)) and _known(item):
+                    mappings.append(IdentityMapping("account", None, [], origin, account=str(item)))
+                elif kind != "account" and isinstance(groups, list) and all(
+                        isinstance(g, str) and _known(g) for g in groups):
+                    mappings.append(IdentityMapping(kind, text_of(item.get(arn_key)) or f"({pointer})", list(groups),
+                                                    origin, username=text_of(item.get("username"))))
+                else:
+                    unread.append(Text(f"{pointer} is not known before apply: {text_of(item)}",
+                                       f"{pointer} は apply 前には不明です: {text_of(item)}"))
+            if unread:
+                cluster.identity_mapping_problems.append(MappingProblem(field_name, origin, Text(
+                    "; ".join(t.en for t in unread), "、".join(t.ja for t in unread)), unknown=True))
+        cluster.identity_mappings = mappings
 
     def access_entries(self) -> list[AccessEntry]:
         entries = []
