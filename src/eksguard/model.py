@@ -316,6 +316,16 @@ class Addon:
 
 
 @dataclass(slots=True, repr=False, eq=False)
+class HelmChart:
+    """A Helm chart the definition installs in the cluster (Terraform `helm_release`): `chart` as written
+    (`cilium`, `projectcalico/tigera-operator`), None when not known before apply (`note` says why)."""
+
+    chart: str | None
+    origin: Origin
+    note: Text | None = None
+
+
+@dataclass(slots=True, repr=False, eq=False)
 class ExposureWindow:
     """A setting that was exposed for a while in a scripted sequence: opened by one command (or config),
     closed by a later command of the same script (eksctl command lines)."""
@@ -359,6 +369,7 @@ class Cluster:
     identity_mappings_unknown: Text | None = None
     access_entries: list[AccessEntry] | None = None
     addons: list[Addon] | None = None
+    helm_charts: list[HelmChart] = field(default_factory=list)
     network: Network = field(default_factory=Network)
     uses_cloudwatch_logging: bool = False
     load_balancer_controller: bool = False

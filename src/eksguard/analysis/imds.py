@@ -8,12 +8,14 @@ destination) or holds an `ipBlock` whose `cidr` contains 169.254.169.254 and who
 NetworkPolicy (and reach IMDS as the node does): they are not counted here (Pod Security baseline forbids them).
 
 Enforcement needs an engine: the VPC CNI with `enableNetworkPolicy: "true"` in its addon configuration, or
-Calico/Cilium (recognised by their objects in the manifests). eks-domain.md §9.
+Calico/Cilium (recognised by their objects in the manifests, or by the Helm chart the definition installs).
+eks-domain.md §9.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +28,17 @@ SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
 ENGINE_GROUPS = ("crd.projectcalico.org", "projectcalico.org", "operator.tigera.io", "cilium.io")
 ENGINE_WORKLOADS = {"calico-node", "cilium", "cilium-agent", "tigera-operator", "cilium-operator"}
 VPC_CNI_TOOL = "EKS vpc-cni addon"
+# Helm charts that install an engine: Cilium (https://helm.cilium.io, chart `cilium`), Calico through the Tigera
+# operator (https://docs.tigera.io/calico/latest/getting-started/kubernetes/helm, chart `tigera-operator`) and
+# the older aws/eks-charts `aws-calico`
+ENGINE_CHARTS = frozenset({"cilium", "tigera-operator", "aws-calico"})
+_CHART_ARCHIVE = re.compile(r"-v?\d+(\.\d+)*([-+][\w.]+)?\.tgz$")
+
+
+def engine_chart(chart: str) -> bool:
+    """Is `chart` (`cilium`, `cilium/cilium`, `oci://.../tigera-operator`, `.../cilium-1.16.4.tgz`) an engine's?"""
+    name = chart.rstrip("/").rsplit("/", 1)[-1]
+    return _CHART_ARCHIVE.sub("", name).removesuffix(".tgz").lower() in ENGINE_CHARTS
 
 
 def _map(value: Any) -> Mapping[str, Any]:
@@ -176,6 +189,17 @@ def enforcement(scope: KubeScope) -> Value[bool]:
     cni = next((a for a in addons if a.name == "vpc-cni"), None)
     if cni is not None and _enabled(cni.configuration.get("enableNetworkPolicy")):
         return declared(True, cni.origin)
+    installed = next((c for c in cluster.helm_charts if c.chart is not None and engine_chart(c.chart)), None)
+    if installed is not None:
+        return declared(True, installed.origin)
+    pending = next((c for c in cluster.helm_charts if c.chart is None), None)
+    if pending is not None:
+        why = pending.note or Text("a Helm chart is not known", "Helm チャートが不明です")
+        return unknown(pending.origin, Text(
+            f"vpc-cni has no `enableNetworkPolicy: \"true\"`, and a Helm chart the definition installs, which may be "
+            f"Calico or Cilium, is not known: {why.en}",
+            f"vpc-cni に `enableNetworkPolicy: \"true\"` がなく、定義がインストールする Helm チャート（Calico や Cilium の"
+            f"可能性があります）が不明です: {why.ja}"))
     where = cni.origin if cni is not None else cluster.origin
     return defaulted(False, VPC_CNI_TOOL, where, Text(
         "the vpc-cni addon enforces NetworkPolicies only with `enableNetworkPolicy: \"true\"` in its configuration",

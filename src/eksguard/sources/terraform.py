@@ -35,6 +35,7 @@ from eksguard.model import (
     Addon,
     Cluster,
     FargateProfile,
+    HelmChart,
     IdentityMapping,
     MappingProblem,
     Network,
@@ -1924,6 +1925,14 @@ def local_module(texts: list[str]) -> LocalModule:
         "モジュールのディレクトリを直接スキャンしてください（そこでは変数の既定値が使われます）"))
 
 
+def _helm_chart(v: View, pointer: str) -> HelmChart:
+    """The chart at `pointer`, or why it is not known before apply."""
+    chart = v.known_text(pointer)
+    if chart is not None:
+        return HelmChart(chart, v.origin(pointer))
+    return HelmChart(None, v.origin(pointer), _not_known_before_apply(pointer, v.get(pointer)))
+
+
 class Builder:
     """One module (a directory, or a plan) → clusters with their network. `local_modules` says what the modules
     called by a local path are (by `source` as written); `warn` reports a module call whose cluster is not
@@ -2624,6 +2633,7 @@ class Builder:
         for release in self.m.of_type("helm_release"):
             chart = release.view.known_text("chart") or ""
             for cluster in [c for k, c in self.clusters.items() if not k.startswith("stub:")]:
+                cluster.helm_charts.append(_helm_chart(release.view, "chart"))
                 if chart.endswith("aws-load-balancer-controller"):
                     cluster.load_balancer_controller = True
                 if chart.endswith("cluster-autoscaler"):
@@ -2631,13 +2641,32 @@ class Builder:
         if isinstance(self.m, HclModule):
             for call in self.m.calls:
                 if module_kind(call.source) == "addons":
-                    v = call.view
-                    real = [c for k, c in self.clusters.items() if not k.startswith("stub:")]
-                    for cluster in real:
-                        if v.get("enable_aws_load_balancer_controller") is True:
-                            cluster.load_balancer_controller = True
-                        if v.get("enable_cluster_autoscaler") is True:
-                            cluster.cluster_autoscaler = True
+                    self.blueprints_addons(call.view)
+
+    def blueprints_addons(self, v: View) -> None:
+        """aws-ia/eks-blueprints-addons: `eks_addons` become `aws_eks_addon`s (main.tf: name from `name` or the key,
+        `configuration_values` as given) and `helm_releases` become `helm_release`s (helm.tf: `chart` as given)
+        of the cluster named by `cluster_name`."""
+        real = [c for k, c in self.clusters.items() if not k.startswith("stub:")]
+        for cluster in real:
+            if v.get("enable_aws_load_balancer_controller") is True:
+                cluster.load_balancer_controller = True
+            if v.get("enable_cluster_autoscaler") is True:
+                cluster.cluster_autoscaler = True
+        if not real:
+            return
+        cluster = self.cluster_for(v.get("cluster_name"), v.origin())
+        for key in v.keys("eks_addons"):
+            item = v.sub(f"eks_addons.{key}")
+            config = decoded(item.get("configuration_values"))
+            cluster.addons = [*(cluster.addons or []), Addon(
+                item.known_text("name") or key, v.origin(f"eks_addons.{key}"),
+                dict(config) if isinstance(config, Mapping) else {}, item.known_text("addon_version"))]
+        releases = v.get("helm_releases")
+        if releases is not NOVALUE and not isinstance(releases, Mapping):
+            cluster.helm_charts.append(_helm_chart(v, "helm_releases"))
+        for key in v.keys("helm_releases"):
+            cluster.helm_charts.append(_helm_chart(v, f"helm_releases.{key}.chart"))
 
     def complete_cluster_sgs(self) -> None:
         """Rules the module adds to the EKS cluster SG join EKS's own default rules."""
