@@ -8,6 +8,7 @@ A rule that raises is an `error` result with the message, never dropped. Configu
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -16,7 +17,7 @@ from typing import Any
 
 from eksguard.config import Config
 from eksguard.findings import SEVERITY_ORDER, Finding, Result, Status
-from eksguard.model import IGNORE_REASON, Cluster, Estate, Origin, Text
+from eksguard.model import IGNORE_REASON, Cluster, Estate, KubeScope, Origin, Text
 from eksguard.rules import Rule, RuleContext, all_rules
 
 
@@ -47,6 +48,8 @@ def _run(rule: Rule, target: str, subject: Any, ctx: RuleContext) -> list[Result
         return [Result(Status.ERROR, target, getattr(subject, "origin", None),
                        message=Text(f"rule failed: {type(exc).__name__}: {exc}",
                                     f"ルールの実行に失敗しました: {type(exc).__name__}: {exc}"))]
+    if rule.reads and isinstance(subject, KubeScope):
+        results = _not_known_objects(rule, subject, results)
     unread = getattr(subject, "unread", None)
     if unread and rule.id in unread:
         return _partly_read(results, target, subject.origin, unread[rule.id])
@@ -54,6 +57,43 @@ def _run(rule: Rule, target: str, subject: Any, ctx: RuleContext) -> list[Result
 
 
 _CLEAN = (Status.PASS, Status.NOT_APPLICABLE)
+# what no rule reads: a container's program, its environment and its size (an image tag from a variable
+# is common and decides no verdict)
+_UNREAD_FIELDS = frozenset({"image", "imagePullPolicy", "command", "args", "env", "envFrom", "workingDir",
+                            "resources", "replicas", "containerPort"})
+
+
+def _related(pointer: str, field_path: str) -> bool:
+    """One field holds the other (`subjects[0]` and `subjects[0].name`)."""
+    inner, outer = sorted((pointer, field_path), key=len, reverse=True)
+    return inner == outer or inner.startswith((f"{outer}.", f"{outer}["))
+
+
+def _not_known_objects(rule: Rule, scope: KubeScope, results: list[Result]) -> list[Result]:
+    """Objects of the kinds the rule reads with fields not known before apply: `unknown` instead of a pass (or
+    of no verdict) on them, and instead of a failure at a field not known, with why; a failure at known
+    fields stays, since what is known already fails."""
+    out = results
+    for obj in scope.objects:
+        if obj.kind not in rule.reads:
+            continue
+        why = {path: text for path, text in obj.unknown_fields.items()
+               if not _UNREAD_FIELDS & set(re.split(r"[.\[\]]", path))}
+        if not why:
+            continue
+        out = [r for r in out if r.target != obj.target or r.status is not Status.FAIL or r.origin is None
+               or not any(_related(r.origin.pointer, path) for path in why)]
+        own = [r for r in out if r.target == obj.target]
+        if any(r.status not in _CLEAN for r in own):
+            continue
+        en = "; ".join(f"`{path}`: {text.en}" for path, text in why.items())
+        ja = "; ".join(f"`{path}`: {text.ja}" for path, text in why.items())
+        out = [*(r for r in out if r.target != obj.target),
+               Result(Status.UNKNOWN, obj.target, obj.origin_at(next(iter(why))), None, "unknown",
+                      Text(f"{obj.kind} `{obj.name}` is not fully known before apply ({en}); what it would be is "
+                           "not checked.",
+                           f"{obj.kind} `{obj.name}` の一部が apply 前には不明です（{ja}）。その値は検査されていません。"))]
+    return out
 
 
 def _partly_read(results: list[Result], target: str, origin: Origin, why: list[Text]) -> list[Result]:

@@ -468,6 +468,9 @@ class KubeObject:
     overlay: tuple[str, str] | None = None  # (overlay folder, environment name), see analysis.kustomize
     ignored_rules: frozenset[str] = frozenset()  # annotation `eksguard.io/ignore`
     locate: Any = None  # Callable[[str], Origin]: a field path (`spec.containers[0].image`) -> its position
+    # field path -> why its value is not known (a Terraform value known only after apply); such fields are
+    # absent from `doc`, and the engine makes the clean verdicts of the rules that read this kind `unknown`
+    unknown_fields: dict[str, Text] = field(default_factory=dict)
 
     def origin_at(self, field_path: str) -> Origin:
         """The position of `field_path` in the object, or of its nearest present parent."""

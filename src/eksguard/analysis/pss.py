@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 __all__ = [
     "LATEST_MINOR",
     "LEVELS",
+    "WORKLOAD_KINDS",
     "PodTemplateRef",
     "PssVersion",
     "PssViolation",
@@ -932,6 +933,8 @@ def evaluate(
 _TEMPLATE_KINDS = frozenset(
     {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController"}
 )
+# Every kind `pod_spec_of` finds a pod template in.
+WORKLOAD_KINDS = tuple(sorted(_TEMPLATE_KINDS | {"Pod", "CronJob", "PodTemplate"}))
 
 
 def pod_spec_of(obj: Mapping[str, Any]) -> PodTemplateRef | None:

@@ -45,6 +45,9 @@ class Rule:
     subject: str = "cluster"  # "cluster" or "kubernetes"
     dont: Text | None = None  # what NOT to do when this is found on a running cluster
     severities: tuple[str, ...] = field(default_factory=tuple)  # every severity the rule can report
+    # Kubernetes rules: the kinds whose objects they read (an object of these kinds with fields not known
+    # before apply makes the rule's verdict on it `unknown`, see engine)
+    reads: tuple[str, ...] = ()
 
     @property
     def help_uri(self) -> str:
@@ -57,12 +60,12 @@ _LOADED = False
 
 def rule(*, id: str, slug: str, severity: str, title: Text, risk: Text, fix: Text,
          references: Iterable[str], subject: str = "cluster", dont: Text | None = None,
-         severities: Iterable[str] = ()) -> Callable[[RuleFunc], RuleFunc]:
+         severities: Iterable[str] = (), reads: Iterable[str] = ()) -> Callable[[RuleFunc], RuleFunc]:
     def register(func: RuleFunc) -> RuleFunc:
         if id in REGISTRY:
             raise ValueError(f"rule {id} registered twice")
         REGISTRY[id] = Rule(id, slug, severity, title, risk, fix, tuple(references), func, subject, dont,
-                            tuple(severities) or (severity,))
+                            tuple(severities) or (severity,), tuple(reads))
         return func
 
     return register

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from eksguard.analysis.pss import pod_spec_of
-from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
+from eksguard.analysis.pss import WORKLOAD_KINDS, pod_spec_of
+from eksguard.findings import Result, Status, fail, not_applicable, passed, unknown_result
 from eksguard.model import Cluster, KubeObject, KubeScope, Origin, Text
 from eksguard.rules import RuleContext, rule
 from eksguard.rules.common import mapping_problem
@@ -38,6 +38,7 @@ READ_POLICIES = frozenset({"AmazonEKSViewPolicy", "AmazonEKSAdminViewPolicy", "A
 WRITE_GROUPS = {"system:masters": "system:masters (cluster-admin, bypasses RBAC)",
                 "system:nodes": "system:nodes (node permissions)",
                 "system:bootstrappers": "system:bootstrappers (node bootstrap)"}
+RBAC_KINDS = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
 RBAC_REFERENCES = ("eks-domain.md §8", "https://kubernetes.io/docs/reference/access-authn-authz/rbac/")
 
 
@@ -246,6 +247,7 @@ def iam_user_write_access(cluster: Cluster, ctx: RuleContext) -> Iterator[Result
              "バインディングからこれらのサブジェクトを削除し、必要な特定のグループ（aws-auth やアクセスエントリーでマッピング）に"
              "ロールを結び付けてください。"),
     references=RBAC_REFERENCES,
+    reads=RBAC_KINDS,
 )
 def anonymous_binding(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     clean = True
@@ -295,6 +297,7 @@ def anonymous_binding(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
              "より狭い ClusterRole（または必要な名前空間の Role）を付与してください。クラスター管理者はアクセスエントリーで "
              "ブレークグラス用のロール 1 つに限定します（記事 002）。"),
     references=RBAC_REFERENCES,
+    reads=("ClusterRoleBinding",),
 )
 def cluster_admin_binding(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     clean = True
@@ -335,6 +338,7 @@ def _custom_roles(scope: KubeScope) -> Iterator[KubeObject]:
              "ワークロードが使う `apiGroups`、`resources`、`verbs` を正確に列挙してください（例: `resources: [pods]` に "
              "`verbs: [get, list, watch]`）。"),
     references=RBAC_REFERENCES,
+    reads=("Role", "ClusterRole"),
 )
 def rbac_wildcard(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     clean = True
@@ -376,6 +380,7 @@ def _writes_configmaps(item: Mapping[str, Any]) -> bool:
              "ConfigMap への書き込みは必要な名前空間に限定し（クラスター全体に付与した ClusterRole ではなく Role）、"
              "`resourceNames` で `aws-auth` を除外し、アクセスエントリー（`authenticationMode: API`）へ移行してください。"),
     references=("eks-domain.md §8.1", *RBAC_REFERENCES),
+    reads=RBAC_KINDS,
 )
 def aws_auth_writable(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     clean = True
@@ -421,6 +426,7 @@ def aws_auth_writable(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
              "ワークロード専用の ServiceAccount（`serviceAccountName`）を使うか、Pod の spec（または名前空間の `default` "
              "ServiceAccount）に `automountServiceAccountToken: false` を設定してください。"),
     references=("https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/",),
+    reads=(*WORKLOAD_KINDS, "ServiceAccount"),
 )
 def default_token_automount(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     accounts = {(o.namespace, o.name): o for o in scope.of_kind("ServiceAccount")}

@@ -20,7 +20,15 @@ from eksguard.analysis.imds import (
     nodes_reach_imds,
     reach,
 )
-from eksguard.analysis.pss import LEVELS, PodTemplateRef, PssVersion, PssViolation, evaluate, pod_spec_of
+from eksguard.analysis.pss import (
+    LEVELS,
+    WORKLOAD_KINDS,
+    PodTemplateRef,
+    PssVersion,
+    PssViolation,
+    evaluate,
+    pod_spec_of,
+)
 from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
 from eksguard.model import KubeObject, KubeScope, Origin, Text
 from eksguard.rules import RuleContext, rule
@@ -197,6 +205,7 @@ def _pss_results(scope: KubeScope, level: str, ctx: RuleContext) -> Iterator[Res
              "`capabilities.add: [SYS_ADMIN]`）を削除してください。どうしても必要なエージェントは "
              "`pod-security.kubernetes.io/enforce: privileged` を付けた専用の名前空間だけで動かします。"),
     references=PSS_REFERENCES,
+    reads=WORKLOAD_KINDS,
 )
 def pss_baseline(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     yield from _pss_results(scope, "baseline", ctx)
@@ -219,6 +228,7 @@ def pss_baseline(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
              "`capabilities.drop: [\"ALL\"]` を設定してください。ボリュームは configMap、secret、emptyDir、projected、"
              "downwardAPI、csi、persistentVolumeClaim、ephemeral のみにします。"),
     references=PSS_REFERENCES,
+    reads=WORKLOAD_KINDS,
 )
 def pss_restricted(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     yield from _pss_results(scope, "restricted", ctx)
@@ -238,6 +248,7 @@ def pss_restricted(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
              "`pod-security.kubernetes.io/enforce-version: v1.30`（クラスターのバージョン）で固定してください。先に `warn` と "
              "`audit` のラベルで試すと安全です。"),
     references=PSS_REFERENCES,
+    reads=("Namespace",),
 )
 def namespace_unenforced(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     namespaces = scope.namespaces
@@ -328,6 +339,7 @@ def _namespace_not_scanned(scope: KubeScope, obj: KubeObject, ref: PodTemplateRe
     dont=Text("Do not relabel the namespace to `privileged` to make the deploy pass: that admits every pod in it.",
               "デプロイを通すために名前空間のラベルを `privileged` に変えないでください。名前空間内のすべての Pod が許可されます。"),
     references=PSS_REFERENCES,
+    reads=(*WORKLOAD_KINDS, "Namespace"),
 )
 def rejected_by_namespace(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     any_workload = False
