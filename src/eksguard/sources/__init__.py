@@ -301,6 +301,11 @@ def _maybe_kubernetes(documents: list[Any], path: str) -> bool:
         for d in _mappings(documents))
 
 
+def _declares_kubernetes_objects(text: str) -> bool:
+    return ("kubernetes_" in text or "kubectl_manifest" in text) and bool(
+        re.search(r'"(?:kubernetes_[a-z0-9_]+|kubectl_manifest)"', text))
+
+
 def _script_name(name: str) -> bool:
     from eksguard.sources.filekinds import file_kind
 
@@ -316,8 +321,10 @@ READER_MODULES: tuple[ReaderModule, ...] = (
     ReaderModule("eksguard.sources.terraform_reader", 30, documents=_maybe_plan,
                  names=lambda name: name.endswith((".tf", ".tfvars")),
                  texts=lambda name, text: name.endswith((".tf", ".tfvars", ".tf.json")), parse_ahead="parse_ahead"),
+    # its finisher also takes the Kubernetes objects that Terraform resources declare
     ReaderModule("eksguard.sources.kubernetes_reader", 40, documents=_maybe_kubernetes,
-                 texts=lambda name, text: "{{" in text and name.lower().endswith((".yaml", ".yml", ".tpl"))),
+                 texts=lambda name, text: ("{{" in text and name.lower().endswith((".yaml", ".yml", ".tpl")))
+                 or (name.endswith((".tf", ".tf.json")) and _declares_kubernetes_objects(text))),
 )
 _LOADED: set[str] = set()
 _PRIORITY: dict[str, int] = {}  # reader kind -> its module's priority

@@ -80,10 +80,23 @@ class ManifestFile:
 
 
 @dataclass(slots=True)
+class DeclaredObject:
+    """A Kubernetes object another source declares (a Terraform resource): its document with line marks, the
+    declaring resource's address, the cluster its source builds beside it, and its fields not known."""
+
+    doc: LineMap
+    path: str
+    resource: str
+    cluster: str | None
+    unknown_fields: dict[str, Text]
+
+
+@dataclass(slots=True)
 class KubeState:
     """What the reader collected, for the finisher."""
 
     files: dict[str, ManifestFile] = field(default_factory=dict)  # abspath -> file
+    declared: list[DeclaredObject] = field(default_factory=list)
     kustomizations: dict[str, ManifestFile] = field(default_factory=dict)  # abspath of the file -> file
     block_scalars: dict[str, set[int]] = field(default_factory=dict)  # path -> lines of `mapRoles: |` keys
 
@@ -157,7 +170,7 @@ def _ignored(doc: Mapping[str, Any]) -> frozenset[str]:
 
 
 def make_object(doc: Mapping[str, Any], path: str, render: str | None,
-                overlay: tuple[str, str] | None) -> KubeObject:
+                overlay: tuple[str, str] | None, resource: str | None = None) -> KubeObject:
     metadata = _metadata(doc)
     kind = str(doc.get("kind", ""))
     name = str(metadata.get("name") or metadata.get("generateName") or "")
@@ -166,10 +179,16 @@ def make_object(doc: Mapping[str, Any], path: str, render: str | None,
         namespace = None if kind in CLUSTER_SCOPED or kind not in NAMESPACED_BUILTINS else "default"
     elif kind in CLUSTER_SCOPED:
         namespace = None
-    origin = Origin(path, getattr(doc, "line", None) or None, getattr(doc, "column", None) or None)
+    origin = Origin(path, getattr(doc, "line", None) or None, getattr(doc, "column", None) or None,
+                    resource=resource)
+
+    def where(field_path: str) -> Origin:
+        found = locate(doc, path, field_path)
+        return found if resource is None else Origin(found.path, found.line, found.column or None, found.pointer, resource)
+
     return KubeObject(kind=kind, api_version=str(doc.get("apiVersion", "")), name=name, namespace=namespace,
                       doc=doc, origin=origin, render=render, overlay=overlay, ignored_rules=_ignored(doc),
-                      locate=lambda field_path: locate(doc, path, field_path))
+                      locate=where)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -291,6 +310,7 @@ def rbac_grants(objects: list[KubeObject]) -> list[RbacGrant]:
 class Placed:
     obj: KubeObject
     placement: str  # the path the object is bound to a cluster by (its file, or the rendering kustomization)
+    cluster: str | None = None  # the cluster its own source builds beside it (Terraform: the same module's)
 
 
 def _config(options: Mapping[str, Any]) -> tuple[Mapping[str, Any], Path | None]:
@@ -475,6 +495,10 @@ class Builder:
             overlay = overlay_of(entry.path)
             placed.extend(Placed(make_object(doc, entry.path, None, overlay), entry.path)
                           for doc in manifest_objects(entry.documents))
+        for declared_object in self.state.declared:
+            obj = make_object(declared_object.doc, declared_object.path, None, None, declared_object.resource)
+            obj.unknown_fields = declared_object.unknown_fields
+            placed.append(Placed(obj, declared_object.path, declared_object.cluster))
         return placed
 
     def _reaching_overlay(self, root: str) -> tuple[str, str] | None:
@@ -505,6 +529,7 @@ class Builder:
         order: list[str] = []
         for item in self.placed_objects():
             name = _bound_name(item.placement, bindings, config_path) if bindings else None
+            name = name or item.cluster
             if name is None and single is not None:
                 name = single.name
             scope_name = name or ""
@@ -587,6 +612,12 @@ class Builder:
         if auth_objects:
             cluster.identity_mappings = [*(cluster.identity_mappings or []), *mappings]
             cluster.identity_mapping_problems.extend(problems)
+            not_known = [(path, why) for o in auth_objects for path, why in o.unknown_fields.items()
+                         if path.startswith("data")]
+            if not_known and cluster.identity_mappings_unknown is None:
+                path, why = not_known[0]
+                cluster.identity_mappings_unknown = Text(f"aws-auth `{path}` is {why.en}",
+                                                         f"aws-auth の `{path}` は{why.ja}")
         if has_rbac:
             cluster.rbac_grants = [*(cluster.rbac_grants or []), *rbac_grants(scope.objects)]
         return cluster

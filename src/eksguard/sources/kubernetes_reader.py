@@ -42,7 +42,7 @@ def read_helm_template(text: str, path: str, ctx: sources.ScanContext) -> bool:
 
 def finish(ctx: sources.ScanContext) -> None:
     state = ctx.estate.extras.pop(STATE_KEY, None)
-    if not isinstance(state, KubeState) or not (state.files or state.kustomizations):
+    if not isinstance(state, KubeState) or not (state.files or state.kustomizations or state.declared):
         return
     scopes, minimal, warnings = build(state, ctx.estate.clusters, ctx.options, ctx.limits,
                                       ctx.estate.inline_ignores)

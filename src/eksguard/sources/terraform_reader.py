@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from eksguard import sources
-from eksguard.model import InputProblem, Origin, Text
+from eksguard.model import Cluster, InputProblem, Origin, Text
 from eksguard.sources import terraform_json
+from eksguard.sources.kubernetes import state_of
 from eksguard.sources.loading import InputError, parse_documents, read_text
 from eksguard.sources.terraform import (
+    HclModule,
     LocalModule,
     TFFile,
     is_plan,
@@ -22,6 +24,7 @@ from eksguard.sources.terraform import (
     read_module,
     read_plan,
 )
+from eksguard.sources.terraform_kubernetes import DECLARES_OBJECTS, declared_objects
 
 PRIORITY = 30
 _STATE = "terraform.files"
@@ -46,6 +49,11 @@ _EKS_TYPES = r"aws_eks_(?:cluster|node_group|fargate_profile|access_entry|access
 RELEVANT = re.compile(rf'resource\s+"{_EKS_TYPES}"|"{_EKS_TYPES}"\s*:|terraform-aws-modules/eks/aws|terraform-aws-eks')
 
 
+def _relevant(text: str) -> bool:
+    """The file adds to the model: EKS resources, or Kubernetes objects (sources.terraform_kubernetes)."""
+    return bool(RELEVANT.search(text) or DECLARES_OBJECTS.search(text))
+
+
 def read_hcl(text: str, path: str, ctx: sources.ScanContext) -> bool:
     directory = os.path.dirname(path) or "."
     modules: dict[str, list[tuple[str, str]]] = ctx.options.setdefault(_STATE, {})
@@ -68,7 +76,7 @@ def parse_ahead(path: str, text: str) -> dict[str, Any] | None:
                 if entry.name.endswith(".tf") and entry.is_file():
                     try:
                         with open(entry.path, encoding="utf-8", errors="replace") as file:
-                            relevant = bool(RELEVANT.search(file.read()))
+                            relevant = _relevant(file.read())
                     except OSError:
                         continue
                     if relevant:
@@ -163,7 +171,7 @@ def finish(ctx: sources.ScanContext) -> None:
 
     for directory, texts in sorted(modules.items()):
         local_modules = _local_modules(directory, texts, ctx, read)
-        if not any(RELEVANT.search(text) for path, text in texts if path.endswith((".tf", ".tf.json"))) \
+        if not any(_relevant(text) for path, text in texts if path.endswith((".tf", ".tf.json"))) \
                 and not any(m.major is not None or m.not_read is not None for m in local_modules.values()):
             continue
         files: list[TFFile] = []
@@ -181,8 +189,24 @@ def finish(ctx: sources.ScanContext) -> None:
             else:
                 files.append(TFFile(path, text, data))
         if files:
-            ctx.estate.clusters.extend(read_module(directory, files, ctx.variables.values, tfvars, local_modules,
-                                                   warn))
+            clusters = read_module(directory, files, ctx.variables.values, tfvars, local_modules, warn)
+            ctx.estate.clusters.extend(clusters)
+            _declare_objects(directory, files, tfvars, clusters, ctx)
+
+
+def _declare_objects(directory: str, files: list[TFFile], tfvars: dict[str, Any], clusters: list[Cluster],
+                     ctx: sources.ScanContext) -> None:
+    """The module's Kubernetes objects, for the Kubernetes finisher (which runs after this one), bound to the
+    module's cluster when it builds one."""
+    if not any(DECLARES_OBJECTS.search(file.text) for file in files):
+        return
+
+    def warn(origin: Origin, text: Text) -> None:
+        ctx.estate.warnings.append(InputProblem.of(origin.path, origin.line, text, "terraform-kubernetes"))
+
+    module = HclModule(directory, files, ctx.variables.values, tfvars)
+    cluster = clusters[0].name if len(clusters) == 1 else None
+    state_of(ctx.estate.extras).declared.extend(declared_objects(module, cluster, ctx.limits, warn))
 
 
 def register() -> None:

@@ -1,0 +1,385 @@
+"""Kubernetes objects declared in Terraform → the documents the Kubernetes source reads.
+
+Three ways to declare them are read, with every field at its line in the `.tf` file:
+- the typed resources of the Kubernetes provider (`kubernetes_<kind>` and `kubernetes_<kind>_v1`), whose
+  snake_case blocks (`spec { template { spec { container { security_context { ... } } } } }`) become the
+  API's camelCase object (repeated blocks become lists: `container` → `containers`);
+- `kubernetes_manifest` (`manifest = { apiVersion = ..., kind = ... }`, the API object as an HCL value);
+- `kubectl_manifest` (providers gavinbunney/kubectl and alekc/kubectl) with a literal `yaml_body` (a heredoc
+  or `yamlencode(...)`). A body read with `file()`/`templatefile()` is a file of its own: the scan reads it
+  as a manifest when it is in the scan. `helm_release` is not rendered.
+
+Values not known before apply (a variable without a value, a data source) are left out of the document and
+recorded in `unknown_fields` with why. This module describes; it never judges.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from eksguard.model import Origin, Text
+from eksguard.sources.kubernetes import DeclaredObject
+from eksguard.sources.loading import InputError, Limits, LineList, LineMap, load_yaml_documents
+from eksguard.sources.terraform import (
+    NOVALUE,
+    HclModule,
+    HclView,
+    Resource,
+    TFRef,
+    Unknown,
+    View,
+    _is_block_list,
+    decoded,
+    text_of,
+)
+
+# a `.tf` (or `.tf.json`) file that declares Kubernetes objects
+DECLARES_OBJECTS = re.compile(r'resource\s+"(?:kubernetes_[a-z0-9_]+|kubectl_manifest)"'
+                              r'|"(?:kubernetes_[a-z0-9_]+|kubectl_manifest)"\s*:')
+
+# typed resources (registry.terraform.io/providers/hashicorp/kubernetes/latest/docs): the name without
+# `kubernetes_` and `_v1` → the object's apiVersion and kind
+TYPED_KINDS: Mapping[str, tuple[str, str]] = {
+    "namespace": ("v1", "Namespace"),
+    "pod": ("v1", "Pod"),
+    "service_account": ("v1", "ServiceAccount"),
+    "config_map": ("v1", "ConfigMap"),
+    "config_map_v1_data": ("v1", "ConfigMap"),  # the data of an existing ConfigMap (aws-auth)
+    "deployment": ("apps/v1", "Deployment"),
+    "daemonset": ("apps/v1", "DaemonSet"),
+    "daemon_set": ("apps/v1", "DaemonSet"),
+    "stateful_set": ("apps/v1", "StatefulSet"),
+    "job": ("batch/v1", "Job"),
+    "cron_job": ("batch/v1", "CronJob"),
+    "cluster_role": ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+    "role": ("rbac.authorization.k8s.io/v1", "Role"),
+    "cluster_role_binding": ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
+    "role_binding": ("rbac.authorization.k8s.io/v1", "RoleBinding"),
+    "network_policy": ("networking.k8s.io/v1", "NetworkPolicy"),
+}
+# the top-level arguments that are the object's fields (the rest, like `wait_for_rollout`, steer Terraform)
+OBJECT_FIELDS = frozenset({"metadata", "spec", "data", "binary_data", "immutable", "rule", "aggregation_rule",
+                           "role_ref", "subject", "automount_service_account_token", "image_pull_secret",
+                           "secret"})
+# repeated blocks: the provider's block name → the API's list field (provider kubernetes/schema_*.go)
+LIST_BLOCKS: Mapping[str, str] = {
+    "container": "containers", "init_container": "initContainers", "ephemeral_container": "ephemeralContainers",
+    "volume": "volumes", "volume_mount": "volumeMounts", "volume_device": "volumeDevices", "port": "ports",
+    "ports": "ports", "env": "env", "env_from": "envFrom", "toleration": "tolerations", "rule": "rules",
+    "subject": "subjects", "sysctl": "sysctls", "volume_claim_template": "volumeClaimTemplates",
+    "image_pull_secrets": "imagePullSecrets", "image_pull_secret": "imagePullSecrets",
+    "host_aliases": "hostAliases", "topology_spread_constraint": "topologySpreadConstraints",
+    "readiness_gate": "readinessGates", "match_expressions": "matchExpressions", "ingress": "ingress",
+    "egress": "egress", "from": "from", "to": "to", "items": "items", "secret": "secrets",
+}
+# names whose camelCase is not the plain conversion (the API spells the initialism in capitals)
+API_NAMES: Mapping[str, str] = {"host_pid": "hostPID", "host_ipc": "hostIPC", "host_ip": "hostIP",
+                                "non_resource_urls": "nonResourceURLs", "pod_ip": "podIP"}
+# fields the provider declares as strings (run_as_user ...: TypeString, validateTypeStringNullableInt) or
+# that Terraform converts from strings; the API holds integers and booleans
+INTEGER_FIELDS = frozenset({"runAsUser", "runAsGroup", "fsGroup", "hostPort", "containerPort"})
+BOOLEAN_FIELDS = frozenset({"privileged", "allowPrivilegeEscalation", "runAsNonRoot", "readOnlyRootFilesystem",
+                            "hostNetwork", "hostPID", "hostIPC", "automountServiceAccountToken"})
+_SKIPPED = frozenset({"__is_block__", "__start_line__", "__end_line__", "dynamic"})
+
+
+def _api_name(name: str) -> str:
+    if name in API_NAMES:
+        return API_NAMES[name]
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _typed_kind(resource_type: str) -> tuple[str, str] | None:
+    stem = resource_type.removeprefix("kubernetes_")
+    if stem == resource_type:
+        return None
+    return TYPED_KINDS.get(stem) or TYPED_KINDS.get(stem.removesuffix("_v1"))
+
+
+def _not_known(value: Any) -> Text:
+    reason = value.reason if isinstance(value, Unknown) else "it refers to a value known only after apply"
+    written = text_of(value)
+    shown = f": {written}" if written else ""
+    return Text(f"not known before apply ({reason}{shown})", f"apply 前には不明です（{reason}{shown}）")
+
+
+def _known(value: Any) -> bool:
+    if isinstance(value, (Unknown, TFRef)):
+        return False
+    if isinstance(value, list):
+        return all(_known(v) for v in value)
+    if isinstance(value, dict):
+        return all(_known(v) for v in value.values())
+    return True
+
+
+class _Reader:
+    """One resource → one document; `unknown` collects the fields not known before apply."""
+
+    def __init__(self, module: HclModule, resource: Resource) -> None:
+        self.module = module
+        self.resource = resource
+        self.unknown: dict[str, Text] = {}
+
+    # -- values ------------------------------------------------------------------------------
+
+    def resolve(self, value: Any) -> Any:
+        """A reference to the name or namespace of another Kubernetes resource of the module is that value
+        (`kubernetes_namespace_v1.this.metadata[0].name`); other references stay not known."""
+        if isinstance(value, TFRef):
+            target = self.module.resources.get(value.address)
+            parts = value.attr.replace("[", ".").replace("]", "").split(".") if value.attr else []
+            if target is not None and target.type.startswith("kubernetes_") and parts[:1] == ["metadata"] \
+                    and parts[-1:] and parts[-1] in ("name", "namespace"):
+                return target.view.get(f"metadata.0.{parts[-1]}")
+            return value
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.resolve(v) for k, v in value.items()}
+        return value
+
+    def value(self, value: Any, api_path: str, name: str, line: int | None,
+              key_line: Callable[[str], int | None]) -> Any:
+        """A known value with line marks (NOVALUE when it is not known: recorded in `unknown`); a map (labels,
+        data ...) keeps its known keys, each at its line (`key_line`)."""
+        value = self.resolve(value)
+        if isinstance(value, dict):
+            out = _line_map(line)
+            for key, item in value.items():
+                if not _known(item):
+                    self.unknown[f"{api_path}.{key}"] = _not_known(item)
+                    continue
+                out[key] = _marked(item, key_line(str(key)) or line)
+                out.marks[key] = (key_line(str(key)) or line or 0, 0)
+            return out
+        if not _known(value):
+            self.unknown[api_path] = _not_known(value)
+            return NOVALUE
+        if name in INTEGER_FIELDS and isinstance(value, str) and value.lstrip("-").isdigit():
+            return int(value)
+        if name in BOOLEAN_FIELDS and value in ("true", "false"):
+            return value == "true"
+        return _marked(value, line)
+
+    # -- typed resources ---------------------------------------------------------------------
+
+    def typed(self, api_version: str, kind: str) -> LineMap:
+        view = self.resource.view
+        doc = _line_map(view.line(""))
+        doc["apiVersion"], doc["kind"] = api_version, kind
+        doc.marks["apiVersion"] = doc.marks["kind"] = (doc.line, 0)
+        lists = dict(LIST_BLOCKS) if kind == "ServiceAccount" else {k: v for k, v in LIST_BLOCKS.items()
+                                                                       if k != "secret"}
+        self.fill(doc, view, "", lists, root=True)
+        if kind in ("Deployment", "DaemonSet", "StatefulSet", "Job", "CronJob", "Pod"):
+            self.provider_defaults(doc, kind)
+        return doc
+
+    def fill(self, out: LineMap, view: View, api_path: str, lists: Mapping[str, str], root: bool = False) -> None:
+        body = view.body if isinstance(view, HclView) and isinstance(view.body, dict) else {}
+        names = [view.evaluator.key(k) for k in body if k not in _SKIPPED] if isinstance(view, HclView) else []
+        block_names = {view.evaluator.key(k) for k, raw in body.items() if _is_block_list(raw)} \
+            if isinstance(view, HclView) else set()
+        labels = [label for label in self._dynamic_labels(view) if label not in names]
+        for name in [*names, *labels]:
+            if root and name not in OBJECT_FIELDS:
+                continue
+            api_name = lists.get(name) or _api_name(name)
+            path = f"{api_path}.{api_name}" if api_path else api_name
+            line = view.line(name)
+            count = view.count(name)
+            if name in block_names or name in labels:
+                blocks = [view.sub(f"{name}.{index}") for index in range(count)] or view.dynamic_blocks(name)
+                if name in lists:
+                    items = LineList()
+                    items.line = line or 0
+                    for index, block in enumerate(blocks):
+                        item = _line_map(block.line(""))
+                        self.fill(item, block, f"{path}[{index}]", lists)
+                        self._uncertain(block, f"{path}[{index}]")
+                        items.append(item)
+                        items.item_lines.append(item.line)
+                    out[api_name] = items
+                elif blocks:
+                    item = _line_map(blocks[0].line(""))
+                    self.fill(item, blocks[0], path, lists)
+                    self._uncertain(blocks[0], path)
+                    out[api_name] = item
+                else:
+                    continue
+            else:
+                found = self.value(view.get(name), path, api_name, line, _key_lines(view, name))
+                if found is NOVALUE:
+                    continue
+                out[api_name] = found
+            out.marks[api_name] = (line or out.line, 0)
+
+    @staticmethod
+    def _dynamic_labels(view: View) -> list[str]:
+        if not isinstance(view, HclView):
+            return []
+        return [label for index in range(view.count("dynamic")) for label in view.keys(f"dynamic.{index}")]
+
+    def _uncertain(self, block: View, api_path: str) -> None:
+        why = block.maybe_absent("")
+        if why is not None:
+            self.unknown[api_path] = why
+
+    def provider_defaults(self, doc: LineMap, kind: str) -> None:
+        """What the provider sends when the block leaves it out: `automount_service_account_token` defaults to
+        true in its pod spec schema (hashicorp/terraform-provider-kubernetes kubernetes/core/v1/
+        schema_pod_spec.go), so the pod mounts its token whatever its ServiceAccount says."""
+        holder: Any = doc
+        for step in {"Pod": ["spec"], "CronJob": ["spec", "jobTemplate", "spec", "template", "spec"]}.get(
+                kind, ["spec", "template", "spec"]):
+            holder = holder.get(step) if isinstance(holder, Mapping) else None
+        prefix = {"Pod": "spec", "CronJob": "spec.jobTemplate.spec.template.spec"}.get(kind, "spec.template.spec")
+        field = "automountServiceAccountToken"
+        if isinstance(holder, LineMap) and field not in holder and f"{prefix}.{field}" not in self.unknown:
+            holder[field] = True
+            holder.marks[field] = (holder.line, 0)
+
+    # -- manifests -----------------------------------------------------------------------------
+
+    def manifest(self) -> LineMap | None:
+        """`kubernetes_manifest`: the `manifest` attribute, an HCL object written as the API object."""
+        view = self.resource.view
+        value = self.resolve(view.get("manifest"))
+        if not isinstance(value, dict):
+            self.unknown["manifest"] = _not_known(value)
+            return None
+        doc = self._with_lines(value, view, "manifest", "")
+        return doc if isinstance(doc, LineMap) else None
+
+    def _with_lines(self, value: Any, view: View, pointer: str, api_path: str) -> Any:
+        line = view.line(pointer)
+        if isinstance(value, dict):
+            out = _line_map(line)
+            for key, item in value.items():
+                path = f"{api_path}.{key}" if api_path else str(key)
+                if not _known(item) and not isinstance(item, (dict, list)):
+                    self.unknown[path] = _not_known(item)
+                    continue
+                out[key] = self._with_lines(item, view, f"{pointer}.{key}", path)
+                out.marks[key] = (view.line(f"{pointer}.{key}") or line or 0, 0)
+            return out
+        if isinstance(value, list):
+            items = LineList()
+            items.line = line or 0
+            for index, item in enumerate(value):
+                if not _known(item) and not isinstance(item, (dict, list)):
+                    self.unknown[f"{api_path}[{index}]"] = _not_known(item)
+                    continue
+                items.append(self._with_lines(item, view, f"{pointer}.{index}", f"{api_path}[{index}]"))
+                items.item_lines.append(line or 0)
+            return items
+        return value
+
+    def kubectl(self, limits: Limits) -> list[Any]:
+        """`kubectl_manifest`: the YAML of `yaml_body`, its lines placed from the attribute's line on."""
+        view = self.resource.view
+        body = view.get("yaml_body")
+        if isinstance(body, str):
+            try:
+                documents = load_yaml_documents(body, limits)
+            except InputError:
+                self.unknown["yaml_body"] = Text("not valid YAML", "YAML として不正です")
+                return []
+            line = view.line("yaml_body") or 1
+            heredoc = 1 if re.match(r"\s*<<", _raw_text(view, "yaml_body")) else 0
+            for document in documents:
+                _shift(document, line - 1 + heredoc)
+            return [d for d in documents if isinstance(d, Mapping)]
+        structure = decoded(body)
+        if isinstance(structure, dict) and _known(structure):
+            return [self._with_lines(structure, view, "yaml_body", "")]
+        self.unknown["yaml_body"] = _not_known(body)
+        return []
+
+
+def _key_lines(view: View, name: str) -> Callable[[str], int | None]:
+    """The line of each key of the map attribute `name` (a key with a dot is not a pointer: its map's line)."""
+    def line(key: str) -> int | None:
+        return view.line(f"{name}.{key}") if "." not in key else None
+    return line
+
+
+def _raw_text(view: View, name: str) -> str:
+    raw = view.body.get(name) if isinstance(view, HclView) and isinstance(view.body, dict) else None
+    return raw.strip('"') if isinstance(raw, str) else ""
+
+
+def _line_map(line: int | None) -> LineMap:
+    out = LineMap()
+    out.line = line or 0
+    return out
+
+
+def _marked(value: Any, line: int | None) -> Any:
+    """A plain value with line marks at `line` (maps: labels, match_labels, data ...; their keys as written)."""
+    if isinstance(value, dict):
+        out = _line_map(line)
+        for key, item in value.items():
+            out[key] = _marked(item, line)
+            out.marks[key] = (line or 0, 0)
+        return out
+    if isinstance(value, list):
+        items = LineList()
+        items.line = line or 0
+        for item in value:
+            items.append(_marked(item, line))
+            items.item_lines.append(line or 0)
+        return items
+    return value
+
+
+def _shift(node: Any, offset: int) -> None:
+    """YAML parsed from a string counts lines from its first; in the file they start at the attribute."""
+    if isinstance(node, LineMap):
+        node.line += offset
+        node.marks = {key: (line + offset, column) for key, (line, column) in node.marks.items()}
+        for item in node.values():
+            _shift(item, offset)
+    elif isinstance(node, LineList):
+        node.line += offset
+        node.item_lines = [line + offset for line in node.item_lines]
+        for item in node:
+            _shift(item, offset)
+
+
+_READ_FROM_FILE = re.compile(r"\s*(?:file|templatefile)\(")
+
+
+def declared_objects(module: HclModule, cluster: str | None, limits: Limits,
+                     warn: Callable[[Origin, Text], None]) -> list[DeclaredObject]:
+    """The Kubernetes objects the module declares; `cluster`: the one cluster the module builds, if any (its
+    Kubernetes provider is that cluster's, as in the terraform-aws-eks examples). `warn` says which manifests
+    are not known before apply, so not checked."""
+    found: list[DeclaredObject] = []
+    for resource_type in sorted(module.by_type):
+        typed = _typed_kind(resource_type)
+        if typed is None and resource_type not in ("kubernetes_manifest", "kubectl_manifest"):
+            continue
+        for resource in module.of_type(resource_type):
+            reader = _Reader(module, resource)
+            if typed is not None:
+                documents: list[Any] = [reader.typed(*typed)]
+            elif resource_type == "kubernetes_manifest":
+                documents = [d for d in [reader.manifest()] if d is not None]
+            else:
+                documents = reader.kubectl(limits)
+            path = resource.view.path
+            if not documents:
+                pointer = "manifest" if resource_type == "kubernetes_manifest" else "yaml_body"
+                if not _READ_FROM_FILE.match(_raw_text(resource.view, pointer).removeprefix("${")):
+                    why = reader.unknown.get(pointer) or Text("no object", "オブジェクトがありません")
+                    warn(resource.view.origin(pointer), Text(
+                        f"{resource.address}: its Kubernetes object is not checked: `{pointer}` is {why.en}",
+                        f"{resource.address}: Kubernetes オブジェクトは検査されません: `{pointer}` は{why.ja}"))
+            found.extend(DeclaredObject(doc, path, resource.address, cluster, dict(reader.unknown))
+                         for doc in documents if isinstance(doc, LineMap))
+    return found

@@ -1,0 +1,226 @@
+"""Kubernetes objects declared in Terraform (typed kubernetes_* resources, kubernetes_manifest,
+kubectl_manifest): the same documents YAML manifests give, at their lines, bound to the module's cluster."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from eksguard.model import KubeObject
+from eksguard.sources import collect
+
+CLUSTER = """\
+    module "eks" {
+      source          = "terraform-aws-modules/eks/aws"
+      version         = "~> 20.0"
+      cluster_name    = "shop"
+      cluster_version = "1.30"
+      vpc_id          = "vpc-1"
+      subnet_ids      = ["subnet-a", "subnet-b"]
+    }
+    """
+
+
+def _objects(tmp_path: Path, text: str, extra: str = "") -> dict[str, KubeObject]:
+    (tmp_path / "main.tf").write_text(textwrap.dedent(extra) + textwrap.dedent(text))
+    estate = collect([str(tmp_path)], {})
+    assert not estate.problems
+    return {obj.target: obj for scope in estate.kube_scopes for obj in scope.objects}
+
+
+def test_typed_deployment_becomes_the_api_object_with_lines_and_address(tmp_path: Path) -> None:
+    objects = _objects(tmp_path, """\
+        resource "kubernetes_deployment_v1" "web" {
+          metadata {
+            name      = "web"
+            namespace = kubernetes_namespace_v1.shop.metadata[0].name
+          }
+          spec {
+            template {
+              spec {
+                host_pid = true
+                container {
+                  name  = "web"
+                  image = "nginx"
+                  port {
+                    container_port = 80
+                    host_port      = "8080"
+                  }
+                  security_context {
+                    allow_privilege_escalation = false
+                    run_as_user                = "1000"
+                    capabilities {
+                      drop = ["ALL"]
+                    }
+                  }
+                }
+                init_container {
+                  name  = "setup"
+                  image = "busybox"
+                }
+              }
+            }
+          }
+        }
+
+        resource "kubernetes_namespace_v1" "shop" {
+          metadata {
+            name = "shop"
+          }
+        }
+        """, CLUSTER)
+    web = objects["kubernetes/shop/shop/Deployment/web"]  # bound to the module's cluster, in the namespace referred to
+    assert (web.kind, web.api_version) == ("Deployment", "apps/v1")
+    spec = web.doc["spec"]["template"]["spec"]
+    container = spec["containers"][0]
+    assert spec["hostPID"] is True and spec["initContainers"][0]["name"] == "setup"
+    assert container["ports"] == [{"containerPort": 80, "hostPort": 8080}]
+    assert container["securityContext"] == {"allowPrivilegeEscalation": False, "runAsUser": 1000,
+                                             "capabilities": {"drop": ["ALL"]}}
+    # the provider sends automount_service_account_token = true when the pod spec leaves it out
+    assert spec["automountServiceAccountToken"] is True
+    origin = web.origin_at("spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation")
+    assert (origin.path, origin.line, origin.resource) == (str(tmp_path / "main.tf"), 26,
+                                                            "kubernetes_deployment_v1.web")
+    assert web.origin_at("spec.template.spec.hostPID").line == 17
+    assert web.unknown_fields == {}
+
+
+def test_values_not_known_before_apply_are_unknown_fields_not_absent_values(tmp_path: Path) -> None:
+    objects = _objects(tmp_path, """\
+        variable "privileged" {
+          type = bool
+        }
+
+        resource "kubernetes_pod_v1" "debug" {
+          metadata {
+            name = "debug"
+            labels = {
+              app  = "debug"
+              team = data.external.owner.result.team
+            }
+          }
+          spec {
+            container {
+              name = "shell"
+              security_context {
+                privileged = var.privileged
+              }
+            }
+          }
+        }
+        """)
+    debug = objects["kubernetes/default/Pod/debug"]
+    assert "privileged" not in debug.doc["spec"]["containers"][0]["securityContext"]
+    assert debug.doc["metadata"]["labels"] == {"app": "debug"}
+    assert set(debug.unknown_fields) == {"spec.containers[0].securityContext.privileged", "metadata.labels.team"}
+    why = debug.unknown_fields["spec.containers[0].securityContext.privileged"]
+    assert "var.privileged" in why.en and "var.privileged" in why.ja
+
+
+def test_rbac_network_policy_and_service_account_blocks_become_lists(tmp_path: Path) -> None:
+    objects = _objects(tmp_path, """\
+        resource "kubernetes_cluster_role" "reader" {
+          metadata {
+            name = "reader"
+          }
+          rule {
+            api_groups        = [""]
+            resources         = ["pods"]
+            verbs             = ["get", "list"]
+          }
+          rule {
+            non_resource_urls = ["/healthz"]
+            verbs             = ["get"]
+          }
+        }
+
+        resource "kubernetes_network_policy_v1" "deny" {
+          metadata {
+            name      = "deny-imds"
+            namespace = "shop"
+          }
+          spec {
+            pod_selector {}
+            policy_types = ["Egress"]
+            egress {
+              to {
+                ip_block {
+                  cidr   = "0.0.0.0/0"
+                  except = ["169.254.169.254/32"]
+                }
+              }
+            }
+          }
+        }
+
+        resource "kubernetes_service_account_v1" "app" {
+          metadata {
+            name      = "app"
+            namespace = "shop"
+          }
+          automount_service_account_token = false
+          secret {
+            name = "app-token"
+          }
+        }
+        """)
+    reader = objects["kubernetes/ClusterRole/reader"]
+    assert reader.api_version == "rbac.authorization.k8s.io/v1"
+    assert reader.doc["rules"] == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]},
+                                   {"nonResourceURLs": ["/healthz"], "verbs": ["get"]}]
+    policy = objects["kubernetes/shop/NetworkPolicy/deny-imds"]
+    assert policy.doc["spec"]["egress"] == [{"to": [{"ipBlock": {"cidr": "0.0.0.0/0",
+                                                                  "except": ["169.254.169.254/32"]}}]}]
+    assert policy.doc["spec"]["podSelector"] == {}
+    account = objects["kubernetes/shop/ServiceAccount/app"]
+    assert account.doc["automountServiceAccountToken"] is False and account.doc["secrets"] == [{"name": "app-token"}]
+
+
+def test_manifests_in_hcl_and_yaml_and_the_ones_not_read(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(textwrap.dedent("""\
+        resource "kubectl_manifest" "role" {
+          yaml_body = <<-YAML
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: editor
+              namespace: shop
+            rules:
+              - apiGroups: ["*"]
+                resources: ["*"]
+                verbs: ["*"]
+          YAML
+        }
+
+        resource "kubernetes_manifest" "ns" {
+          manifest = {
+            apiVersion = "v1"
+            kind       = "Namespace"
+            metadata = {
+              name = "shop"
+            }
+          }
+        }
+
+        variable "body" {
+          type = string
+        }
+
+        resource "kubectl_manifest" "unknown" {
+          yaml_body = var.body
+        }
+
+        resource "kubectl_manifest" "from_file" {
+          yaml_body = file("${path.module}/app.yaml")
+        }
+        """))
+    estate = collect([str(tmp_path)], {})
+    objects = {obj.target: obj for scope in estate.kube_scopes for obj in scope.objects}
+    assert set(objects) == {"kubernetes/shop/Role/editor", "kubernetes/Namespace/shop"}
+    role = objects["kubernetes/shop/Role/editor"]
+    assert role.origin_at("rules[0].verbs").line == 11 and role.origin.resource == "kubectl_manifest.role"
+    assert objects["kubernetes/Namespace/shop"].origin_at("metadata.name").line == 20
+    # a body not known before apply is said (file(): that file is a manifest of the scan on its own)
+    [warning] = [w for w in estate.warnings if w.kind == "terraform-kubernetes"]
+    assert warning.line == 30 and "kubectl_manifest.unknown" in warning.message and "var.body" in warning.message
