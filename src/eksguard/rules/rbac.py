@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from eksguard.analysis.pss import WORKLOAD_KINDS, pod_spec_of
-from eksguard.findings import Result, Status, fail, not_applicable, passed, unknown_result
+from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
 from eksguard.model import Cluster, KubeObject, KubeScope, Origin, Text
 from eksguard.rules import RuleContext, rule
 from eksguard.rules.common import mapping_problem
