@@ -7,6 +7,7 @@ This module describes; it never judges.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from eksguard.model import (
@@ -18,6 +19,7 @@ from eksguard.model import (
     IdentityMapping,
     Network,
     NodeGroup,
+    Origin,
     Provenance,
     SshAccess,
     Text,
@@ -37,6 +39,7 @@ from eksguard.sources.fields import (
     as_str_list,
     configuration_values,
 )
+from eksguard.sources.loading import LineList
 
 TOOL = "eksctl"
 # pkg/apis/eksctl.io/v1alpha5/types.go DefaultVersion
@@ -117,22 +120,121 @@ def _node_policies(ng: Fields, managed: bool, cluster_oidc: bool) -> Value[list[
                  default_by=None if image_builder else TOOL)
 
 
-def _node_group(ng: Fields, index: int, managed: bool, cluster_oidc: bool, only_private_subnets: bool) -> NodeGroup:
+@dataclass(frozen=True, slots=True)
+class ConfiguredSubnets:
+    """The names and ids of one `vpc.subnets`-style mapping (`vpc.subnets`, `vpc.localZoneSubnets`), by kind."""
+
+    public: frozenset[str]
+    private: frozenset[str]
+
+    @classmethod
+    def read(cls, doc: Fields, pointer: str) -> ConfiguredSubnets:
+        _, subnets = doc.raw(pointer)
+        found: dict[str, set[str]] = {"public": set(), "private": set()}
+        for kind, references in found.items():
+            entries = subnets.get(kind) if isinstance(subnets, Mapping) else None
+            if not isinstance(entries, Mapping):
+                continue
+            for key, spec in entries.items():
+                # pkg/vpc/vpc.go findInConfiguredVPC: a node group names an entry by its key or by its id
+                references.add(str(key))
+                if isinstance(spec, Mapping):
+                    subnet_id = doc.child(spec, f"{pointer}.{kind}.{key}").text("id")
+                    if subnet_id:
+                        references.add(subnet_id)
+        return cls(frozenset(found["public"]), frozenset(found["private"]))
+
+    @property
+    def only_private(self) -> bool:
+        return bool(self.private) and not self.public
+
+
+def _no_public_subnet(origin: Origin, mapping: str) -> Value[bool]:
+    """eksctl has no public subnet for a node group without `privateNetworking`: its creation fails."""
+    # cfn builder nodegroup.go AssignSubnets and pkg/vpc/vpc.go selectNodeGroupZoneSubnets take the
+    # public entries of the mapping (examples/04-existing-vpc.yaml: "if only 'Private' subnets are
+    # given, this must be enabled")
+    return unknown(origin, Text(
+        f"`{mapping}` has only private subnets and `privateNetworking` is not true: eksctl has no public "
+        "subnet for this node group, so its creation fails; set `privateNetworking: true`",
+        f"`{mapping}` にはプライベートサブネットしかなく、`privateNetworking` が true ではありません。"
+        "このノードグループ用のパブリックサブネットがないため作成は失敗します。`privateNetworking: true` を"
+        "設定してください"))
+
+
+def _named_subnet_public(name: str, origin: Origin, privately: bool, configured: ConfiguredSubnets,
+                         mapping: str) -> tuple[Value[bool], bool]:
+    """Whether one entry of a node group's `subnets` is public, and whether eksctl refuses it.
+
+    pkg/vpc/vpc.go selectNodeGroupSubnetsFromIDs: the kind `privateNetworking` asks for is looked up
+    first, then the other; a private entry without `privateNetworking` is an error, a public entry with
+    it is used (with a warning); a name in neither is taken as a subnet id from the account.
+    """
+    kinds = ("private", "public") if privately else ("public", "private")
+    kind = next((k for k in kinds if name in getattr(configured, k)), None)
+    if kind is None:
+        return unknown(origin, Text(
+            f"subnet `{name}` is not in `{mapping}`: eksctl takes it by id from the account, and whether it is "
+            "public is not in this file",
+            f"サブネット `{name}` は `{mapping}` にありません。eksctl はアカウントから ID で取得するため、パブリックか"
+            "どうかはこのファイルにありません")), False
+    if kind == "private" and not privately:
+        return unknown(origin, Text(
+            f"`{name}` is a private subnet of `{mapping}` and `privateNetworking` is not true: eksctl refuses it, "
+            "so the node group is not created; set `privateNetworking: true`",
+            f"`{name}` は `{mapping}` のプライベートサブネットで、`privateNetworking` が true ではありません。eksctl は"
+            "これを拒否し、ノードグループは作成されません。`privateNetworking: true` を設定してください")), True
+    if kind == "public":
+        return Value(True, Provenance.DECLARED, origin, note=Text(
+            f"`{name}` is a public subnet of `{mapping}`"
+            + (" (eksctl uses it even with `privateNetworking: true`)" if privately else ""),
+            f"`{name}` は `{mapping}` のパブリックサブネットです"
+            + ("（`privateNetworking: true` でも eksctl はこれを使います）" if privately else ""))), False
+    return declared(False, origin), False
+
+
+def _subnets_public(ng: Fields, flag_public: Value[bool], privately: bool, zones_given: bool,
+                    configured: ConfiguredSubnets, mapping: str) -> Value[bool]:
+    """Whether a node group that names its own `subnets` lands in public ones: the first refused entry
+    (the node group is not created), else the first public one, else the first unknown one."""
+    names: Value[list[str]] = ng.get("subnets", as_str_list, TOOL, None)
+    if not names.known:
+        return unknown(names.origin, names.note)
+    _, raw = ng.raw("subnets")
+    lines = raw.item_lines if isinstance(raw, LineList) else []
+    list_origin = ng.origin("subnets")
+    refused: list[Value[bool]] = []
+    verdicts: list[Value[bool]] = []
+    for index, name in enumerate(names.value or []):
+        origin = list_origin.at(f"{list_origin.pointer}[{index}]", lines[index] if index < len(lines) else None)
+        verdict, refuses = _named_subnet_public(name, origin, privately, configured, mapping)
+        (refused if refuses else verdicts).append(verdict)
+    if zones_given:
+        # vpc.go SelectNodeGroupSubnets: the zones add subnets of the kind `privateNetworking` asks for
+        verdicts.append(flag_public)
+    if refused:
+        return refused[0]
+    for found in (next((v for v in verdicts if v.value), None), next((v for v in verdicts if not v.known), None)):
+        if found is not None:
+            return found
+    return declared(False, list_origin)
+
+
+def _node_group(ng: Fields, index: int, managed: bool, cluster_oidc: bool, subnets: ConfiguredSubnets,
+                local_zone_subnets: ConfiguredSubnets) -> NodeGroup:
     name = ng.text("name") or f"{'managed' if managed else 'node'}group-{index}"
     private = ng.get("privateNetworking", as_bool, TOOL, False, PUBLIC_NODES_NOTE)
     public: Value[bool] = Value(
         None if private.value is None else not private.value, private.provenance, private.origin,
         private.default_by, private.note)
-    if public.value and only_private_subnets and not (ng.has("subnets") or ng.has("availabilityZones")):
-        # cfn builder nodegroup.go AssignSubnets: without privateNetworking the node group takes the
-        # public subnets of `vpc.subnets`, and there are none (examples/04-existing-vpc.yaml: "if only
-        # 'Private' subnets are given, this must be enabled")
-        public = unknown(private.origin, Text(
-            "`vpc.subnets` has only private subnets and `privateNetworking` is not true: eksctl has no public "
-            "subnet for this node group, so its creation fails; set `privateNetworking: true`",
-            "`vpc.subnets` にはプライベートサブネットしかなく、`privateNetworking` が true ではありません。"
-            "このノードグループ用のパブリックサブネットがないため作成は失敗します。`privateNetworking: true` を"
-            "設定してください"))
+    # vpc.go SelectNodeGroupSubnets: self-managed groups in local zones take `vpc.localZoneSubnets`
+    in_local_zones = not managed and ng.has("localZones")
+    configured, mapping = (local_zone_subnets, "vpc.localZoneSubnets") if in_local_zones else (subnets, "vpc.subnets")
+    if public.value and configured.only_private:
+        public = _no_public_subnet(private.origin, mapping)
+    if private.known and ng.raw("subnets")[1]:  # an empty list is no list (vpc.go: len(ng.Subnets) > 0)
+        public = _subnets_public(ng, public, bool(private.value), ng.has("localZones" if in_local_zones
+                                 else "availabilityZones"), configured, mapping)
     custom_template = managed and ng.has("launchTemplate")
     template_note = Text("the node group uses its own launch template; its settings are not in this file",
                          "ノードグループは独自の起動テンプレートを使用しており、その設定はこのファイルにありません")
@@ -390,11 +492,11 @@ def read_cluster_config(document: Mapping[str, Any], path: str, variables: Varia
     )
     cluster.network = _network(doc, private_cluster, logs.value or [], name)
     cluster.network.proxy_declared = False
-    _, subnets = doc.raw("vpc.subnets")
-    only_private_subnets = isinstance(subnets, Mapping) and bool(subnets.get("private")) and not subnets.get("public")
+    subnets = ConfiguredSubnets.read(doc, "vpc.subnets")
+    local_zone_subnets = ConfiguredSubnets.read(doc, "vpc.localZoneSubnets")
     for kind, managed in (("nodeGroups", False), ("managedNodeGroups", True)):
         for ng, index in doc.items(kind):
-            cluster.node_groups.append(_node_group(ng, index, managed, bool(oidc.value), only_private_subnets))
+            cluster.node_groups.append(_node_group(ng, index, managed, bool(oidc.value), subnets, local_zone_subnets))
             if ng.get("iam.withAddonPolicies.awsLoadBalancerController", as_bool, TOOL, False).value or \
                     ng.get("iam.withAddonPolicies.albIngress", as_bool, TOOL, False).value:
                 cluster.load_balancer_controller = True
