@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from eksguard.analysis import maxpods
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def test_table_provenance_is_recorded() -> None:
@@ -22,14 +25,41 @@ def test_formula_matches_eni_max_pods_txt(shared_root: Path) -> None:
             old[name] = int(pods)
     both = [name for name in old if maxpods.eni_limits(name) is not None]
     assert len(both) > 1100
-    mismatches = {name: (old[name], maxpods.max_pods(name)) for name in both if maxpods.max_pods(name) != old[name]}
+    mismatches = {name: (old[name], maxpods.max_pods(name).pods) for name in both
+                  if maxpods.max_pods(name).pods != old[name]}
     assert mismatches == {}
 
 
 def test_known_values_and_prefix_delegation() -> None:
-    assert maxpods.max_pods("m5.large") == 29  # 3 × (10 − 1) + 2
-    assert maxpods.max_pods("t3.micro") == 4
-    assert maxpods.max_pods("m5.large", prefix_delegation=True) == 110  # 434 capped at 110 (2 vCPU)
-    assert maxpods.max_pods("m5.24xlarge", prefix_delegation=True) == 250  # 96 vCPU: cap 250
-    assert maxpods.max_pods("t3.micro", prefix_delegation=True) == 34  # 2 × (1 × 16) + 2, under the cap
-    assert maxpods.max_pods("no.such-type") is None
+    assert maxpods.max_pods("m5.large") == maxpods.PodCapacity(29)  # 3 × (10 − 1) + 2
+    assert maxpods.max_pods("t3.micro").pods == 4
+    assert maxpods.max_pods("m5.large", prefix_delegation=True).pods == 110  # 434 capped at 110 (2 vCPU)
+    assert maxpods.max_pods("m5.24xlarge", prefix_delegation=True).pods == 250  # 96 vCPU: cap 250
+    assert maxpods.max_pods("t3.micro", prefix_delegation=True).pods == 34  # 2 × (1 × 16) + 2, under the cap
+    assert maxpods.max_pods("no.such-type") == maxpods.PodCapacity(None, unknown_reason=maxpods.NOT_IN_TABLES)
+
+
+def test_types_only_in_the_older_table(shared_root: Path) -> None:
+    older = maxpods.table()["older_table"]
+    assert older["commit"] == "2bed73dc4fafb502298fa67534dc53a030e56b21" and older["license"] == "Apache-2.0"
+    assert "eni-max-pods.txt" in older["source"]
+    # only what instance-info.jsonl lacks, with the old file's own numbers (p3.2xlarge 58, p3.8xlarge 234)
+    assert not set(older["types"]) & set(maxpods.table()["types"])
+    lines = (shared_root / "data/max-pods/eni-max-pods.txt").read_text().splitlines()
+    for name in ("p3.2xlarge", "p3.8xlarge"):
+        written = next(int(line.split()[1]) for line in lines if line.startswith(f"{name} "))
+        assert maxpods.max_pods(name) == maxpods.PodCapacity(written, from_older_table=True)
+        # the old table has no ENI counts: prefix delegation stays unknown, saying why
+        assert maxpods.max_pods(name, prefix_delegation=True) == maxpods.PodCapacity(
+            None, True, maxpods.OLDER_TABLE_ONLY)
+
+
+def test_generator_reproduces_the_shipped_table(shared_root: Path) -> None:
+    spec = importlib.util.spec_from_file_location("gen_max_pods", REPO / "tools/gen_max_pods.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    shipped = (REPO / "src/eksguard/data/max_pods.json").read_text(encoding="utf-8")
+    folder = shared_root / "data/max-pods"
+    assert module.build(folder) == shipped, "max_pods.json is stale: run tools/gen_max_pods.py ../shared/data/max-pods"
+    assert module.build(folder) == module.build(folder)

@@ -3,16 +3,20 @@
 Secondary-IP mode: ENIs × (IPv4 per ENI − 1) + 2 (the primary IP of each ENI is not used for
 pods; +2 for host-network pods). Prefix delegation: ENIs × ((IPv4 per ENI − 1) × 16) + 2,
 capped at 110 for instance types with at most 30 vCPUs and 250 above (amazon-eks-ami
-max-pods-calculator.sh). Data: amazon-eks-ami instance-info.jsonl (MIT-0), see max_pods.json.
+max-pods-calculator.sh). Data: amazon-eks-ami instance-info.jsonl (MIT-0), see max_pods.json; for the
+few types it lacks, the secondary-IP max pods of amazon-eks-ami's older eni-max-pods.txt (`older_table`).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from eksguard.model import Text
 
 _SIZE = re.compile(r"\.(?:(\d+)x)?(nano|micro|small|medium|large|xlarge|metal.*)$")
 
@@ -46,14 +50,37 @@ def estimated_vcpus(instance_type: str) -> int | None:
     return base * int(multiplier) if multiplier else base
 
 
-def max_pods(instance_type: str, prefix_delegation: bool = False) -> int | None:
+@dataclass(frozen=True, slots=True)
+class PodCapacity:
+    """Max pods per node of one instance type, or why it is not known."""
+
+    pods: int | None
+    # the number comes from the older eni-max-pods.txt (`older_table` in max_pods.json), not instance-info.jsonl
+    from_older_table: bool = False
+    unknown_reason: Text | None = None
+
+
+NOT_IN_TABLES = Text("not in the bundled ENI table", "同梱の ENI 表にありません")
+OLDER_TABLE_ONLY = Text(
+    "only in amazon-eks-ami's older eni-max-pods.txt, which gives max pods for secondary IPs but not the ENI "
+    "counts prefix delegation needs",
+    "amazon-eks-ami の旧 eni-max-pods.txt にしかなく、この表にはセカンダリ IP での最大 Pod 数はありますが、"
+    "プレフィックス委任に必要な ENI 数がありません")
+
+
+def max_pods(instance_type: str, prefix_delegation: bool = False) -> PodCapacity:
     limits = eni_limits(instance_type)
     if limits is None:
-        return None
+        older_pods = table()["older_table"]["types"].get(instance_type)
+        if older_pods is None:
+            return PodCapacity(None, unknown_reason=NOT_IN_TABLES)
+        if prefix_delegation:
+            return PodCapacity(None, True, OLDER_TABLE_ONLY)
+        return PodCapacity(int(older_pods), True)
     enis, ips_per_eni = limits
     if not prefix_delegation:
-        return enis * (ips_per_eni - 1) + 2
+        return PodCapacity(enis * (ips_per_eni - 1) + 2)
     computed = enis * ((ips_per_eni - 1) * 16) + 2
     vcpus = estimated_vcpus(instance_type)
     cap = 250 if vcpus is not None and vcpus > 30 else 110
-    return min(computed, cap)
+    return PodCapacity(min(computed, cap))

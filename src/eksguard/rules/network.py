@@ -282,7 +282,8 @@ def prefix_delegation(cluster: Cluster) -> bool:
              "(`ENABLE_PREFIX_DELEGATION: \"true\"`, Nitro instances).",
              "より大きいインスタンスタイプを選ぶか、`maxPodsPerNode` を下げるか、vpc-cni アドオンでプレフィックス委任"
              "（`ENABLE_PREFIX_DELEGATION: \"true\"`、Nitro インスタンス）を有効にしてください。"),
-    references=("eks-domain.md §6 (amazon-eks-ami instance-info.jsonl, max-pods-calculator.sh)",),
+    references=("eks-domain.md §6 (amazon-eks-ami instance-info.jsonl; its older eni-max-pods.txt for the types "
+                "the jsonl lacks, secondary IPs only; max-pods-calculator.sh)",),
 )
 def pod_capacity(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     if not cluster.node_groups:
@@ -296,25 +297,33 @@ def pod_capacity(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
             yield unknown_value(cluster, types, target) if types is not None else not_applicable(target)
             continue
         capacities = {t: maxpods.max_pods(t, prefix) for t in types.value}
-        unknown_types = [t for t, pods in capacities.items() if pods is None]
-        if unknown_types:
+        unknown_reasons: dict[Text, list[str]] = {}
+        for instance_type, capacity in capacities.items():
+            if capacity.unknown_reason is not None:
+                unknown_reasons.setdefault(capacity.unknown_reason, []).append(instance_type)
+        if unknown_reasons:
             yield unknown_result(target, types, Text(
-                f"Instance type {', '.join(unknown_types)} is not in the bundled ENI table.",
-                f"インスタンスタイプ {', '.join(unknown_types)} は同梱の ENI 表にありません。"))
+                " ".join(f"Instance type {', '.join(names)}: {why.en}." for why, names in unknown_reasons.items()),
+                "".join(f"インスタンスタイプ {', '.join(names)} は{why.ja}。" for why, names in unknown_reasons.items())))
             continue
-        smallest_type = min(capacities, key=lambda t: capacities[t] or 0)
-        smallest = capacities[smallest_type] or 0
+        smallest_type = min(capacities, key=lambda t: capacities[t].pods or 0)
+        smallest = capacities[smallest_type].pods or 0
+        # the types instance-info.jsonl lacks take their number from the older table: say so
+        older = capacities[smallest_type].from_older_table
+        source = Text(" (from amazon-eks-ami's older eni-max-pods.txt)" if older else "",
+                      "（amazon-eks-ami の旧 eni-max-pods.txt による）" if older else "")
         wanted = group.max_pods_per_node.value if group.max_pods_per_node is not None else None
-        observed = f"{smallest_type}: max {smallest} pods" + (" (prefix delegation)" if prefix else "")
+        observed = (f"{smallest_type}: max {smallest} pods" + (" (prefix delegation)" if prefix else "")
+                    + source.en)
         if wanted and wanted > smallest:
             yield fail(target, group.max_pods_per_node, Text(
-                f"`maxPodsPerNode: {wanted}` but {smallest_type} holds at most {smallest} pods.",
-                f"`maxPodsPerNode: {wanted}` ですが、{smallest_type} の上限は {smallest} Pod です。"),
+                f"`maxPodsPerNode: {wanted}` but {smallest_type} holds at most {smallest} pods{source.en}.",
+                f"`maxPodsPerNode: {wanted}` ですが、{smallest_type} の上限は {smallest} Pod です{source.ja}。"),
                 observed=observed, severity="medium")
         elif smallest < floor:
             yield fail(target, types, Text(
-                f"{smallest_type} holds at most {smallest} pods per node (floor {floor}).",
-                f"{smallest_type} はノードあたり最大 {smallest} Pod です（下限 {floor}）。"),
+                f"{smallest_type} holds at most {smallest} pods per node{source.en} (floor {floor}).",
+                f"{smallest_type} はノードあたり最大 {smallest} Pod です{source.ja}（下限 {floor}）。"),
                 observed=observed, severity="info")
         else:
             yield passed(target, types.origin)
