@@ -250,3 +250,26 @@ def test_here_document_configuration_points_into_the_script(scan_files: ScanFile
     assert (endpoint.provenance, endpoint.origin and endpoint.origin.line) == ("declared", 9)
     assert {c.name for c in scan.estate.clusters} == {"inline", "$LITERAL"}
     assert scan.estate.problems == []
+
+
+def test_here_document_variables_not_set_keep_their_names(scan_files: ScanFiles) -> None:
+    # karpenter's getting-started step02-create-cluster.sh: the cluster and node group are named after
+    # ${CLUSTER_NAME}, set outside the script; a command substitution has no name to show
+    script = """
+        eksctl create cluster -f - <<EOF
+        apiVersion: eksctl.io/v1alpha5
+        kind: ClusterConfig
+        metadata:
+          name: ${CLUSTER_NAME}
+          region: $AWS_DEFAULT_REGION
+        managedNodeGroups:
+        - name: ${CLUSTER_NAME}-ng
+        - name: $(whoami)-ng
+        EOF
+    """
+    cluster = scan_files({"create.sh": script}).cluster("${CLUSTER_NAME}")
+    assert cluster.region is not None and not cluster.region.known
+    assert [g.name for g in cluster.node_groups] == ["${CLUSTER_NAME}-ng", "${__EKSGUARD_UNKNOWN__}-ng"]
+    # --var fills a variable the script leaves open
+    named = scan_files({"create.sh": script}, variables={"CLUSTER_NAME": "demo"}).cluster("demo")
+    assert named.node_groups[0].name == "demo-ng"

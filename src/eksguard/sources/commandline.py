@@ -846,9 +846,21 @@ def _assign(env: Env, word: Word) -> None:
             f"`${name}` は `{_short(raw_value)}` から設定されます: {word.unknown.ja if word.unknown else ''}"))
 
 
+# An unknown expansion in a here-document that the ClusterConfig reader must treat as unresolved
+UNKNOWN_EXPANSION = "${__EKSGUARD_UNKNOWN__}"
+_PLAIN_VARIABLE = re.compile(rf"\$(?:\{{({_NAME.pattern})\}}|({_NAME.pattern}))")
+
+
+def _unresolved(source: str) -> str:
+    """What stands in the body for an unknown expansion: `${NAME}` for a plain variable (shown as written,
+    and `--var NAME=...` fills it), else a placeholder (`$(cmd)`, `${X:-y}` have no name to fill)."""
+    match = _PLAIN_VARIABLE.fullmatch(source)
+    return "${" + (match.group(1) or match.group(2)) + "}" if match else UNKNOWN_EXPANSION
+
+
 def _expand_heredoc(heredoc: Heredoc, env: Env) -> str:
-    """A here-document body as the command sees it; unknown expansions become `${__unknown__}`-style
-    placeholders that the YAML reader treats as unresolved."""
+    """A here-document body as the command sees it; unknown expansions stay open (`${NAME}` or a
+    placeholder) so that the YAML reader treats them as unresolved."""
     if heredoc.quoted or ("$" not in heredoc.body and "`" not in heredoc.body and MARK_OPEN not in heredoc.body):
         return heredoc.body
     out: list[str] = []
@@ -862,10 +874,10 @@ def _expand_heredoc(heredoc: Heredoc, env: Env) -> str:
             lexer.i += 2
         elif char == "$":
             piece = lexer._dollar(quoted=True)
-            out.append(piece.text if piece.unknown is None else "${__EKSGUARD_UNKNOWN__}")
+            out.append(piece.text if piece.unknown is None else _unresolved(piece.text))
         elif char == "`":
             lexer._backtick()
-            out.append("${__EKSGUARD_UNKNOWN__}")
+            out.append(UNKNOWN_EXPANSION)
         else:
             out.append(char)
             lexer.i += 1
