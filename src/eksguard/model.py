@@ -381,6 +381,9 @@ class Cluster:
     # RBAC bindings of groups/users from manifests of the same scan; None when no RBAC was scanned
     rbac_grants: list[RbacGrant] | None = None
     notes: list[Text] = field(default_factory=list)
+    # the major version of terraform-aws-modules/eks when that module defines the cluster: its input names
+    # and what it can set differ per version (v19 has no access entries), so fixes must say them its way
+    eks_module_major: int | None = None
     # exposures that a later command of the same script closed (see ExposureWindow)
     exposure_windows: list[ExposureWindow] = field(default_factory=list)
     # control-plane (additional) SG id -> the other clusters of this scan that also use it

@@ -104,3 +104,23 @@ def test_sarif_turns_replacements_into_fixes(tmp_path: Path) -> None:
     assert {r["ruleId"] for r in fixes} == {"EKS103", "EKS107", "EKS301"}
     region = fixes[0]["fixes"][0]["artifactChanges"][0]["replacements"][0]["deletedRegion"]
     assert region["startLine"] >= 1 and region["startColumn"] >= 1
+
+
+def test_module_snippets_use_the_input_names_of_the_module_version(tmp_path: Path) -> None:
+    """v19 and v20 call the inputs cluster_*, v21 without the prefix; v19 cannot set access at all."""
+    pytest.importorskip("eksguard.sources.terraform")
+    for major, version in ((19, "~> 19.21"), (20, "~> 20.31"), (21, "~> 21.0")):
+        folder = tmp_path / f"v{major}"
+        folder.mkdir()
+        prefix = "cluster_" if major < 21 else ""
+        log_input = f"{prefix}enabled_log_types"
+        (folder / "main.tf").write_text(
+            'module "eks" {\n  source  = "terraform-aws-modules/eks/aws"\n'
+            f'  version = "{version}"\n  {prefix}name = "demo"\n  {log_input} = []\n}}\n')
+        report = report_of(folder)
+        annotate(report)
+        snippets = {f.rule: f.extra[SNIPPET_KEY] for f in report.failures if SNIPPET_KEY in f.extra}
+        assert isinstance(snippets["EKS104"], dict) and isinstance(snippets["EKS107"], dict)
+        assert snippets["EKS104"]["text"].startswith(f"{log_input} = "), (major, snippets["EKS104"])
+        upgrade_first = "upgrade the module to v20 first" in str(snippets["EKS107"].get("note"))
+        assert upgrade_first == (major == 19), (major, snippets["EKS107"])

@@ -141,11 +141,14 @@ def _cfn_snippet(rule: str, logical_id: str, options: FixOptions, as_json: bool)
 # --- Terraform -------------------------------------------------------------------------------
 
 
-def _tf_flavour(finding: Finding) -> str:
-    """"resource", "module-v20" or "module-v21" (terraform-aws-modules/eks input names)."""
+def _tf_flavour(finding: Finding, module_major: int | None) -> str:
+    """"resource", "module-v19", "module-v20" or "module-v21" (terraform-aws-modules/eks input names): the
+    version the source found, else the one the finding's input name shows."""
     pointer = finding.origin.pointer if finding.origin else ""
     if not pointer.startswith("module."):
         return "resource"
+    if module_major is not None:
+        return f"module-v{min(max(module_major, 19), 21)}"
     attribute = pointer.split(".")[2] if pointer.count(".") >= 2 else ""
     return "module-v20" if attribute.startswith("cluster_") else "module-v21"
 
@@ -154,9 +157,19 @@ def _hcl_list(items: list[str]) -> str:
     return "[" + ", ".join(json.dumps(i) for i in items) + "]"
 
 
-def tf_snippet(finding: Finding, options: FixOptions) -> Snippet | None:
-    flavour = _tf_flavour(finding)
-    v20 = flavour == "module-v20"
+# terraform-aws-eks v19 has no access entries: authentication mode and the creator's admin access are set
+# from v20 on (its docs/UPGRADE-20.0.md)
+V19_ACCESS_NOTE = Text(
+    "terraform-aws-eks v19 has no `authentication_mode` or access entries: upgrade the module to v20 first "
+    "(docs/UPGRADE-20.0.md), then set this.",
+    "terraform-aws-eks v19 には `authentication_mode` もアクセスエントリーもありません。先にモジュールを v20 に"
+    "上げてから（docs/UPGRADE-20.0.md）これを設定してください。")
+
+
+def tf_snippet(finding: Finding, options: FixOptions, module_major: int | None = None) -> Snippet | None:
+    flavour = _tf_flavour(finding, module_major)
+    v19 = flavour == "module-v19"
+    v20 = flavour in ("module-v19", "module-v20")  # v19 and v20 share the cluster_ input names
     module = flavour != "resource"
     cidrs = list(options.allow_cidrs) or [PLACEHOLDER_CIDR]
     rule = finding.rule
@@ -192,8 +205,9 @@ def tf_snippet(finding: Finding, options: FixOptions) -> Snippet | None:
     elif rule == "EKS107":
         text = ('authentication_mode = "API"\n' if module
                 else 'access_config {\n  authentication_mode = "API"\n}\n')
-        note = Text("One-way: move every aws-auth mapping to an access entry first.",
-                    "元に戻せません。先に aws-auth のマッピングをすべてアクセスエントリーへ移してください。")
+        note = V19_ACCESS_NOTE if v19 else Text(
+            "One-way: move every aws-auth mapping to an access entry first.",
+            "元に戻せません。先に aws-auth のマッピングをすべてアクセスエントリーへ移してください。")
     elif rule == "EKS108":
         role = json.dumps(options.admin_role_arn or "arn:aws:iam::111122223333:role/eks-admin")
         if module:
@@ -201,6 +215,7 @@ def tf_snippet(finding: Finding, options: FixOptions) -> Snippet | None:
                     f"    principal_arn = {role}\n    policy_associations = {{\n      admin = {{\n"
                     f"        policy_arn   = \"{ADMIN_POLICY_ARN}\"\n        access_scope = {{ type = \"cluster\" }}\n"
                     "      }\n    }\n  }\n}\n")
+            note = V19_ACCESS_NOTE if v19 else None
         else:
             text = ("access_config {\n  bootstrap_cluster_creator_admin_permissions = false\n}\n\n"
                     "resource \"aws_eks_access_entry\" \"admin\" {\n  cluster_name  = aws_eks_cluster.this.name\n"
@@ -379,7 +394,7 @@ def snippet_for(finding: Finding, cluster: Cluster | None, options: FixOptions |
     if source == "cloudformation":
         return cfn_snippet(finding, options)
     if source == "terraform":
-        return tf_snippet(finding, options)
+        return tf_snippet(finding, options, cluster.eks_module_major if cluster is not None else None)
     return None
 
 

@@ -2973,7 +2973,8 @@ class EksModule:
             public_endpoint_cidrs=cidrs, log_types=logs, secrets_kms_key=self.kms_key(), authentication_mode=auth,
             bootstrap_creator_admin=creator, control_plane_security_group_ids=sg_ids,
             control_plane_subnet_ids=subnet_ids, cluster_security_group_id=self.primary_sg,
-            access_entries=self.access_entries(), addons=self.addons(), uses_cloudwatch_logging=bool(logs.value))
+            access_entries=self.access_entries(), addons=self.addons(), uses_cloudwatch_logging=bool(logs.value),
+            eks_module_major=self.major)
         if name_value is not NOVALUE and not isinstance(name_value, str):
             cluster.notes.append(_not_known_before_apply(self.n("name"), name_value))
         self.security_groups(create_cluster_sg, create_node_sg)
