@@ -61,8 +61,9 @@ def unknown_result(target: str, value: Value[Any] | None, message: Text, origin:
     return Result(Status.UNKNOWN, target, where, None, "unknown", message)
 
 
-def not_applicable(target: str) -> Result:
-    return Result(Status.NOT_APPLICABLE, target)
+def not_applicable(target: str, why: Text | None = None, origin: Origin | None = None) -> Result:
+    """Not applicable; `why` says so where the reason is not obvious (a setting that does not exist there)."""
+    return Result(Status.NOT_APPLICABLE, target, origin, message=why)
 
 
 @dataclass(slots=True)

@@ -384,6 +384,10 @@ class Cluster:
     # the major version of terraform-aws-modules/eks when that module defines the cluster: its input names
     # and what it can set differ per version (v19 has no access entries), so fixes must say them its way
     eks_module_major: int | None = None
+    # `outpost.controlPlaneOutpostARN` of a local cluster (control plane on AWS Outposts): EKS has no KMS
+    # secrets encryption, IRSA or add-ons there, the creator stays admin, and the Outpost is in one AZ, so
+    # rules on those settings are not applicable (eksctl userdocs usage/outposts.md)
+    outposts_local_cluster: Origin | None = None
     # exposures that a later command of the same script closed (see ExposureWindow)
     exposure_windows: list[ExposureWindow] = field(default_factory=list)
     # control-plane (additional) SG id -> the other clusters of this scan that also use it

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksguard.findings import Result, Status, unknown_result
+from eksguard.findings import Result, Status, not_applicable, unknown_result
 from eksguard.model import Cluster, MappingProblem, Text, Value
 
 NOT_IN_DEFINITION = Text("not in this definition", "この定義にありません")
@@ -25,3 +25,14 @@ def mapping_problem(cluster: Cluster, problem: MappingProblem) -> Result:
     if problem.unknown:
         return unknown_result(target, None, problem.message, problem.origin)
     return Result(Status.ERROR, target, problem.origin, message=problem.message)
+
+
+def on_outposts(cluster: Cluster, missing: Text) -> Result | None:
+    """`not_applicable` with the reason when the cluster is a local cluster on AWS Outposts, where `missing`
+    (what the rule asks for) does not exist; None otherwise."""
+    if cluster.outposts_local_cluster is None:
+        return None
+    return not_applicable(cluster.target, Text(
+        f"Local cluster on AWS Outposts: {missing.en}; nothing to change here.",
+        f"AWS Outposts のローカルクラスターです: {missing.ja}。ここで変更できることはありません。"),
+        cluster.outposts_local_cluster)

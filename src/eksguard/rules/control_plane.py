@@ -8,7 +8,7 @@ from eksguard.analysis.versions import support_status
 from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
 from eksguard.model import Cluster, Origin, Text
 from eksguard.rules import RuleContext, rule
-from eksguard.rules.common import unknown_value
+from eksguard.rules.common import on_outposts, unknown_value
 
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 REQUIRED_LOG_TYPES = ("api", "audit", "authenticator")
@@ -191,7 +191,12 @@ def control_plane_logging(cluster: Cluster, ctx: RuleContext) -> Iterator[Result
 )
 def secrets_encryption(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     key = cluster.secrets_kms_key
-    if key is None:
+    # eks-domain.md §1.1: secretsEncryption is not supported on Outposts (eksctl validation.go)
+    outposts = on_outposts(cluster, Text("EKS has no KMS secrets encryption for local clusters",
+                                         "ローカルクラスターには KMS による Secret の暗号化がありません"))
+    if outposts is not None:
+        yield outposts
+    elif key is None:
         yield not_applicable(cluster.target)
     elif not key.known:
         yield unknown_value(cluster, key)
@@ -320,7 +325,13 @@ def authentication_mode(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
 )
 def creator_admin(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     bootstrap = cluster.bootstrap_creator_admin
-    if bootstrap is None:
+    # eks-domain.md §1.1: bootstrapClusterCreatorAdminPermissions can't be false on Outposts
+    outposts = on_outposts(cluster, Text(
+        "the cluster creator's admin permissions cannot be turned off there (eksctl refuses `false`)",
+        "クラスター作成者の管理者権限はそこでは無効にできません（eksctl は `false` を拒否します）"))
+    if outposts is not None:
+        yield outposts
+    elif bootstrap is None:
         yield not_applicable(cluster.target)
     elif not bootstrap.known:
         yield unknown_value(cluster, bootstrap)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
 from eksguard.model import Cluster, Text
 from eksguard.rules import RuleContext, rule
-from eksguard.rules.common import mapping_problem, unknown_value
+from eksguard.rules.common import mapping_problem, on_outposts, unknown_value
 
 ADMIN_POLICIES = ("AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy")
 
@@ -46,7 +46,13 @@ def account_of(arn: str) -> str | None:
 )
 def workload_identity(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     irsa, pod_identity = cluster.irsa_enabled, cluster.pod_identity_enabled
-    if irsa is None and pod_identity is None:
+    # eksctl userdocs usage/outposts.md "Features unsupported on local clusters": IRSA and add-ons
+    # (so the Pod Identity agent)
+    outposts = on_outposts(cluster, Text("EKS supports neither IRSA nor add-ons (so no Pod Identity agent) there",
+                                         "そこでは IRSA もアドオン（Pod Identity エージェントを含む）も使えません"))
+    if outposts is not None:
+        yield outposts
+    elif irsa is None and pod_identity is None:
         yield not_applicable(cluster.target)
     elif (irsa is not None and irsa.value) or (pod_identity is not None and pod_identity.value):
         origin = irsa.origin if irsa is not None and irsa.value else pod_identity.origin if pod_identity else None

@@ -20,7 +20,7 @@ from eksguard.analysis.network import (
 from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
 from eksguard.model import Cluster, NodeGroup, Text, Value, declared, defaulted
 from eksguard.rules import RuleContext, rule
-from eksguard.rules.common import unknown_value
+from eksguard.rules.common import on_outposts, unknown_value
 
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 
@@ -78,7 +78,13 @@ def nodes_in_public_subnets(cluster: Cluster, ctx: RuleContext) -> Iterator[Resu
 )
 def cluster_subnets_single_az(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     zones = cluster.cluster_subnet_azs
-    if zones is None:
+    # eksctl userdocs usage/outposts.md: an Outposts rack is in one AZ and eksctl creates its subnets there;
+    # the control plane's redundancy is its instances on the Outpost, so a second AZ is not the user's choice
+    outposts = on_outposts(cluster, Text("the Outpost is in one Availability Zone, where eksctl creates the subnets",
+                                         "Outpost は 1 つのアベイラビリティーゾーンにあり、eksctl はそこにサブネットを作ります"))
+    if outposts is not None:
+        yield outposts
+    elif zones is None:
         yield not_applicable(cluster.target)
     elif not zones.known:
         yield unknown_value(cluster, zones)

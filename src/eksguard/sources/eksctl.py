@@ -489,6 +489,7 @@ def read_cluster_config(document: Mapping[str, Any], path: str, variables: Varia
         access_entries=_access_entries(doc),
         addons=addons,
         uses_cloudwatch_logging=bool(logs.value),
+        outposts_local_cluster=doc.origin("outpost.controlPlaneOutpostARN") if on_outposts else None,
     )
     cluster.network = _network(doc, private_cluster, logs.value or [], name)
     cluster.network.proxy_declared = False
