@@ -155,3 +155,19 @@ def test_a_bad_configuration_is_one_line_exit_two_in_either_language(tmp_path: P
             assert line.startswith(str(config)) and expected in line, (text, lang, line)
     config.write_text('thresholds: {max_pods_floor: "20"}\n')  # a number written as a string, as ever
     assert eksguard("scan", str(tmp_path)).returncode == 0
+
+
+def test_the_exit_summary_counts_inputs_not_problems(tmp_path: Path) -> None:
+    # two commands eksctl refuses in one script, and one file that is not YAML: 2 inputs, 3 problems
+    (tmp_path / "create.sh").write_text("eksctl create cluster --managed=false --spot\n"
+                                        "eksctl create cluster --enable-auto-mode --nodes 3\n")
+    (tmp_path / "broken.yaml").write_text("a: [\n")
+    result = eksguard("scan", str(tmp_path))
+    assert result.returncode == 2
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("2 input(s) could not be read completely or hold commands eksctl would refuse"), last
+    assert "(3 problem(s) listed above" in last
+    japanese = eksguard("scan", str(tmp_path), "--lang", "ja").stderr.strip().splitlines()[-1]
+    assert japanese.startswith("2 件の入力が") and "問題 3 件" in japanese, japanese
+    markdown = eksguard("scan", str(tmp_path), "--format", "markdown").stdout
+    assert "**Inputs that could not be read or would be refused** (2)" in markdown

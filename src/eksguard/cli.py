@@ -127,7 +127,8 @@ def emit_report(report: Any, *, output_format: str, output: str | None, fail_on:
     else:
         _write(render_chunks(report, output_format, lang=lang, fail_on=fail_on, colour=colour), output)
     if report.estate.problems:
-        click.echo(message("unreadable", lang, count=len(report.estate.problems)), err=True)
+        click.echo(message("unreadable", lang, count=report.estate.problem_inputs,
+                           problems=len(report.estate.problems)), err=True)
         return EXIT_INPUT
     rule_errors = [f for f in report.results if f.status.value == "error"]
     if rule_errors:  # an input a rule needed could not be read (e.g. bad YAML inside aws-auth)

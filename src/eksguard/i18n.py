@@ -20,8 +20,10 @@ MESSAGES: dict[str, Text] = {
                     "読み込んだ入力 {inputs} 件、クラスター {clusters} 件。"),
     "no_findings": Text("No findings: {inputs} input(s) read, {clusters} cluster(s).",
                         "指摘はありません。読み込んだ入力 {inputs} 件、クラスター {clusters} 件。"),
-    "unreadable": Text("{count} input(s) could not be read completely (exit code 2).",
-                       "{count} 件の入力を完全には読み込めませんでした（終了コード 2）。"),
+    "unreadable": Text("{count} input(s) could not be read completely or hold commands eksctl would refuse "
+                       "({problems} problem(s) listed above; exit code 2).",
+                       "{count} 件の入力が完全には読み込めないか、eksctl が拒否するコマンドを含みます"
+                       "（上記の問題 {problems} 件、終了コード 2）。"),
     "fix": Text("fix", "修正方法"),
     "dont": Text("don't", "してはいけないこと"),
     "observed": Text("observed", "検出した値"),
@@ -82,7 +84,8 @@ MESSAGES: dict[str, Text] = {
     "replace_on_line": Text("{path}, line {line}", "{path} の {line} 行目"),
     "suppressed_heading": Text("Suppressed findings", "抑制した指摘"),
     "notices_heading": Text("Notes", "注意事項"),
-    "unreadable_heading": Text("Inputs that could not be read", "読み込めなかった入力"),
+    "unreadable_heading": Text("Inputs that could not be read or would be refused",
+                               "読み込めない、または拒否される入力"),
     "rules_heading": Text("Rules", "ルールの説明"),
     "rule_doc": Text("Rule documentation", "ルールの説明ページ"),
     "sg_map_heading": Text("Security-group map", "セキュリティグループの構成図"),

@@ -451,6 +451,11 @@ class Estate:
     inline_ignores: dict[str, dict[int, list[tuple[str, str]]]] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def problem_inputs(self) -> int:
+        """How many inputs (paths) have problems: one file can have several (each refused eksctl command)."""
+        return len({problem.path for problem in self.problems})
+
 
 # --- Kubernetes manifests -----------------------------------------------------------------
 

@@ -128,7 +128,7 @@ def _footer(report: ScanReport, lang: str) -> list[str]:
         out += ["", *(f"> {cell(note)}  " for note in notes)]
     problems = report.estate.problems
     if problems:
-        out += ["", f"**{message('unreadable_heading', lang)}**{paren(str(len(problems)), lang)}", ""]
+        out += ["", f"**{message('unreadable_heading', lang)}**{paren(str(report.estate.problem_inputs), lang)}", ""]
         out += [f"- {code(p.path + (f':{p.line}' if p.line else ''))} {cell(p.text(lang))}" for p in problems[:MAX_LISTED]]
         if len(problems) > MAX_LISTED:
             out.append(f"- {message('and_more', lang, count=len(problems) - MAX_LISTED)}")
