@@ -212,6 +212,9 @@ class NodeGroup:
     # do the nodes land in public subnets? None: derive it from `subnet_ids` (analysis.network)
     public_subnets: Value[bool] | None = None
     subnet_ids: list[str] = field(default_factory=list)
+    # where `subnet_ids` are written (CloudFormation `Subnets`, Terraform `subnet_ids`): a verdict on a subnet
+    # this scan does not describe points there
+    subnets_origin: Origin | None = None
     ssh: SshAccess | None = None
     imds_http_tokens: Value[str] | None = None
     imds_hop_limit: Value[int] | None = None

@@ -62,10 +62,12 @@ def _table_words(table: RouteTable, subnet_id: str, network: Network) -> tuple[s
     return f"the VPC's main route table {table.id}", f"VPC のメインルートテーブル {table.id}"
 
 
-def subnet_is_public(network: Network, subnet_id: str) -> Value[bool]:
+def subnet_is_public(network: Network, subnet_id: str, referenced_at: Origin | None = None) -> Value[bool]:
+    """Whether the subnet is public; one not described here is unknown at `referenced_at` (where its id is
+    written), else at the VPC."""
     subnet = network.subnets.get(subnet_id)
     if subnet is None:
-        return unknown(_network_origin(network), Text(f"subnet {subnet_id} is not described here",
+        return unknown(referenced_at or _network_origin(network), Text(f"subnet {subnet_id} is not described here",
                                                      f"サブネット {subnet_id} はここに記述されていません"))
     if subnet.declared_public is not None:
         return subnet.declared_public
@@ -155,13 +157,15 @@ def node_group_public(cluster: Cluster, group: NodeGroup) -> Value[bool]:
     if not group.subnet_ids:
         return unknown(group.origin, Text("the node group's subnets are not known",
                                           "ノードグループのサブネットが不明です"))
-    return subnets_public(cluster.network, group.subnet_ids, None)
+    return subnets_public(cluster.network, group.subnet_ids, None, group.subnets_origin or group.origin)
 
 
-def subnets_public(network: Network, subnet_ids: Iterable[str], origin: Origin | None) -> Value[bool]:
+def subnets_public(network: Network, subnet_ids: Iterable[str], origin: Origin | None,
+                   referenced_at: Origin | None = None) -> Value[bool]:
     """Whether any of `subnet_ids` is public (the first public one's reason), unknown if any is unknown.
-    A "no" is located at `origin`, or (None) at the first subnet's verdict."""
-    verdicts = [subnet_is_public(network, subnet_id) for subnet_id in subnet_ids]
+    A "no" is located at `origin`, or (None) at the first subnet's verdict; a subnet not described here at
+    `referenced_at` (where the ids are written), else `origin`."""
+    verdicts = [subnet_is_public(network, subnet_id, referenced_at or origin) for subnet_id in subnet_ids]
     if not verdicts:
         return unknown(origin or _network_origin(network), Text("the subnets are not known", "サブネットが不明です"))
     public = [v for v in verdicts if v.value]

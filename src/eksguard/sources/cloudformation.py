@@ -1059,7 +1059,7 @@ class _Builder:
         name = res.known_text("NodegroupName") or res.id
         windows = (res.known_text("AmiType") or "").upper().startswith("WINDOWS")
         group = NodeGroup(name, "managed", res.origin("NodegroupName") if res.raw("NodegroupName")[0] else res.origin(),
-                          subnet_ids=idents(res.get("Subnets")))
+                          subnet_ids=idents(res.get("Subnets")), subnets_origin=res.origin("Subnets"))
         group.role_policies = self.role_of(res.get("NodeRole"), res.origin("NodeRole"))
         group.ssh = SshAccess(defaulted(False, EKS, res.origin()), defaulted([], EKS, res.origin()), windows=windows)
         lt = self.launch_template(res.get("LaunchTemplate"))
@@ -1140,7 +1140,8 @@ class _Builder:
             owner = (asg or lt)
             cluster = self.cluster_for(cluster_name, owner.origin())
             group = NodeGroup(name, "self-managed", owner.origin(),
-                              subnet_ids=idents(asg.get("VPCZoneIdentifier")) if asg else [])
+                              subnet_ids=idents(asg.get("VPCZoneIdentifier")) if asg else [],
+                              subnets_origin=asg.origin("VPCZoneIdentifier") if asg else None)
             group.attaches_cluster_sg = False  # self-managed nodes get only the SGs their template lists
             group.ssh = SshAccess(defaulted(False, EC2, lt.origin()), defaulted([], EC2, lt.origin()))
             group.role_policies = unknown(lt.origin(), Text("the launch template names no instance profile",

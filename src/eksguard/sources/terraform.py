@@ -2495,7 +2495,7 @@ class Builder:
         name = v.known_text("node_group_name") or resource.name
         windows = (v.known_text("ami_type") or "").upper().startswith("WINDOWS")
         group = NodeGroup(name, "managed", v.origin("node_group_name") if v.written("node_group_name") else v.origin(),
-                          subnet_ids=self.idents(v.get("subnet_ids")))
+                          subnet_ids=self.idents(v.get("subnet_ids")), subnets_origin=v.origin("subnet_ids"))
         group.role_policies = self.role_policies(v.get("node_role_arn"), v.origin("node_role_arn"))
         group.ssh = SshAccess(defaulted(False, EKS, v.origin()), defaulted([], EKS, v.origin()), windows=windows)
         lt = self.launch_template(v.sub("launch_template")) if v.written("launch_template") else None
@@ -2552,7 +2552,8 @@ class Builder:
             owner = scaling or lt
             cluster = self.cluster_for(cluster_name, owner.view.origin())
             group = NodeGroup(tags.get("eks:nodegroup-name") or name, "self-managed", owner.view.origin(),
-                              subnet_ids=self.idents(scaling.view.get("vpc_zone_identifier")) if scaling else [])
+                              subnet_ids=self.idents(scaling.view.get("vpc_zone_identifier")) if scaling else [],
+                              subnets_origin=scaling.view.origin("vpc_zone_identifier") if scaling else None)
             group.attaches_cluster_sg = False
             group.ssh = SshAccess(defaulted(False, EC2, lt.view.origin()), defaulted([], EC2, lt.view.origin()))
             group.role_policies = unknown(lt.view.origin(), Text("the launch template names no instance profile",
