@@ -256,8 +256,19 @@ def _node_group(ng: Fields, index: int, managed: bool, cluster_oidc: bool, subne
     encrypted = ng.get("volumeEncrypted", as_bool, TOOL, None, Text(
         "`volumeEncrypted` is not set; the account's EBS encryption-by-default setting decides",
         "`volumeEncrypted` が未設定のため、アカウントの EBS デフォルト暗号化設定で決まります"))
-    if ng.has("instanceSelector") or (custom_template and not ng.has("instanceType")):
-        instance_types: Value[list[str]] = unknown(ng.origin("instanceSelector"))
+    if ng.has("instanceSelector"):
+        # userdocs usage/instance-selector.md: eksctl asks EC2 for the types matching the selector at creation
+        instance_types: Value[list[str]] = unknown(ng.origin("instanceSelector"), Text(
+            "`instanceSelector` lets eksctl pick the instance types from EC2 at creation; list them in "
+            "`instanceTypes` to have them checked",
+            "`instanceSelector` により eksctl が作成時に EC2 からインスタンスタイプを選ぶため、ここでは分かりません。"
+            "確認するには `instanceTypes` に列挙してください"))
+    elif custom_template and not ng.has("instanceType"):
+        # userdocs usage/launch-template-support.md: with a launch template the type is the template's
+        # (`instanceType` is not supported there) unless `instanceTypes` lists them
+        instance_types = unknown(ng.origin("launchTemplate"), Text(
+            "the instance type comes from the node group's own launch template, which is not in this file",
+            "インスタンスタイプはノードグループ独自の起動テンプレートで決まり、そのテンプレートはこのファイルにありません"))
     elif ng.has("instanceTypes"):
         instance_types = ng.get("instanceTypes", as_str_list, TOOL, None)
     elif ng.has("instancesDistribution.instanceTypes"):
