@@ -590,8 +590,8 @@ CLI_NODE_NOTES: dict[str, Text] = {
         "`--disable-pod-imds` is not given: eksctl sets the IMDS hop limit to 2, so pods can reach the node role",
         "`--disable-pod-imds` がないため、eksctl は IMDS のホップ数上限を 2 にし、Pod からノードロールに到達できます"),
     "volumeEncrypted": _t(
-        "`eksctl create cluster` has no flag for volume encryption: the account's EBS encryption-by-default decides",
-        "`eksctl create cluster` にはボリューム暗号化のフラグがなく、アカウントの EBS デフォルト暗号化設定で決まります"),
+        "`{command}` has no flag for volume encryption: the account's EBS encryption-by-default decides",
+        "`{command}` にはボリューム暗号化のフラグがなく、アカウントの EBS デフォルト暗号化設定で決まります"),
 }
 
 
@@ -602,9 +602,10 @@ def _values_of(obj: Any) -> Iterable[tuple[Any, str, Value[Any]]]:
             yield obj, item.name, value
 
 
-def _retouch(cluster: Cluster, unknowns: Mapping[str, Text], defaults: bool) -> None:
-    """Explain values in command-line terms: unknown flag values get their reason, and (for clusters built
-    from flags) defaults say which flag is missing instead of which ClusterConfig field."""
+def _retouch(cluster: Cluster, unknowns: Mapping[str, Text], command: str) -> None:
+    """Explain values in command-line terms: unknown flag values get their reason, and defaults say which
+    flag of `command` (`eksctl create cluster`, `eksctl create nodegroup`) is missing instead of which
+    ClusterConfig field."""
     holders: list[Any] = [cluster]
     for group in cluster.node_groups:
         holders.append(group)
@@ -616,10 +617,12 @@ def _retouch(cluster: Cluster, unknowns: Mapping[str, Text], defaults: bool) -> 
             note: Text | None = None
             if value.provenance is Provenance.UNKNOWN:
                 note = unknowns.get(pointer)
-            elif value.provenance is Provenance.DEFAULTED and defaults:
+            elif value.provenance is Provenance.DEFAULTED:
                 note = CLI_DEFAULT_NOTES.get(pointer)
                 if note is None and "[" in pointer:  # a node-group field: `managedNodeGroups[0].privateNetworking`
-                    note = CLI_NODE_NOTES.get(pointer.rsplit(".", 1)[-1])
+                    node_note = CLI_NODE_NOTES.get(pointer.rsplit(".", 1)[-1])
+                    if node_note is not None:
+                        note = Text(node_note.en.format(command=command), node_note.ja.format(command=command))
             if note is not None:
                 setattr(obj, name, dataclasses.replace(value, note=note))
 
@@ -952,7 +955,7 @@ class Sequence:
         builder = cluster_document(parsed, invocation.line, warnings)
         cluster = read_cluster_config(builder.root, invocation.path, VerbatimVariables({}))
         cluster.source = SOURCE
-        _retouch(cluster, builder.unknowns, defaults=True)
+        _retouch(cluster, builder.unknowns, "eksctl create cluster")
         region = invocation.env.get("AWS_REGION") or invocation.env.get("AWS_DEFAULT_REGION")
         if not parsed.given("region") and region is not None and region.known:
             cluster.region = declared(region.value, Origin(invocation.path, invocation.line, None, "AWS_REGION"))
@@ -1021,7 +1024,7 @@ class Sequence:
         root[kind].item_lines.append(invocation.line)
         root.marks[kind] = (invocation.line, 0)
         built = read_cluster_config(root, invocation.path, VerbatimVariables({}))
-        _retouch(built, builder.unknowns, defaults=True)
+        _retouch(built, builder.unknowns, "eksctl create nodegroup")
         if parsed.given("subnet-ids"):
             # pkg/vpc/vpc.go selectNodeGroupSubnetsFromIDs: ids that are not in the ClusterConfig's
             # `vpc.subnets` are taken as they are from the account, whatever `--node-private-networking`
