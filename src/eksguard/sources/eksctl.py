@@ -6,8 +6,10 @@ This module describes; it never judges.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from eksguard.model import (
@@ -417,6 +419,28 @@ def _network(doc: Fields, private_cluster: bool, log_types: list[str], cluster_n
     return network
 
 
+_VERSION_SCALAR = re.compile(r"version\s*:\s*([0-9][0-9.eE+_-]*)")
+
+
+def _written_number(origin: Origin, number: float) -> str | None:
+    """The number as the file writes it (`1.10`, which YAML reads as 1.1), from the source line of the
+    `version` key; None when that line cannot be read or does not hold that number."""
+    if origin.line is None or origin.path == "-":
+        return None
+    try:
+        with open(origin.path, encoding="utf-8", errors="replace") as source:
+            line = next(islice(source, origin.line - 1, None), "")
+    except OSError:
+        return None
+    match = _VERSION_SCALAR.search(line, max((origin.column or 1) - 1, 0))
+    if match is None:
+        return None
+    try:
+        return match.group(1) if float(match.group(1).replace("_", "")) == number else None
+    except ValueError:
+        return None
+
+
 def read_cluster_config(document: Mapping[str, Any], path: str, variables: Variables) -> Cluster:
     doc = Fields(document, path, variables, anchor="metadata.name")
     name = doc.text("metadata.name") or "unnamed"
@@ -454,12 +478,13 @@ def read_cluster_config(document: Mapping[str, Any], path: str, variables: Varia
     elif isinstance(doc.raw("metadata.version")[1], float):
         # YAML reads `1.30` as the number 1.3; eksctl decodes the field as a string and refuses a number
         # (its own test: pkg/eks/testdata/bad-type-1.yaml)
-        written = version.value
+        number = version.value
+        quoted = _written_number(version.origin, float(number)) or "1.30"
         version = unknown(version.origin, Text(
-            f"`metadata.version` is the number {written} in YAML, not a version string; eksctl refuses it: "
-            "quote it (`version: \"1.30\"`)",
-            f"`metadata.version` は YAML では数値 {written} でありバージョン文字列ではないため、eksctl は受け付けません。"
-            "引用符で囲んでください（`version: \"1.30\"`）"))
+            f"`metadata.version` is the number {number} in YAML, not a version string; eksctl refuses it: "
+            f"quote it (`version: \"{quoted}\"`)",
+            f"`metadata.version` は YAML では数値 {number} でありバージョン文字列ではないため、eksctl は受け付けません。"
+            f"引用符で囲んでください（`version: \"{quoted}\"`）"))
 
     outposts = doc.has("outpost")
     # defaults.go getDefaultAuthenticationMode: CONFIG_MAP on Outposts, else API_AND_CONFIG_MAP
