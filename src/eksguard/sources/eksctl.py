@@ -475,11 +475,11 @@ def read_cluster_config(document: Mapping[str, Any], path: str, variables: Varia
     version = doc.get("metadata.version", as_str, TOOL, DEFAULT_VERSION)
     if version.value in ("", "auto"):
         version = defaulted(DEFAULT_VERSION, TOOL, version.origin)
-    elif isinstance(doc.raw("metadata.version")[1], float):
+    elif isinstance(written_version := doc.raw("metadata.version")[1], float):
         # YAML reads `1.30` as the number 1.3; eksctl decodes the field as a string and refuses a number
         # (its own test: pkg/eks/testdata/bad-type-1.yaml)
         number = version.value
-        quoted = _written_number(version.origin, float(number)) or "1.30"
+        quoted = _written_number(version.origin, written_version) or "1.30"
         version = unknown(version.origin, Text(
             f"`metadata.version` is the number {number} in YAML, not a version string; eksctl refuses it: "
             f"quote it (`version: \"{quoted}\"`)",
