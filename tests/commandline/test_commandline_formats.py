@@ -254,7 +254,7 @@ def test_ci_jobs_run_in_the_repository_root(scan_files: ScanFiles) -> None:
                 runs-on: ubuntu-latest
                 steps:
                   - run: eksctl create cluster -f deploy/cluster.yaml
-                  - run: eksctl create cluster -f cluster.yaml --dry-run
+                  - run: eksctl create cluster -f cluster.yaml
                     working-directory: deploy
         """,
     })

@@ -939,6 +939,8 @@ class Sequence:
         return clusters
 
     def _create_cluster(self, invocation: Invocation, parsed: Parsed) -> None:
+        if self._dry_run(invocation, parsed):
+            return
         if self._config_rejections(("create", "cluster"), invocation, parsed):
             ignored = sorted(n for n in parsed.values if n in IGNORED_WITH_CONFIG)
             if ignored:
@@ -967,9 +969,6 @@ class Sequence:
             "for every flag not given.",
             f"`{_clip(invocation.source)}`（{invocation.path}:{invocation.line}）から、指定のないフラグには eksctl の"
             "デフォルトを使って組み立てました。"))
-        if parsed.given("dry-run"):
-            cluster.notes.append(Text("`--dry-run` only prints this ClusterConfig; nothing is created by this line.",
-                                      "`--dry-run` はこの ClusterConfig を表示するだけで、この行では何も作成されません。"))
         for warning in warnings:
             _warn(self.ctx, invocation.path, invocation.line, warning)
         self._warn_hidden_flags(invocation, parsed)
@@ -989,6 +988,8 @@ class Sequence:
                     f"`{word.raw}` はここでは分からず、結果を変えるフラグを含む可能性があります"))
 
     def _create_nodegroup(self, invocation: Invocation, parsed: Parsed) -> None:
+        if self._dry_run(invocation, parsed):
+            return
         if self._config_rejections(("create", "nodegroup"), invocation, parsed):
             for cluster in self._config_clusters(invocation, parsed):
                 if not any(e.cluster is cluster for e in self.entries):
@@ -1067,14 +1068,10 @@ class Sequence:
                 "`-f` with this command is not evaluated; pass the flags instead",
                 "このコマンドの `-f` は評価しません。フラグで指定してください"))
             return None
-        if approve_needed:
-            approve = parsed.values.get("approve")
-            value = converted(approve) if approve else False
-            if value is not True:
-                _warn(self.ctx, invocation.path, invocation.line, Text(
-                    "without `--approve` eksctl only prints the plan: this command changes nothing",
-                    "`--approve` がないため eksctl は計画を表示するだけで、このコマンドは何も変更しません"))
-                return None
+        if approve_needed and not self._switched_on(parsed, "approve"):
+            self._changes_nothing(invocation, Text("without `--approve` eksctl only prints the plan",
+                                                   "`--approve` がないため eksctl は計画を表示するだけです"))
+            return None
         word = next((_word_of(parsed.last(n)) for n in name_flags if parsed.given(n)), None)
         if word is None and parsed.positionals:
             word = parsed.positionals[0]
@@ -1083,6 +1080,24 @@ class Sequence:
             _refuse(self.ctx, invocation, "--cluster must be set")
             return None
         return self.target(word, invocation)
+
+    @staticmethod
+    def _switched_on(parsed: Parsed, flag: str) -> bool:
+        values = parsed.values.get(flag)
+        return bool(values) and converted(values) is True
+
+    def _changes_nothing(self, invocation: Invocation, why: Text) -> None:
+        _warn(self.ctx, invocation.path, invocation.line, Text(f"{why.en}: this command changes nothing",
+                                                               f"{why.ja}。このコマンドは何も変更しません"))
+
+    def _dry_run(self, invocation: Invocation, parsed: Parsed) -> bool:
+        """`--dry-run` only prints the ClusterConfig eksctl would use (userdocs `usage/dry-run.md`): the
+        command creates nothing, so it is not scored (the warning says so)."""
+        if not self._switched_on(parsed, "dry-run"):
+            return False
+        self._changes_nothing(invocation, Text("with `--dry-run` eksctl only prints the ClusterConfig",
+                                               "`--dry-run` では eksctl は ClusterConfig を表示するだけです"))
+        return True
 
     def _origin(self, invocation: Invocation, flag: str) -> Origin:
         return Origin(invocation.path, invocation.line, None, f"--{flag}")
