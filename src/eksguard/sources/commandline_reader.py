@@ -1084,7 +1084,7 @@ class Sequence:
     @staticmethod
     def _switched_on(parsed: Parsed, flag: str) -> bool:
         values = parsed.values.get(flag)
-        return bool(values) and converted(values) is True
+        return values is not None and converted(values) is True
 
     def _changes_nothing(self, invocation: Invocation, why: Text) -> None:
         _warn(self.ctx, invocation.path, invocation.line, Text(f"{why.en}: this command changes nothing",
