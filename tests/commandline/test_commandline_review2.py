@@ -30,3 +30,23 @@ def test_dry_run_creates_nothing(scan_files: ScanFiles) -> None:
     assert scan.results("EKS101", Status.FAIL)[0].origin.line == 2  # type: ignore[union-attr]
     printed = [w for w in scan.warnings() if "with `--dry-run` eksctl only prints the ClusterConfig" in w]
     assert [w.split(":")[1] for w in printed] == ["1", "3"]
+
+
+def test_existing_subnets_are_not_a_vpc_eksctl_builds(scan_files: ScanFiles) -> None:
+    # eksctl userdocs usage/vpc-configuration.md: `--vpc-*-subnets` use an existing VPC
+    scan = scan_files({"vpc.md": """
+        ```
+        eksctl create cluster --name both --vpc-private-subnets=subnet-1,subnet-2 --vpc-public-subnets=subnet-3,subnet-4
+        ```
+
+        ```
+        eksctl create cluster --name private --vpc-private-subnets=subnet-1,subnet-2,subnet-3 --node-private-networking
+        ```
+    """})
+    for rule in ("EKS203", "EKS204"):
+        results = scan.results(rule)
+        assert [f.status for f in results] == [Status.UNKNOWN, Status.UNKNOWN], rule
+        assert all(f.message and "DNS settings and routes are not in this file" in f.message.en for f in results)
+    control_plane = {f.target: f.status for f in scan.results("EKS209")}
+    # with only private subnets given, the control-plane ENIs have no public subnet to go to
+    assert control_plane == {"cluster/both": Status.FAIL, "cluster/private": Status.PASS}

@@ -383,8 +383,8 @@ def _control_plane_public(doc: Fields, private_cluster: bool, on_outposts: bool)
         return unknown(doc.origin("vpc.controlPlaneSubnetIDs"), Text(
             "control-plane subnets are given by id; whether they are public is not in this file",
             "コントロールプレーンのサブネットが ID で指定されており、パブリックかどうかはこのファイルにありません"))
-    _, subnets = doc.raw("vpc.subnets")
-    if doc.has("vpc.id") and not (isinstance(subnets, Mapping) and subnets.get("public")):
+    if _existing_vpc(doc) and not _given_subnets(doc, "public"):
+        # an existing VPC's control plane goes into the subnets given, here private ones only
         return declared(False, doc.origin("vpc.subnets"))
     # vpc_ipv4.go ControlPlaneSubnetRefs: public and private subnets both host control-plane ENIs
     return defaulted(True, TOOL, doc.origin("vpc"), Text(
@@ -394,9 +394,33 @@ def _control_plane_public(doc: Fields, private_cluster: bool, on_outposts: bool)
         "eksctl はコントロールプレーンの ENI をパブリックサブネットにも置きます"))
 
 
+def _given_subnets(doc: Fields, kind: str) -> list[Mapping[str, Any]]:
+    """The `vpc.subnets.<kind>` entries (`private`, `public`), by AZ or name."""
+    _, subnets = doc.raw("vpc.subnets")
+    entries = subnets.get(kind) if isinstance(subnets, Mapping) else None
+    return [spec for spec in entries.values() if isinstance(spec, Mapping)] if isinstance(entries, Mapping) else []
+
+
+def _existing_vpc(doc: Fields) -> bool:
+    """`vpc.id`, or subnets given by id (`--vpc-private-subnets`/`--vpc-public-subnets` on the command line):
+    eksctl uses that VPC and builds none (userdocs usage/vpc-configuration.md, "Use existing VPC")."""
+    return doc.has("vpc.id") or any("id" in spec for kind in ("private", "public") for spec in _given_subnets(doc, kind))
+
+
+EXISTING_VPC_NOTE = Text("the VPC and subnets already exist (`vpc.id` or subnets by id): their DNS settings and routes "
+                         "are not in this file",
+                         "VPC とサブネットは既存のもの（`vpc.id` または ID 指定のサブネット）で、DNS 設定とルートはこの"
+                         "ファイルにありません")
+
+
 def _network(doc: Fields, private_cluster: bool, log_types: list[str], cluster_name: str) -> Network:
     network = Network()
-    if not doc.has("vpc.id"):
+    if _existing_vpc(doc):
+        origin = doc.origin("vpc.id") if doc.has("vpc.id") else doc.origin("vpc.subnets")
+        dns = unknown(origin, EXISTING_VPC_NOTE)
+        network.vpc = Vpc(doc.text("vpc.id") or "existing VPC", origin, doc.text("vpc.cidr"), dns, dns)
+        network.undescribed = EXISTING_VPC_NOTE
+    else:
         # vpc_ipv4.go: eksctl builds the VPC with both DNS attributes on
         dns = defaulted(True, TOOL, doc.origin("vpc"))
         network.vpc = Vpc(f"eksctl-{cluster_name}-vpc", doc.origin("vpc"), doc.text("vpc.cidr") or "192.168.0.0/16",
