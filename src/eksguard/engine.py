@@ -17,7 +17,7 @@ from typing import Any
 
 from eksguard.config import Config
 from eksguard.findings import SEVERITY_ORDER, Finding, Result, Status
-from eksguard.model import IGNORE_REASON, Cluster, Estate, KubeScope, Origin, Text
+from eksguard.model import IGNORE_REASON, Cluster, Estate, KubeScope, Origin, PartialUse, Text
 from eksguard.rules import Rule, RuleContext, all_rules
 
 
@@ -53,7 +53,27 @@ def _run(rule: Rule, target: str, subject: Any, ctx: RuleContext) -> list[Result
     unread = getattr(subject, "unread", None)
     if unread and rule.id in unread:
         return _partly_read(results, target, subject.origin, unread[rule.id])
+    if isinstance(subject, Cluster) and subject.partial_use is not None:
+        return _outside_use(rule, subject, subject.partial_use, results)
     return results or [Result(Status.NOT_APPLICABLE, target)]
+
+
+def _outside_use(rule: Rule, cluster: Cluster, use: PartialUse, results: list[Result]) -> list[Result]:
+    """A file its commands use only in part: verdicts on what they do not apply become not_applicable,
+    saying which commands use the file (node groups stay when the commands create them)."""
+    if rule.id in use.rules:
+        return results or [Result(Status.NOT_APPLICABLE, cluster.target)]
+    node_group = f"{cluster.target}/nodegroup/"
+    kept: list[Result] = []
+    outside: dict[str, None] = {}
+    for result in results:
+        if use.node_groups and result.target.startswith(node_group):
+            kept.append(result)
+        else:
+            outside[result.target] = None
+    if not results:
+        outside[cluster.target] = None
+    return [*kept, *(Result(Status.NOT_APPLICABLE, target, cluster.origin, message=use.why) for target in outside)]
 
 
 _CLEAN = (Status.PASS, Status.NOT_APPLICABLE)

@@ -339,6 +339,16 @@ class ExposureWindow:
     note: Text
 
 
+@dataclass(slots=True, frozen=True)
+class PartialUse:
+    """A configuration file whose scanned commands apply only part of it (`eksctl create nodegroup -f`
+    creates its node groups, not the cluster): the engine makes the other verdicts not_applicable, with `why`."""
+
+    why: Text
+    node_groups: bool  # the commands create the file's node groups: their rules still apply
+    rules: frozenset[str]  # cluster-level rules whose settings the commands do apply (`upgrade cluster`: EKS106)
+
+
 @dataclass(slots=True, repr=False, eq=False)
 class Cluster:
     """One EKS cluster as its definition (or the live API) describes it."""
@@ -391,6 +401,8 @@ class Cluster:
     # secrets encryption, IRSA or add-ons there, the creator stays admin, and the Outpost is in one AZ, so
     # rules on those settings are not applicable (eksctl userdocs usage/outposts.md)
     outposts_local_cluster: Origin | None = None
+    # set when the scanned commands that use this file apply only part of it (see PartialUse)
+    partial_use: PartialUse | None = None
     # exposures that a later command of the same script closed (see ExposureWindow)
     exposure_windows: list[ExposureWindow] = field(default_factory=list)
     # control-plane (additional) SG id -> the other clusters of this scan that also use it

@@ -50,3 +50,52 @@ def test_existing_subnets_are_not_a_vpc_eksctl_builds(scan_files: ScanFiles) -> 
     control_plane = {f.target: f.status for f in scan.results("EKS209")}
     # with only private subnets given, the control-plane ENIs have no public subnet to go to
     assert control_plane == {"cluster/both": Status.FAIL, "cluster/private": Status.PASS}
+
+
+NODEGROUP_ONLY = """
+    apiVersion: eksctl.io/v1alpha5
+    kind: ClusterConfig
+    metadata:
+      name: demo
+      region: us-west-2
+      version: "1.25"
+    managedNodeGroups:
+      - name: graviton
+        instanceType: t4g.medium
+"""
+
+
+def test_a_file_used_only_by_create_nodegroup_is_scored_for_its_node_groups(scan_files: ScanFiles) -> None:
+    scan = scan_files({"ng.yaml": NODEGROUP_ONLY, "doc.md": """
+        ```bash
+        $ eksctl create nodegroup -f ng.yaml
+        ```
+    """})
+    for rule in ("EKS101", "EKS103", "EKS104", "EKS105", "EKS106", "EKS107", "EKS108", "EKS209", "EKS401"):
+        [result] = scan.results(rule)
+        assert result.status is Status.NOT_APPLICABLE, rule
+        assert result.message is not None and "used only by `eksctl create nodegroup -f` (" in result.message.en
+    # node-group rules still apply
+    assert [f.target for f in scan.failing("EKS302")] == ["cluster/demo/nodegroup/graviton"]
+    assert [f.status for f in scan.results("EKS201")] == [Status.FAIL]
+
+
+def test_each_command_applies_its_own_part_of_the_file(scan_files: ScanFiles) -> None:
+    scan = scan_files({"ng.yaml": NODEGROUP_ONLY, "upgrade.sh": """
+        eksctl upgrade cluster -f ng.yaml --approve
+        eksctl create iamserviceaccount --config-file=ng.yaml --approve
+    """})
+    assert [f.status for f in scan.results("EKS106")] == [Status.FAIL]  # `upgrade cluster` sets the version
+    for rule in ("EKS101", "EKS302", "EKS401"):  # neither command applies these
+        assert {f.status for f in scan.results(rule)} == {Status.NOT_APPLICABLE}, rule
+    [result] = scan.results("EKS101")
+    assert result.message is not None and "`eksctl create iamserviceaccount -f`" in result.message.en
+
+
+def test_a_file_a_command_creates_a_cluster_from_is_scored_whole(scan_files: ScanFiles) -> None:
+    scan = scan_files({"ng.yaml": NODEGROUP_ONLY, "setup.sh": """
+        eksctl create cluster -f ng.yaml
+        eksctl create nodegroup -f ng.yaml
+    """})
+    assert scan.cluster("demo").partial_use is None
+    assert [f.status for f in scan.results("EKS101")] == [Status.FAIL]

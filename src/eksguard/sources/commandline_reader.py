@@ -50,6 +50,7 @@ from eksguard.model import (
     InputRecord,
     Network,
     Origin,
+    PartialUse,
     Provenance,
     Text,
     Value,
@@ -209,6 +210,20 @@ COMMANDS: dict[tuple[str, str], dict[str, Flag]] = {
     ("delete", "cluster"): _flags(GLOBAL, AWS, (CONFIG_FILE, F("name", S, "n"), F("region", S, "r"))),
 }
 _GLOBAL_WITH_VALUE = {"-v", "--verbose", "-C", "--color"}
+# What each eksctl command applies of a `-f` ClusterConfig besides creating a cluster from it: whether it creates
+# the file's node groups, and the cluster-level rules whose settings it changes (eksctl userdocs usage/
+# nodegroups.md, cluster-upgrade.md, cloudwatch-cluster-logging.md, vpc-cluster-access.md, iamserviceaccounts.md,
+# iam-identity-mappings.md, access-entries.md). A command not listed applies none of what the rules check.
+FILE_PARTS: dict[tuple[str, str], tuple[bool, frozenset[str]]] = {
+    ("create", "nodegroup"): (True, frozenset()),
+    ("upgrade", "cluster"): (False, frozenset({"EKS106"})),
+    ("utils", "update-cluster-logging"): (False, frozenset({"EKS104"})),
+    ("utils", "update-cluster-vpc-config"): (False, frozenset({"EKS101", "EKS102", "EKS103"})),
+    ("utils", "update-cluster-endpoints"): (False, frozenset({"EKS101", "EKS102", "EKS103"})),
+    ("utils", "associate-iam-oidc-provider"): (False, frozenset({"EKS401"})),
+    ("create", "iamidentitymapping"): (False, frozenset({"EKS402", "EKS403", "EKS404"})),
+    ("create", "accessentry"): (False, frozenset({"EKS403", "EKS405"})),
+}
 
 
 @dataclass(slots=True)
@@ -683,6 +698,33 @@ class Resolver:
         self._real: dict[str, str] | None = None
         self._parts: list[tuple[str, list[str]]] | None = None
         self._read: dict[str, list[Cluster]] = {}
+        # display path → the commands that read that file with `-f`, in scan order
+        self.uses: dict[str, list[tuple[tuple[str, str], Invocation]]] = {}
+
+    def note_use(self, display: str, command: tuple[str, str], invocation: Invocation) -> None:
+        noun = "nodegroup" if command[1] == "ng" else command[1]
+        self.uses.setdefault(display, []).append(((command[0], noun), invocation))
+
+    def scope_partial_uses(self) -> None:
+        """A scanned ClusterConfig that no command creates a cluster from, but that commands such as
+        `eksctl create nodegroup -f` use: only what those commands apply of it is scored (`PartialUse`).
+        A file no command uses keeps the `eksctl create cluster -f` reading."""
+        for display, uses in self.uses.items():
+            commands = dict.fromkeys(command for command, _ in uses)
+            if ("create", "cluster") in commands:
+                continue
+            parts = [FILE_PARTS.get(command, (False, frozenset())) for command in commands]
+            named = ", ".join(dict.fromkeys(f"`eksctl {' '.join(command)} -f` ({invocation.path}:{invocation.line})"
+                                            for command, invocation in uses))
+            use = PartialUse(Text(
+                f"This file is used only by {named}, which does not apply this part of it; no scanned command "
+                "creates a cluster from it (scan the definition that creates the cluster).",
+                f"このファイルは {named} でのみ使われ、この部分は適用されません。スキャン対象にこのファイルからクラスターを"
+                "作成するコマンドはありません（クラスターを作成する定義もスキャンしてください）。"),
+                any(node_groups for node_groups, _ in parts), frozenset().union(*(rules for _, rules in parts)))
+            for cluster in self.ctx.estate.clusters:
+                if cluster.origin.path == display and cluster.source == "eksctl":
+                    cluster.partial_use = use
 
     def real(self) -> dict[str, str]:
         if self._real is None:
@@ -854,7 +896,11 @@ class Sequence:
     def run(self, invocations: list[Invocation]) -> None:
         for invocation in invocations:
             command, rest = split_command(invocation.args)
-            if command is None or command not in COMMANDS:
+            if command is None:
+                continue
+            if command not in _READ_HERE:
+                self._note_config_use(command, invocation, rest)
+            if command not in COMMANDS:
                 continue
             flags = COMMANDS[command]
             parsed = parse_flags(rest, flags)
@@ -871,6 +917,15 @@ class Sequence:
             handler = getattr(self, f"_{verb}_{noun.replace('-', '_')}")
             handler(invocation, parsed)
 
+    def _note_config_use(self, command: tuple[str, str], invocation: Invocation, words: list[Word]) -> None:
+        """Record which scanned file a command that this source does not build from reads with `-f`."""
+        word = _config_word(words)
+        if word is None:
+            return
+        display, _ = self.resolver.locate(word, invocation)
+        if display is not None:
+            self.resolver.note_use(display, command, invocation)
+
     def _config_rejections(self, command: tuple[str, str], invocation: Invocation, parsed: Parsed) -> bool:
         if not parsed.given("config-file"):
             return False
@@ -883,7 +938,7 @@ class Sequence:
                                                     "--config-file/-f is set" for r in rejected))
         return True
 
-    def _config_clusters(self, invocation: Invocation, parsed: Parsed) -> list[Cluster]:
+    def _config_clusters(self, command: tuple[str, str], invocation: Invocation, parsed: Parsed) -> list[Cluster]:
         """The clusters a `-f` reads: a file, a URL, or stdin (`-f -`) traced through the pipeline."""
         value = parsed.last("config-file")
         assert value is not None
@@ -904,6 +959,7 @@ class Sequence:
         display, why = self.resolver.locate(word, invocation)
         clusters: list[Cluster] = []
         if display is not None:
+            self.resolver.note_use(display, command, invocation)
             clusters, why = self.resolver.clusters(display, invocation)
         if not clusters:
             reason = why or Text("not found", "見つかりません")
@@ -947,7 +1003,7 @@ class Sequence:
                 _warn(self.ctx, invocation.path, invocation.line, Text(
                     f"{', '.join('--' + n for n in ignored)} has no effect with -f: the config file decides",
                     f"{', '.join('--' + n for n in ignored)} は -f と一緒では効果がありません。設定ファイルの内容が使われます"))
-            for cluster in self._config_clusters(invocation, parsed):
+            for cluster in self._config_clusters(("create", "cluster"), invocation, parsed):
                 self.register(cluster.name, cluster)
             return
         errors = _create_cluster_errors(parsed)
@@ -991,7 +1047,7 @@ class Sequence:
         if self._dry_run(invocation, parsed):
             return
         if self._config_rejections(("create", "nodegroup"), invocation, parsed):
-            for cluster in self._config_clusters(invocation, parsed):
+            for cluster in self._config_clusters(("create", "nodegroup"), invocation, parsed):
                 if not any(e.cluster is cluster for e in self.entries):
                     self.register(cluster.name, cluster)
             return
@@ -1251,6 +1307,26 @@ def _create_cluster_errors(parsed: Parsed) -> list[str]:
     return errors
 
 
+# the commands whose `-f` file `Sequence._config_clusters` reads (and records) itself
+_READ_HERE = frozenset({("create", "cluster"), ("create", "nodegroup"), ("create", "ng")})
+_CONFIG_FLAGS = ("-f", "--config-file")
+
+
+def _config_word(words: list[Word]) -> Word | None:
+    """The file of `-f FILE`, `-f=FILE` or `--config-file[=]FILE` among a command's words (None: none, or stdin)."""
+    for index, word in enumerate(words):
+        if not word.known:
+            continue
+        if word.text in _CONFIG_FLAGS and index + 1 < len(words):
+            found = words[index + 1]
+            return None if found.known and found.text == "-" else found
+        for flag in _CONFIG_FLAGS:
+            if word.text.startswith(f"{flag}=") and word.text != f"{flag}=-":
+                text = word.text[len(flag) + 1:]
+                return Word(text, word.raw, word.line, None, text)
+    return None
+
+
 def _word_of(value: FlagValue | None) -> Word | None:
     if value is None:
         return None
@@ -1299,6 +1375,7 @@ def finish(ctx: sources.ScanContext) -> None:
     resolver = Resolver(ctx)
     for path, invocations in batches:
         Sequence(ctx, resolver, path).run(invocations)
+    resolver.scope_partial_uses()
 
 
 def register() -> None:
