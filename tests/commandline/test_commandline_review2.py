@@ -99,3 +99,41 @@ def test_a_file_a_command_creates_a_cluster_from_is_scored_whole(scan_files: Sca
     """})
     assert scan.cluster("demo").partial_use is None
     assert [f.status for f in scan.results("EKS101")] == [Status.FAIL]
+
+
+def test_a_config_the_script_writes_from_here_documents_is_evaluated(scan_files: ScanFiles) -> None:
+    scan = scan_files({"setup.sh": """
+        #!/bin/bash
+        cmd="create"
+        cat << EOF > clusterconfig.yaml
+        apiVersion: eksctl.io/v1alpha5
+        kind: ClusterConfig
+        metadata:
+          name: written
+          region: us-west-2
+        EOF
+        cat <<EOF >> clusterconfig.yaml
+
+        vpc:
+          publicAccessCIDRs: ["203.0.113.10/32"]
+        EOF
+        eksctl ${cmd} cluster -f clusterconfig.yaml
+    """})
+    assert not any("clusterconfig.yaml" in w for w in scan.warnings())
+    cluster = scan.cluster("written")
+    assert cluster.origin.path.endswith("setup.sh") and cluster.origin.line == 7
+    cidrs = cluster.public_endpoint_cidrs
+    # the appended part is read too, at its own script line
+    assert cidrs is not None and cidrs.value == ["203.0.113.10/32"] and cidrs.origin.line == 13
+    assert [f.status for f in scan.results("EKS101")] == [Status.PASS]
+
+
+def test_a_verb_set_only_after_and_and_is_not_guessed(scan_files: ScanFiles) -> None:
+    scan = scan_files({"setup.sh": """
+        cmd="create"
+        eksctl get cluster --name c3 && cmd="upgrade"
+        eksctl ${cmd} cluster --name c3
+    """})
+    assert scan.estate.clusters == []
+    [warning] = scan.warnings()
+    assert "setup.sh:3:" in warning and "is not evaluated: its subcommand is not known here" in warning

@@ -138,6 +138,7 @@ class SimpleCommand:
     words: list[Word] = field(default_factory=list)
     redirects: list[Redirect] = field(default_factory=list)
     line: int = 0
+    conditional: bool = False  # runs only after `&&` or `||`: whether it runs is not known
 
 
 # --- Variables -----------------------------------------------------------------------------------
@@ -666,7 +667,7 @@ def pipelines(lexer: Lexer) -> Iterator[list[SimpleCommand]]:
         if token is None or (isinstance(token, Op) and (token.op in _SEPARATORS or token.op in _PIPES)):
             if command.words or command.redirects:
                 pipeline.append(command)
-            command = SimpleCommand()
+            command = SimpleCommand(conditional=isinstance(token, Op) and token.op in ("&&", "||"))
             if token is None or token.op not in _PIPES:
                 if pipeline:
                     yield pipeline
@@ -697,6 +698,16 @@ class StdinSource:
     description: str = ""  # how the command line feeds it, for notes
 
 
+@dataclass(slots=True, frozen=True)
+class WrittenFile:
+    """A file the script writes from here-documents (`cat <<EOF > f.yaml`, `>>` appends): its text, with
+    blank lines between appended parts so that each line sits `first_line - 1` below its script line."""
+
+    body: str
+    first_line: int  # the script line of the body's first line
+    end_line: int  # the script line after the last one written
+
+
 @dataclass(slots=True)
 class Invocation:
     """One `eksctl` command line found in a file."""
@@ -709,6 +720,8 @@ class Invocation:
     stdin: StdinSource
     env: dict[str, Word] = field(default_factory=dict)  # `NAME=value eksctl …` prefix assignments
     source: str = ""  # the command as written (shortened), for notes
+    # files the script wrote from here-documents before this line, by path relative to the script's folder
+    written: dict[str, WrittenFile] = field(default_factory=dict)
 
 
 _RESERVED_PREFIX = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "time"})
@@ -771,6 +784,7 @@ class Interpreter:
         self.path = path
         self.env = env
         self.invocations: list[Invocation] = []
+        self.written: dict[str, WrittenFile] = {}
 
     def run(self, text: str, first_line: int, env: Env | None = None) -> None:
         env = env or self.env
@@ -794,6 +808,12 @@ class Interpreter:
             if len(pipeline) == 1:
                 for word in prefix:
                     _assign(env, word)
+                    if command.conditional and word.assignment is not None:
+                        name = word.assignment
+                        env.set(name, "", _reason(f"`${name}` is set only when the command before `&&`/`||` "
+                                                  f"succeeds or fails (line {word.line})",
+                                                  f"`${name}` は `&&`/`||` の前のコマンドの結果次第で設定されます"
+                                                  f"（{word.line} 行目）"))
             return
         head = words[0].text if words[0].known else ""
         if head in _ASSIGNING_BUILTINS and len(pipeline) == 1:
@@ -819,13 +839,44 @@ class Interpreter:
                 env.cwd = posixpath.normpath(posixpath.join(env.cwd, target.text))
             return
         words, more = _wrapped(words)
+        if words and words[0].known and posixpath.basename(words[0].text) == "cat" and len(words) == 1:
+            self._write_heredoc(command, env)
         if not words or not is_eksctl(words[0]):
             return
         assignments = {w.assignment: w for w in [*prefix, *more] if w.assignment}
         self.invocations.append(Invocation(
             self.path, words[0].line, words[1:], env.cwd, env.script_dir,
             _stdin_of(pipeline, index, env), assignments,
-            _short(" ".join(w.raw for w in words), 120)))
+            _short(" ".join(w.raw for w in words), 120), dict(self.written)))
+
+    def _write_heredoc(self, command: SimpleCommand, env: Env) -> None:
+        """`cat <<EOF > FILE` (`>>` appends): remember what FILE holds for a later `eksctl … -f FILE`."""
+        heredoc = next((r.heredoc for r in command.redirects if r.heredoc is not None), None)
+        output = next((r for r in command.redirects if r.op in (">", ">>", ">|")), None)
+        if heredoc is None or output is None or output.target is None or not output.target.known:
+            return
+        key = written_key(env.cwd, output.target.text)
+        if key is None:
+            return
+        body = _expand_heredoc(heredoc, env)
+        lines = body.count("\n")
+        before = self.written.get(key) if output.op == ">>" else None
+        if before is None:
+            self.written[key] = WrittenFile(body, heredoc.first_line, heredoc.first_line + lines)
+        else:
+            # blank lines keep each appended line at its script line (YAML ignores them between blocks)
+            gap = "\n" * max(heredoc.first_line - before.end_line, 0)
+            self.written[key] = WrittenFile(before.body + gap + body, before.first_line,
+                                            max(heredoc.first_line, before.end_line) + lines)
+
+
+def written_key(cwd: str | None, path: str) -> str | None:
+    """The key of a file a script writes or reads: its path from the script's folder (None: not known)."""
+    if posixpath.isabs(path):
+        return posixpath.normpath(path)
+    if cwd is None:
+        return None
+    return posixpath.normpath(posixpath.join(cwd, path))
 
 
 def _assign(env: Env, word: Word) -> None:

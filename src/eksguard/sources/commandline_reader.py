@@ -65,6 +65,7 @@ from eksguard.sources.commandline import (
     ci_kind,
     scan_ci,
     scan_text,
+    written_key,
 )
 from eksguard.sources.eksctl import ALL_LOG_TYPES, DEFAULT_VERSION, is_cluster_config, read_cluster_config
 from eksguard.sources.fields import Variables
@@ -897,6 +898,12 @@ class Sequence:
         for invocation in invocations:
             command, rest = split_command(invocation.args)
             if command is None:
+                if rest and not rest[0].known:
+                    _warn(self.ctx, invocation.path, invocation.line, Text(
+                        f"`{_clip(invocation.source)}` is not evaluated: its subcommand is not known here "
+                        f"({(rest[0].unknown or Text('unknown', '不明')).en})",
+                        f"`{_clip(invocation.source)}` は評価しません: サブコマンドがここでは分かりません"
+                        f"（{(rest[0].unknown or Text('unknown', '不明')).ja}）"))
                 continue
             if command not in _READ_HERE:
                 self._note_config_use(command, invocation, rest)
@@ -956,6 +963,12 @@ class Sequence:
             word = stdin.word
         else:
             word = Word(value.text, value.text, value.line, value.unknown, "" if value.unknown else value.text)
+            key = written_key(invocation.cwd, word.text) if word.known else None
+            written = invocation.written.get(key) if key is not None else None
+            if written is not None:  # the script wrote the file from here-documents before this line
+                return self._heredoc_clusters(invocation, StdinSource(
+                    "heredoc", body=written.body, first_line=written.first_line,
+                    description=f"{word.text} written by the here-document"))
         display, why = self.resolver.locate(word, invocation)
         clusters: list[Cluster] = []
         if display is not None:
