@@ -430,7 +430,7 @@ def aws_auth_writable(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
 )
 def default_token_automount(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     accounts = {(o.namespace, o.name): o for o in scope.of_kind("ServiceAccount")}
-    seen: set[tuple[str, int | None]] = set()
+    seen: set[tuple[str, int | None, str | None]] = set()  # with the resource: for_each instances share lines
     any_workload = False
     for obj in scope.objects:
         ref = pod_spec_of(obj.doc)
@@ -451,9 +451,9 @@ def default_token_automount(scope: KubeScope, ctx: RuleContext) -> Iterator[Resu
             yield passed(obj.target, where)
             continue
         origin = obj.origin_at(f"{spec_path}.automountServiceAccountToken" if mount is not None else spec_path)
-        if (origin.path, origin.line) in seen:
+        if (origin.path, origin.line, origin.resource) in seen:
             continue
-        seen.add((origin.path, origin.line))
+        seen.add((origin.path, origin.line, origin.resource))
         yield fail(obj.target, None, Text(
             f"{obj.kind} `{obj.name}` runs as the `default` service account with its token mounted.",
             f"{obj.kind} `{obj.name}` はトークンをマウントした `default` サービスアカウントで動いています。"),

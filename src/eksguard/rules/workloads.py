@@ -150,7 +150,7 @@ def _describe(obj: KubeObject) -> str:
 
 
 def _pss_results(scope: KubeScope, level: str, ctx: RuleContext) -> Iterator[Result]:
-    seen: set[tuple[str, int | None, str]] = set()
+    seen: set[tuple[str, int | None, str | None, str]] = set()
     any_workload = False
     for obj, ref in workloads(scope):
         any_workload = True
@@ -169,7 +169,8 @@ def _pss_results(scope: KubeScope, level: str, ctx: RuleContext) -> Iterator[Res
             # It points at the first field at fault; `fields` and the observed value list them all.
             fields = [f"{ref.path_prefix}{pod_field}" for pod_field in violation.field_paths or ("spec",)]
             origin = obj.origin_at(fields[0])
-            key = (origin.path, origin.line, violation.check_id)
+            # the Terraform resource tells `for_each`/`count` instances apart: each is an object of its own
+            key = (origin.path, origin.line, origin.resource, violation.check_id)
             if key in seen:
                 continue  # the same manifest line rendered by several overlays
             seen.add(key)
