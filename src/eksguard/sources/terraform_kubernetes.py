@@ -45,6 +45,7 @@ TYPED_KINDS: Mapping[str, tuple[str, str]] = {
     "namespace": ("v1", "Namespace"),
     "pod": ("v1", "Pod"),
     "service_account": ("v1", "ServiceAccount"),
+    "default_service_account": ("v1", "ServiceAccount"),  # the existing `default` of its namespace
     "config_map": ("v1", "ConfigMap"),
     "config_map_v1_data": ("v1", "ConfigMap"),  # the data of an existing ConfigMap (aws-auth)
     "deployment": ("apps/v1", "Deployment"),
@@ -85,6 +86,11 @@ BOOLEAN_FIELDS = frozenset({"privileged", "allowPrivilegeEscalation", "runAsNonR
 _SKIPPED = frozenset({"__is_block__", "__start_line__", "__end_line__", "dynamic"})
 
 
+# typed resources that manage an object of a fixed name: `kubernetes_default_service_account` takes only the
+# namespace and adopts its ServiceAccount `default` (provider docs, resources/default_service_account)
+FIXED_NAMES: Mapping[str, str] = {"default_service_account": "default"}
+
+
 def _api_name(name: str) -> str:
     if name in API_NAMES:
         return API_NAMES[name]
@@ -92,11 +98,12 @@ def _api_name(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def _typed_kind(resource_type: str) -> tuple[str, str] | None:
+def _typed_stem(resource_type: str) -> str | None:
+    """`kubernetes_deployment_v1` → `deployment`, when it is a typed resource this module reads."""
     stem = resource_type.removeprefix("kubernetes_")
     if stem == resource_type:
         return None
-    return TYPED_KINDS.get(stem) or TYPED_KINDS.get(stem.removesuffix("_v1"))
+    return next((s for s in (stem, stem.removesuffix("_v1")) if s in TYPED_KINDS), None)
 
 
 def _not_known(value: Any) -> Text:
@@ -167,7 +174,8 @@ class _Reader:
 
     # -- typed resources ---------------------------------------------------------------------
 
-    def typed(self, api_version: str, kind: str) -> LineMap:
+    def typed(self, stem: str) -> LineMap:
+        api_version, kind = TYPED_KINDS[stem]
         view = self.resource.view
         doc = _line_map(view.line(""))
         doc["apiVersion"], doc["kind"] = api_version, kind
@@ -175,6 +183,13 @@ class _Reader:
         lists = dict(LIST_BLOCKS) if kind == "ServiceAccount" else {k: v for k, v in LIST_BLOCKS.items()
                                                                        if k != "secret"}
         self.fill(doc, view, "", lists, root=True)
+        if stem in FIXED_NAMES:
+            metadata = doc.get("metadata")
+            if not isinstance(metadata, LineMap):
+                metadata = doc["metadata"] = _line_map(doc.line)
+                doc.marks["metadata"] = (doc.line, 0)
+            metadata["name"] = FIXED_NAMES[stem]
+            metadata.marks["name"] = (metadata.line, 0)
         if kind in ("Deployment", "DaemonSet", "StatefulSet", "Job", "CronJob", "Pod"):
             self.provider_defaults(doc, kind)
         return doc
@@ -361,13 +376,13 @@ def declared_objects(module: HclModule, cluster: str | None, limits: Limits,
     are not known before apply, so not checked."""
     found: list[DeclaredObject] = []
     for resource_type in sorted(module.by_type):
-        typed = _typed_kind(resource_type)
+        typed = _typed_stem(resource_type)
         if typed is None and resource_type not in ("kubernetes_manifest", "kubectl_manifest"):
             continue
         for resource in module.of_type(resource_type):
             reader = _Reader(module, resource)
             if typed is not None:
-                documents: list[Any] = [reader.typed(*typed)]
+                documents: list[Any] = [reader.typed(typed)]
             elif resource_type == "kubernetes_manifest":
                 documents = [d for d in [reader.manifest()] if d is not None]
             else:
