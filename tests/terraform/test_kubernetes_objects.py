@@ -224,3 +224,50 @@ def test_manifests_in_hcl_and_yaml_and_the_ones_not_read(tmp_path: Path) -> None
     # a body not known before apply is said (file(): that file is a manifest of the scan on its own)
     [warning] = [w for w in estate.warnings if w.kind == "terraform-kubernetes"]
     assert warning.line == 30 and "kubectl_manifest.unknown" in warning.message and "var.body" in warning.message
+
+
+def test_annotations_resource_annotates_the_object_it_names_and_nothing_else(tmp_path: Path) -> None:
+    objects = _objects(tmp_path, """\
+        resource "kubernetes_deployment_v1" "web" {
+          metadata {
+            name      = "web"
+            namespace = "shop"
+          }
+          spec {
+            template {
+              spec {
+                container {
+                  name  = "web"
+                  image = "nginx"
+                }
+              }
+            }
+          }
+        }
+
+        resource "kubernetes_annotations" "web" {
+          api_version = "apps/v1"
+          kind        = "Deployment"
+          metadata {
+            name      = "web"
+            namespace = "shop"
+          }
+          template_annotations = {
+            "container.apparmor.security.beta.kubernetes.io/web" = "unconfined"
+          }
+        }
+
+        resource "kubernetes_annotations" "elsewhere" {
+          api_version = "apps/v1"
+          kind        = "Deployment"
+          metadata {
+            name      = "other"
+            namespace = "shop"
+          }
+          annotations = { owner = "team" }
+        }
+        """)
+    assert set(objects) == {"kubernetes/shop/Deployment/web"}  # a Deployment is not made of annotations alone
+    template = objects["kubernetes/shop/Deployment/web"].doc["spec"]["template"]
+    assert template["metadata"]["annotations"] == {"container.apparmor.security.beta.kubernetes.io/web": "unconfined"}
+    assert objects["kubernetes/shop/Deployment/web"].origin_at("spec.template.metadata.annotations").line == 25

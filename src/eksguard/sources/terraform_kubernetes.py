@@ -368,6 +368,84 @@ def _shift(node: Any, offset: int) -> None:
 
 _READ_FROM_FILE = re.compile(r"\s*(?:file|templatefile)\(")
 
+# resources that set labels or annotations on an existing object (provider docs, resources/labels and
+# resources/annotations): their argument → where it goes in the object
+PATCHES: Mapping[str, Mapping[str, str]] = {
+    "kubernetes_labels": {"labels": "metadata.labels"},
+    "kubernetes_annotations": {"annotations": "metadata.annotations",
+                               "template_annotations": "spec.template.metadata.annotations"},
+}
+
+
+def _identity(doc: Mapping[str, Any]) -> tuple[Any, ...]:
+    metadata = doc.get("metadata")
+    metadata = metadata if isinstance(metadata, Mapping) else {}
+    return doc.get("apiVersion"), doc.get("kind"), metadata.get("name"), metadata.get("namespace")
+
+
+def _patch(module: HclModule, resource: Resource, found: list[DeclaredObject], cluster: str | None,
+           warn: Callable[[Origin, Text], None]) -> None:
+    """`kubernetes_labels`/`kubernetes_annotations`: their maps go into the object they name when the module
+    declares it. Otherwise only a Namespace is made of them: the provider refuses to label an object that does
+    not exist, so the namespace exists with these labels, and its labels are all the namespace rules read
+    (pod-security.kubernetes.io/*); of another kind, the labels alone say nothing a rule reads."""
+    view = resource.view
+    reader = _Reader(module, resource)
+    target = _line_map(view.line(""))
+    for name in ("api_version", "kind"):
+        value = reader.resolve(view.get(name))
+        if not isinstance(value, str):
+            _not_patched(resource, name, value, warn)
+            return
+        target["apiVersion" if name == "api_version" else "kind"] = value
+    metadata = target["metadata"] = _line_map(view.line("metadata.0"))
+    for name in ("name", "namespace"):
+        value = reader.resolve(view.get(f"metadata.0.{name}"))
+        if value is NOVALUE:
+            continue
+        if not isinstance(value, str):
+            _not_patched(resource, f"metadata.{name}", value, warn)
+            return
+        metadata[name] = value
+        metadata.marks[name] = (view.line(f"metadata.0.{name}") or metadata.line, 0)
+    declared = next((d for d in found if _identity(d.doc) == _identity(target)), None)
+    if declared is None and target["kind"] != "Namespace":
+        return
+    if declared is None:
+        declared = DeclaredObject(target, view.path, resource.address, cluster, {})
+        found.append(declared)
+    same_file = declared.path == view.path
+    for argument, api_path in PATCHES[resource.type].items():
+        raw = view.get(argument)
+        if raw is NOVALUE:
+            continue
+        line = view.line(argument) if same_file else None
+        holder: Any = declared.doc
+        for step in api_path.split("."):
+            if not isinstance(holder, LineMap):
+                break
+            if step not in holder:
+                holder[step] = _line_map(line or holder.line)
+                holder.marks[step] = (line or holder.line, 0)
+            holder = holder[step]
+        if not isinstance(holder, LineMap):
+            continue
+        keys = _key_lines(view, argument) if same_file else (lambda key: None)
+        values = reader.value(raw, api_path, argument, line or holder.line, keys)
+        if isinstance(values, Mapping):
+            for key, item in values.items():
+                holder[key] = item
+                holder.marks[key] = values.marks[key] if isinstance(values, LineMap) else (holder.line, 0)
+    declared.unknown_fields.update(reader.unknown)
+
+
+def _not_patched(resource: Resource, pointer: str, value: Any, warn: Callable[[Origin, Text], None]) -> None:
+    why = _not_known(value)
+    warn(resource.view.origin(pointer), Text(
+        f"{resource.address}: the object it labels is not known, so its labels are not checked: `{pointer}` is "
+        f"{why.en}",
+        f"{resource.address}: ラベルを付けるオブジェクトが不明なため、そのラベルは検査されません: `{pointer}` は{why.ja}"))
+
 
 def declared_objects(module: HclModule, cluster: str | None, limits: Limits,
                      warn: Callable[[Origin, Text], None]) -> list[DeclaredObject]:
@@ -397,4 +475,7 @@ def declared_objects(module: HclModule, cluster: str | None, limits: Limits,
                         f"{resource.address}: Kubernetes オブジェクトは検査されません: `{pointer}` は{why.ja}"))
             found.extend(DeclaredObject(doc, path, resource.address, cluster, dict(reader.unknown))
                          for doc in documents if isinstance(doc, LineMap))
+    for resource_type in PATCHES:
+        for resource in module.of_type(resource_type):
+            _patch(module, resource, found, cluster, warn)
     return found
