@@ -110,9 +110,9 @@ def _not_known_objects(rule: Rule, scope: KubeScope, results: list[Result]) -> l
         ja = "; ".join(f"`{path}`: {text.ja}" for path, text in why.items())
         out = [*(r for r in out if r.target != obj.target),
                Result(Status.UNKNOWN, obj.target, obj.origin_at(next(iter(why))), None, "unknown",
-                      Text(f"{obj.kind} `{obj.name}` is not fully known before apply ({en}); what it would be is "
-                           "not checked.",
-                           f"{obj.kind} `{obj.name}` の一部が apply 前には不明です（{ja}）。その値は検査されていません。"))]
+                      Text(f"{obj.kind} `{obj.name}` is not fully known before Terraform runs ({en}); what it would "
+                           "be is not checked.",
+                           f"{obj.kind} `{obj.name}` の一部が Terraform の実行前には不明です（{ja}）。その値は検査されていません。"))]
     return out
 
 

@@ -69,7 +69,7 @@ def test_v19_aws_auth_flag_not_known_before_apply_is_unknown(tmp_path: Path) -> 
         """)
     [result] = [r for r in report.results if r.rule == "EKS402"]
     assert result.status.value == "unknown"
-    assert result.message is not None and "`manage_aws_auth_configmap` is not known before apply" in result.message.en
+    assert result.message is not None and "`manage_aws_auth_configmap` is not known before Terraform runs" in result.message.en
 
 
 def test_v19_inputs_without_a_version_are_read_as_v19(tmp_path: Path) -> None:

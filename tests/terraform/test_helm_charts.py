@@ -55,5 +55,5 @@ def test_charts_of_releases_and_of_the_blueprints_addons_module(tmp_path: Path) 
         """))
     [cluster] = collect([str(tmp_path)], {}).clusters
     charts = sorted((c.chart or "?", c.origin.line, c.note.en if c.note else None) for c in cluster.helm_charts)
-    assert charts == [("?", 15, "`chart` is not known before apply: var.chart"), ("cilium", 11, None),
+    assert charts == [("?", 15, "`chart` is not known before Terraform runs: var.chart"), ("cilium", 11, None),
                       ("tigera-operator", 21, None)]

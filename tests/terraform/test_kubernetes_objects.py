@@ -271,3 +271,92 @@ def test_annotations_resource_annotates_the_object_it_names_and_nothing_else(tmp
     template = objects["kubernetes/shop/Deployment/web"].doc["spec"]["template"]
     assert template["metadata"]["annotations"] == {"container.apparmor.security.beta.kubernetes.io/web": "unconfined"}
     assert objects["kubernetes/shop/Deployment/web"].origin_at("spec.template.metadata.annotations").line == 25
+
+
+def test_kubectl_heredoc_is_dedented_and_an_unknown_interpolation_leaves_out_only_its_field(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(textwrap.dedent("""\
+        variable "image" {
+          type = string
+        }
+
+        resource "kubectl_manifest" "agent" {
+          yaml_body = <<-YAML
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: agents
+            ---
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: agent
+              namespace: agents
+            spec:
+              template:
+                spec:
+                  hostPID: true
+                  containers:
+                  - name: agent
+                    image: ${var.image}
+          YAML
+        }
+
+        resource "kubectl_manifest" "broken" {
+          yaml_body = <<-YAML
+            apiVersion: v1
+            kind: Pod
+            metadata:
+            ${var.image}
+          YAML
+        }
+        """))
+    estate = collect([str(tmp_path)], {})
+    objects = {obj.target: obj for scope in estate.kube_scopes for obj in scope.objects}
+    # `<<-` takes off the common indentation, so the indented `---` separates two documents
+    assert set(objects) == {"kubernetes/Namespace/agents", "kubernetes/agents/DaemonSet/agent"}
+    agent = objects["kubernetes/agents/DaemonSet/agent"]
+    assert agent.doc["spec"]["template"]["spec"]["hostPID"] is True
+    assert agent.doc["spec"]["template"]["spec"]["containers"] == [{"name": "agent"}]
+    [(field, why)] = agent.unknown_fields.items()
+    assert field == "spec.template.spec.containers[0].image" and "var.image" in why.en and "var.image" in why.ja
+    # lines and columns are those of the .tf file
+    origin = agent.origin_at("spec.template.spec.hostPID")
+    assert (origin.line, origin.column) == (20, 11)
+    # a body the unknown value breaks is not checked; the warning is one line naming the expression
+    [warning] = [w for w in estate.warnings if w.kind == "terraform-kubernetes"]
+    assert warning.line == 28 and "kubectl_manifest.broken" in warning.message
+    assert "${var.image}" in warning.message and "\n" not in warning.message and "apiVersion" not in warning.message
+
+
+def test_reasons_name_the_function_that_is_not_evaluated(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(textwrap.dedent("""\
+        resource "kubernetes_manifest" "template" {
+          manifest = yamldecode(templatefile("${path.module}/pod.yaml", { namespace = "a" }))
+        }
+
+        resource "kubernetes_manifest" "multi" {
+          manifest = provider::kubernetes::manifest_decode_multi(file("pods.yaml"))[0]
+        }
+
+        resource "kubectl_manifest" "each" {
+          for_each  = data.kubectl_file_documents.docs.manifests
+          yaml_body = yamlencode(each.value)
+        }
+
+        resource "kubernetes_pod_v1" "pod" {
+          metadata {
+            name      = "pod"
+            namespace = data.aws_caller_identity.current.account_id
+          }
+        }
+        """))
+    estate = collect([str(tmp_path)], {})
+    warnings = {w.line: w.message for w in estate.warnings if w.kind == "terraform-kubernetes"}
+    assert "templatefile() is not evaluated" in warnings[2] and "yamldecode" not in warnings[2]
+    assert "manifest_decode_multi() is not evaluated" in warnings[6]
+    assert "yamlencode() of values not known" in warnings[11]
+    [pod] = [obj for scope in estate.kube_scopes for obj in scope.objects]
+    why = pod.unknown_fields["metadata.namespace"]
+    assert why.en.startswith("not known before Terraform runs (data.aws_caller_identity is known only when "
+                             "Terraform runs (plan or apply)")
+    assert "plan time" not in why.en and "apply 前" not in why.ja

@@ -82,7 +82,7 @@ def test_module_cluster_name_not_known_before_apply_is_not_its_expression(tmp_pa
         """)
     [cluster] = collect([str(folder)], {}).clusters
     assert cluster.name == "spoke"  # the module's label
-    assert [n.en for n in cluster.notes] == ["`name` is not known before apply: spoke-${terraform.workspace}"]
+    assert [n.en for n in cluster.notes] == ["`name` is not known before Terraform runs: spoke-${terraform.workspace}"]
 
 
 def test_path_references_evaluate_in_expressions(tmp_path: Path) -> None:

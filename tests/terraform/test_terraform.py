@@ -331,7 +331,7 @@ def test_vpc_endpoint_whose_service_is_not_known_makes_eks204_unknown(tmp_path: 
     module(tmp_path, text.replace(written, "toset(var.services)") + 'variable "services" {}\n')
     [endpoints] = results(scan(tmp_path), "EKS204")
     assert endpoints.status.value == "unknown" and endpoints.message is not None
-    assert "`service_name` is not known before apply: com.amazonaws.ap-northeast-1.${each.value}" \
+    assert "`service_name` is not known before Terraform runs: com.amazonaws.ap-northeast-1.${each.value}" \
         in endpoints.message.en
     [all_known] = results(scan(tmp_path, variables={"services": '["ec2", "ecr.api", "ecr.dkr", "logs", "sts"]'}),
                           "EKS204")

@@ -172,9 +172,9 @@ def private_cluster_endpoints(cluster: Cluster, ctx: RuleContext) -> Iterator[Re
         why = network.endpoints_unknown
         yield unknown_result(cluster.target, None, Text(
             f"The cluster has no internet egress; endpoints {names} are not found, but some endpoints are not "
-            f"known before apply: {why.en}.",
+            f"known before Terraform runs: {why.en}.",
             f"クラスターにインターネットへの出口がありません。エンドポイント {names} が見つかりませんが、"
-            f"apply 前には不明なエンドポイントがあります: {why.ja}。"), origin=cluster.origin)
+            f"Terraform の実行前には不明なエンドポイントがあります: {why.ja}。"), origin=cluster.origin)
         return
     private = cluster.private_cluster is not None and bool(cluster.private_cluster.value)
     where = cluster.private_cluster.origin if private and cluster.private_cluster else (

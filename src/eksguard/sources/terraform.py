@@ -338,7 +338,7 @@ class _Syntax(Exception):
 _TOKEN = re.compile(r"""
     (?P<space>[ \t\r\n]+|\#[^\n]*|//[^\n]*|/\*.*?\*/)
   | (?P<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
-  | (?P<id>[A-Za-z_][A-Za-z0-9_-]*)
+  | (?P<id>provider::[A-Za-z_][A-Za-z0-9_-]*::[A-Za-z_][A-Za-z0-9_-]*|[A-Za-z_][A-Za-z0-9_-]*)
   | (?P<op>==|!=|<=|>=|&&|\|\||=>|\.\.\.|[-+*/%!<>?:.,()\[\]{}=])
 """, re.VERBOSE | re.DOTALL)
 
@@ -356,7 +356,8 @@ def _tokens(text: str) -> list[tuple[str, str]]:
             match = _HEREDOC.match(text, index)
             if match:
                 body_end, after = _heredoc_end(text, match, end)
-                out.append(("heredoc", text[match.end():body_end]))
+                body = text[match.end():body_end]
+                out.append(("heredoc", dedent_heredoc(body) if text.startswith("<<-", index) else body))
                 index = after
                 continue
         token = _TOKEN.match(text, index)
@@ -459,11 +460,10 @@ class Evaluator:
         if isinstance(value, str):
             if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
                 inner = value[1:-1]
-                heredoc = _HEREDOC.match(inner)
-                if heredoc:
-                    body = inner[heredoc.end():]
-                    body = re.sub(r"\r?\n?[ \t]*" + re.escape(heredoc.group(1)) + r"[ \t]*$", "", body)
-                    return self.template(body, escapes=False)
+                heredoc = heredoc_body(inner)
+                if heredoc is not None:
+                    body, flush = heredoc
+                    return self.template(dedent_heredoc(body) if flush else body, escapes=False)
                 return self.template(inner)
             if value.startswith("${") and _skip_interpolation(value, 2) == len(value):
                 return self.expression(value[2:-1])
@@ -488,6 +488,27 @@ class Evaluator:
             value = self.expression(text[2:-1])
             return str(value) if isinstance(value, (str, int)) else text
         return text
+
+
+def heredoc_body(text: str) -> tuple[str, bool] | None:
+    """A heredoc's lines between its markers, and whether it is a flush one (`<<-`); None: not a heredoc."""
+    heredoc = _HEREDOC.match(text)
+    if heredoc is None:
+        return None
+    body = re.sub(r"\r?\n?[ \t]*" + re.escape(heredoc.group(1)) + r"[ \t]*$", "", text[heredoc.end():])
+    return body, text.startswith("<<-")
+
+
+def heredoc_indent(body: str) -> int:
+    """How much a `<<-` heredoc is dedented: the fewest leading spaces or tabs (each counts one) of its lines
+    with text, as HCL does (hashicorp/hcl hclsyntax/parser.go, flush heredocs; specsuite expressions/heredoc)."""
+    widths = [len(line) - len(line.lstrip(" \t")) for line in body.split("\n") if line.strip()]
+    return min(widths, default=0)
+
+
+def dedent_heredoc(body: str) -> str:
+    cut = heredoc_indent(body)
+    return "\n".join(line[cut:] for line in body.split("\n")) if cut else body
 
 
 def _concat(pieces: list[Any]) -> Any:
@@ -853,7 +874,7 @@ def call_function(name: str, args: list[Any]) -> Any:
     if name == "jsonencode" and len(args) == 1:
         return json.dumps(args[0], separators=(",", ":")) if _jsonable(args[0]) else _JsonPending(args[0])
     if name == "yamlencode" and len(args) == 1:
-        return json.dumps(args[0]) if _jsonable(args[0]) else _JsonPending(args[0])
+        return json.dumps(args[0]) if _jsonable(args[0]) else _JsonPending(args[0], "yamlencode")
     if name == "jsondecode" and len(args) == 1 and isinstance(args[0], str):
         try:
             return json.loads(args[0])
@@ -946,9 +967,10 @@ def call_function(name: str, args: list[Any]) -> Any:
             return args[0].replace("%v", "%s") % tuple(text_of(a) if isinstance(a, bool) else a for a in args[1:])
         except (TypeError, ValueError):
             return Unknown("format() not evaluated")
-    if name == "can":
-        return Unknown("can() is evaluated at plan time")
-    return Unknown(f"{name}() is evaluated at plan time")
+    pending = next((a for a in args if isinstance(a, Unknown)), None)
+    if name in ("jsondecode", "yamldecode") and pending is not None:
+        return pending  # the decoder is not the cause: what it decodes is not known (templatefile() ...)
+    return Unknown(f"{name}() is not evaluated by this scan")
 
 
 def _integers(values: list[Any]) -> bool:
@@ -992,8 +1014,8 @@ class _JsonPending(Unknown):
 
     __slots__ = ("value",)
 
-    def __init__(self, value: Any) -> None:
-        super().__init__("jsonencode of values not known here", None)
+    def __init__(self, value: Any, function: str = "jsonencode") -> None:
+        super().__init__(f"{function}() of values not known here", None)
         self.value = value
 
 
@@ -1085,8 +1107,8 @@ class View:
             reason = found.reason if isinstance(found, Unknown) else "it refers to a value known only after apply"
             written = text_of(found)
             return unknown(origin, Text(
-                f"`{pointer}` is not known before apply ({reason}" + (f": {written}" if written else "") + ")",
-                f"`{pointer}` は apply 前には不明です（{reason}" + (f": {written}" if written else "") + "）"))
+                f"`{pointer}` is not known before Terraform runs ({reason}" + (f": {written}" if written else "") + ")",
+                f"`{pointer}` は Terraform の実行前には不明です（{reason}" + (f": {written}" if written else "") + "）"))
         coerced = kind(found)
         if coerced is None:
             return unknown(origin, Text(f"`{pointer}` has an unexpected value {found!r}",
@@ -1105,7 +1127,8 @@ class View:
 def _not_known_before_apply(pointer: str, value: Any) -> Text:
     written = text_of(value) if value is not NOVALUE else None
     suffix = f": {written}" if written else ""
-    return Text(f"`{pointer}` is not known before apply{suffix}", f"`{pointer}` は apply 前には不明です{suffix}")
+    return Text(f"`{pointer}` is not known before Terraform runs{suffix}",
+                f"`{pointer}` は Terraform の実行前には不明です{suffix}")
 
 
 def _str_list(value: Any) -> list[str] | None:
@@ -1589,7 +1612,8 @@ class HclModule:
         if root == "path" and name in ("cwd", "module", "root"):
             return apply_steps(self.path_value(name), steps[1:])
         if root in ("data", "each", "count", "self", "path", "terraform"):
-            return Unknown(f"{root}.{name} is known only at plan time", written)
+            # a data source, each/count of an unknown collection ...: Terraform gives them when it runs
+            return Unknown(f"{root}.{name} is known only when Terraform runs (plan or apply)", written)
         address = f"{root}.{name}"
         if address not in self.resources:
             return Unknown(f"{address} is not defined in this module", written)

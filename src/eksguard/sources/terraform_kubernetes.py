@@ -9,7 +9,7 @@ Three ways to declare them are read, with every field at its line in the `.tf` f
   or `yamlencode(...)`). A body read with `file()`/`templatefile()` is a file of its own: the scan reads it
   as a manifest when it is in the scan. `helm_release` is not rendered.
 
-Values not known before apply (a variable without a value, a data source) are left out of the document and
+Values not known before Terraform runs (a variable without a value, a data source) are left out of the document and
 recorded in `unknown_fields` with why. This module describes; it never judges.
 """
 
@@ -31,7 +31,10 @@ from eksguard.sources.terraform import (
     Unknown,
     View,
     _is_block_list,
+    _skip_interpolation,
     decoded,
+    heredoc_body,
+    heredoc_indent,
     text_of,
 )
 
@@ -108,9 +111,18 @@ def _typed_stem(resource_type: str) -> str | None:
 
 def _not_known(value: Any) -> Text:
     reason = value.reason if isinstance(value, Unknown) else "it refers to a value known only after apply"
-    written = text_of(value)
+    written = _briefly(text_of(value))
     shown = f": {written}" if written else ""
-    return Text(f"not known before apply ({reason}{shown})", f"apply 前には不明です（{reason}{shown}）")
+    return Text(f"not known before Terraform runs ({reason}{shown})", f"Terraform の実行前には不明です（{reason}{shown}）")
+
+
+def _briefly(written: str | None) -> str | None:
+    """An expression as written, on one line: a whole template (a YAML body) shows only its interpolations."""
+    if written is None or ("\n" not in written and len(written) <= 120):
+        return written
+    _, holes = _with_placeholders(written)
+    shown = list(dict.fromkeys(f"${{{expression}}}" for expression in holes.values()))
+    return ", ".join(shown[:3]) + (", ..." if len(shown) > 3 else "") if shown else None
 
 
 def _known(value: Any) -> bool:
@@ -295,25 +307,92 @@ class _Reader:
         return value
 
     def kubectl(self, limits: Limits) -> list[Any]:
-        """`kubectl_manifest`: the YAML of `yaml_body`, its lines placed from the attribute's line on."""
+        """`kubectl_manifest`: the YAML of `yaml_body`, its lines placed from the attribute's line on. An
+        interpolation not known here (`image: ${var.image}`) leaves out only the field it is in."""
         view = self.resource.view
         body = view.get("yaml_body")
+        raw = _raw_text(view, "yaml_body")
+        holes: dict[str, str] = {}
+        template = body
+        if isinstance(body, Unknown) and body.text and re.match(r"\s*<<", raw):
+            body, holes = _with_placeholders(body.text)
         if isinstance(body, str):
             try:
                 documents = load_yaml_documents(body, limits)
-            except InputError:
-                self.unknown["yaml_body"] = Text("not valid YAML", "YAML として不正です")
+            except InputError:  # with interpolations not known, they may be what breaks it
+                self.unknown["yaml_body"] = _not_known(template) if holes else Text("not valid YAML",
+                                                                                      "YAML として不正です")
                 return []
             line = view.line("yaml_body") or 1
-            heredoc = 1 if re.match(r"\s*<<", _raw_text(view, "yaml_body")) else 0
+            heredoc = heredoc_body(raw.strip())
+            # a `<<-` heredoc lost its common indentation: its fields sit that much further right in the file
+            indent = heredoc_indent(heredoc[0]) if heredoc is not None and heredoc[1] else 0
             for document in documents:
-                _shift(document, line - 1 + heredoc)
+                _shift(document, line - 1 + (1 if heredoc is not None else 0), indent)
+                self._drop_holes(document, "", holes)
             return [d for d in documents if isinstance(d, Mapping)]
         structure = decoded(body)
-        if isinstance(structure, dict) and _known(structure):
+        if isinstance(structure, dict):  # `yamlencode({...})`: its fields not known are left out one by one
             return [self._with_lines(structure, view, "yaml_body", "")]
         self.unknown["yaml_body"] = _not_known(body)
         return []
+
+    def _drop_holes(self, node: Any, api_path: str, holes: Mapping[str, str]) -> None:
+        """Leave out the keys and items whose text holds an interpolation not known here (`holes`: placeholder
+        → expression), each an unknown field saying which expression."""
+        if not holes:
+            return
+        evaluator = self.resource.view.evaluator if isinstance(self.resource.view, HclView) else None
+
+        def hole(text: Any) -> Text | None:
+            found = [expression for placeholder, expression in holes.items()
+                     if isinstance(text, str) and placeholder in text]
+            if not found:
+                return None
+            value = evaluator.expression(found[0]) if evaluator is not None else Unknown("", found[0])
+            return _not_known(value if isinstance(value, Unknown) and value.text else Unknown(
+                getattr(value, "reason", "a reference"), "${" + found[0] + "}"))
+
+        if isinstance(node, LineMap):
+            for key in list(node):
+                path = f"{api_path}.{key}" if api_path else str(key)
+                why = hole(key) or hole(node[key])
+                if why is not None:
+                    del node[key]
+                    node.marks.pop(key, None)
+                    self.unknown[path] = why
+                else:
+                    self._drop_holes(node[key], path, holes)
+        elif isinstance(node, LineList):
+            kept: list[tuple[Any, int]] = []
+            for index, (item, line) in enumerate(zip(node, node.item_lines, strict=False)):
+                why = hole(item)
+                if why is not None:
+                    self.unknown[f"{api_path}[{index}]"] = why
+                    continue
+                self._drop_holes(item, f"{api_path}[{index}]", holes)
+                kept.append((item, line))
+            node[:] = [item for item, _ in kept]
+            node.item_lines = [line for _, line in kept]
+
+
+_PLACEHOLDER = "__eksguard_unknown_{}__"
+
+
+def _with_placeholders(text: str) -> tuple[str, dict[str, str]]:
+    """A template's text with each `${...}` left (not known here) replaced by a plain word YAML keeps as it is,
+    and which expression each word stands for."""
+    holes: dict[str, str] = {}
+    out: list[str] = []
+    index = 0
+    while (start := text.find("${", index)) >= 0:
+        stop = _skip_interpolation(text, start + 2)
+        placeholder = _PLACEHOLDER.format(len(holes))
+        holes[placeholder] = text[start + 2:stop - 1].strip().strip("~").strip()
+        out.extend([text[index:start], placeholder])
+        index = stop
+    out.append(text[index:])
+    return "".join(out), holes
 
 
 def _key_lines(view: View, name: str) -> Callable[[str], int | None]:
@@ -352,18 +431,20 @@ def _marked(value: Any, line: int | None) -> Any:
     return value
 
 
-def _shift(node: Any, offset: int) -> None:
-    """YAML parsed from a string counts lines from its first; in the file they start at the attribute."""
+def _shift(node: Any, offset: int, indent: int = 0) -> None:
+    """YAML parsed from a string counts lines from its first; in the file they start at the attribute (and
+    columns at the indentation a `<<-` heredoc took off)."""
     if isinstance(node, LineMap):
         node.line += offset
-        node.marks = {key: (line + offset, column) for key, (line, column) in node.marks.items()}
+        node.column += indent
+        node.marks = {key: (line + offset, column + indent) for key, (line, column) in node.marks.items()}
         for item in node.values():
-            _shift(item, offset)
+            _shift(item, offset, indent)
     elif isinstance(node, LineList):
         node.line += offset
         node.item_lines = [line + offset for line in node.item_lines]
         for item in node:
-            _shift(item, offset)
+            _shift(item, offset, indent)
 
 
 _READ_FROM_FILE = re.compile(r"\s*(?:file|templatefile)\(")
