@@ -97,8 +97,10 @@ def _not_known_objects(rule: Rule, scope: KubeScope, results: list[Result]) -> l
     for obj in scope.objects:
         if obj.kind not in rule.reads:
             continue
+        read = rule.fields.get(obj.kind)
         why = {path: text for path, text in obj.unknown_fields.items()
-               if not _UNREAD_FIELDS & set(re.split(r"[.\[\]]", path))}
+               if not _UNREAD_FIELDS & set(re.split(r"[.\[\]]", path))
+               and (read is None or any(_related(path, prefix) for prefix in read))}
         if not why:
             continue
         out = [r for r in out if r.target != obj.target or r.status is not Status.FAIL or r.origin is None

@@ -486,7 +486,9 @@ class KubeObject:
     kind: str
     api_version: str
     name: str
-    namespace: str | None  # the effective namespace; None for cluster-scoped kinds
+    # the effective namespace; None for cluster-scoped kinds; `(var.ns)` (in parentheses, as written) when not
+    # known, with `metadata.namespace` in unknown_fields
+    namespace: str | None
     doc: Any  # the (rendered) document: line-marked mappings
     origin: Origin  # where the object starts
     target: str = ""  # kubernetes[/<cluster>]/<namespace>/<Kind>/<name>

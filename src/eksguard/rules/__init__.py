@@ -7,7 +7,7 @@ Rules read only the model; they never read files or call APIs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +48,9 @@ class Rule:
     # Kubernetes rules: the kinds whose objects they read (an object of these kinds with fields not known
     # before apply makes the rule's verdict on it `unknown`, see engine)
     reads: tuple[str, ...] = ()
+    # of those kinds, the fields the rule reads (path prefixes), where it reads only some: a field not known
+    # elsewhere in such an object does not make its verdict `unknown`. A kind not named: every field.
+    fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def help_uri(self) -> str:
@@ -60,12 +63,13 @@ _LOADED = False
 
 def rule(*, id: str, slug: str, severity: str, title: Text, risk: Text, fix: Text,
          references: Iterable[str], subject: str = "cluster", dont: Text | None = None,
-         severities: Iterable[str] = (), reads: Iterable[str] = ()) -> Callable[[RuleFunc], RuleFunc]:
+         severities: Iterable[str] = (), reads: Iterable[str] = (),
+         fields: Mapping[str, tuple[str, ...]] | None = None) -> Callable[[RuleFunc], RuleFunc]:
     def register(func: RuleFunc) -> RuleFunc:
         if id in REGISTRY:
             raise ValueError(f"rule {id} registered twice")
         REGISTRY[id] = Rule(id, slug, severity, title, risk, fix, tuple(references), func, subject, dont,
-                            tuple(severities) or (severity,), tuple(reads))
+                            tuple(severities) or (severity,), tuple(reads), dict(fields or {}))
         return func
 
     return register

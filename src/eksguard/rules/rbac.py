@@ -381,6 +381,8 @@ def _writes_configmaps(item: Mapping[str, Any]) -> bool:
              "`resourceNames` で `aws-auth` を除外し、アクセスエントリー（`authenticationMode: API`）へ移行してください。"),
     references=("eks-domain.md §8.1", *RBAC_REFERENCES),
     reads=RBAC_KINDS,
+    # of a binding it reads only which role it binds and where, never whom
+    fields={"RoleBinding": ("metadata.namespace", "roleRef"), "ClusterRoleBinding": ("roleRef",)},
 )
 def aws_auth_writable(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     clean = True

@@ -145,6 +145,12 @@ def _violations(ref: PodTemplateRef, level: str, version: str, ctx: RuleContext)
     return found
 
 
+# what a Pod Security check reads of a workload: its pod template (and a Pod's own annotations, AppArmor),
+# not its name or namespace
+POD_TEMPLATE_FIELDS: Mapping[str, tuple[str, ...]] = {kind: ("spec", "metadata.annotations")
+                                                      for kind in WORKLOAD_KINDS}
+
+
 def _describe(obj: KubeObject) -> str:
     return f"{obj.kind} `{obj.name}`"
 
@@ -207,6 +213,7 @@ def _pss_results(scope: KubeScope, level: str, ctx: RuleContext) -> Iterator[Res
              "`pod-security.kubernetes.io/enforce: privileged` を付けた専用の名前空間だけで動かします。"),
     references=PSS_REFERENCES,
     reads=WORKLOAD_KINDS,
+    fields=POD_TEMPLATE_FIELDS,
 )
 def pss_baseline(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     yield from _pss_results(scope, "baseline", ctx)
@@ -230,6 +237,7 @@ def pss_baseline(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
              "downwardAPI、csi、persistentVolumeClaim、ephemeral のみにします。"),
     references=PSS_REFERENCES,
     reads=WORKLOAD_KINDS,
+    fields=POD_TEMPLATE_FIELDS,
 )
 def pss_restricted(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     yield from _pss_results(scope, "restricted", ctx)
@@ -313,6 +321,15 @@ def _namespace_not_scanned(scope: KubeScope, obj: KubeObject, ref: PodTemplateRe
         would = Text(f"its pods meet restricted at {version}: only a namespace pinning another version could "
                      "reject them",
                      f"Pod は {version} の restricted を満たします。別のバージョンに固定した名前空間でのみ拒否され得ます")
+    unknown_namespace = obj.unknown_fields.get("metadata.namespace")
+    if unknown_namespace is not None:
+        return unknown_result(obj.target, None, Text(
+            f"The namespace of {_describe(obj)} is {unknown_namespace.en}, so the Pod Security level it enforces "
+            f"is not known; {would.en}. Give the namespace a value (`--var`), or check the labels of the namespace "
+            "it will be.",
+            f"{_describe(obj)} の名前空間は{unknown_namespace.ja}。そのため強制される Pod Security レベルは不明です。"
+            f"{would.ja}。名前空間に値を与える（`--var`）か、実際の名前空間のラベルを確認してください。"),
+            origin=obj.origin_at("metadata.namespace"))
     exists = Text(" always exists, but its labels are", " は常に存在しますが、そのラベルは") if name == "default" \
         else Text(" is", " は")
     return unknown_result(obj.target, None, Text(

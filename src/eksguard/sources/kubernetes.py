@@ -89,6 +89,7 @@ class DeclaredObject:
     resource: str
     cluster: str | None
     unknown_fields: dict[str, Text]
+    unknown_namespace: str | None = None  # its namespace as written when not known (`var.ns`)
 
 
 @dataclass(slots=True)
@@ -498,6 +499,9 @@ class Builder:
         for declared_object in self.state.declared:
             obj = make_object(declared_object.doc, declared_object.path, None, None, declared_object.resource)
             obj.unknown_fields = declared_object.unknown_fields
+            if declared_object.unknown_namespace is not None and obj.namespace is not None:
+                # not `default`: the target says which expression the namespace is
+                obj.namespace = f"({declared_object.unknown_namespace})"
             placed.append(Placed(obj, declared_object.path, declared_object.cluster))
         return placed
 

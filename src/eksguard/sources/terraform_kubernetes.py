@@ -142,6 +142,11 @@ class _Reader:
         self.module = module
         self.resource = resource
         self.unknown: dict[str, Text] = {}
+        self.written: dict[str, str] = {}  # field path → the expression not known, as written
+
+    def not_known(self, api_path: str, value: Any) -> None:
+        self.unknown[api_path] = _not_known(value)
+        self.written[api_path] = _briefly(text_of(value)) or "?"
 
     # -- values ------------------------------------------------------------------------------
 
@@ -170,13 +175,13 @@ class _Reader:
             out = _line_map(line)
             for key, item in value.items():
                 if not _known(item):
-                    self.unknown[f"{api_path}.{key}"] = _not_known(item)
+                    self.not_known(f"{api_path}.{key}", item)
                     continue
                 out[key] = _marked(item, key_line(str(key)) or line)
                 out.marks[key] = (key_line(str(key)) or line or 0, 0)
             return out
         if not _known(value):
-            self.unknown[api_path] = _not_known(value)
+            self.not_known(api_path, value)
             return NOVALUE
         if name in INTEGER_FIELDS and isinstance(value, str) and value.lstrip("-").isdigit():
             return int(value)
@@ -277,7 +282,7 @@ class _Reader:
         view = self.resource.view
         value = self.resolve(view.get("manifest"))
         if not isinstance(value, dict):
-            self.unknown["manifest"] = _not_known(value)
+            self.not_known("manifest", value)
             return None
         doc = self._with_lines(value, view, "manifest", "")
         return doc if isinstance(doc, LineMap) else None
@@ -289,7 +294,7 @@ class _Reader:
             for key, item in value.items():
                 path = f"{api_path}.{key}" if api_path else str(key)
                 if not _known(item) and not isinstance(item, (dict, list)):
-                    self.unknown[path] = _not_known(item)
+                    self.not_known(path, item)
                     continue
                 out[key] = self._with_lines(item, view, f"{pointer}.{key}", path)
                 out.marks[key] = (view.line(f"{pointer}.{key}") or line or 0, 0)
@@ -299,7 +304,7 @@ class _Reader:
             items.line = line or 0
             for index, item in enumerate(value):
                 if not _known(item) and not isinstance(item, (dict, list)):
-                    self.unknown[f"{api_path}[{index}]"] = _not_known(item)
+                    self.not_known(f"{api_path}[{index}]", item)
                     continue
                 items.append(self._with_lines(item, view, f"{pointer}.{index}", f"{api_path}[{index}]"))
                 items.item_lines.append(line or 0)
@@ -334,7 +339,7 @@ class _Reader:
         structure = decoded(body)
         if isinstance(structure, dict):  # `yamlencode({...})`: its fields not known are left out one by one
             return [self._with_lines(structure, view, "yaml_body", "")]
-        self.unknown["yaml_body"] = _not_known(body)
+        self.not_known("yaml_body", body)
         return []
 
     def _drop_holes(self, node: Any, api_path: str, holes: Mapping[str, str]) -> None:
@@ -344,14 +349,14 @@ class _Reader:
             return
         evaluator = self.resource.view.evaluator if isinstance(self.resource.view, HclView) else None
 
-        def hole(text: Any) -> Text | None:
+        def hole(text: Any) -> Unknown | None:
             found = [expression for placeholder, expression in holes.items()
                      if isinstance(text, str) and placeholder in text]
             if not found:
                 return None
-            value = evaluator.expression(found[0]) if evaluator is not None else Unknown("", found[0])
-            return _not_known(value if isinstance(value, Unknown) and value.text else Unknown(
-                getattr(value, "reason", "a reference"), "${" + found[0] + "}"))
+            value = evaluator.expression(found[0]) if evaluator is not None else None
+            return value if isinstance(value, Unknown) and value.text else Unknown(
+                getattr(value, "reason", "a reference"), "${" + found[0] + "}")
 
         if isinstance(node, LineMap):
             for key in list(node):
@@ -360,7 +365,7 @@ class _Reader:
                 if why is not None:
                     del node[key]
                     node.marks.pop(key, None)
-                    self.unknown[path] = why
+                    self.not_known(path, why)
                 else:
                     self._drop_holes(node[key], path, holes)
         elif isinstance(node, LineList):
@@ -368,7 +373,7 @@ class _Reader:
             for index, (item, line) in enumerate(zip(node, node.item_lines, strict=False)):
                 why = hole(item)
                 if why is not None:
-                    self.unknown[f"{api_path}[{index}]"] = why
+                    self.not_known(f"{api_path}[{index}]", why)
                     continue
                 self._drop_holes(item, f"{api_path}[{index}]", holes)
                 kept.append((item, line))
@@ -554,7 +559,8 @@ def declared_objects(module: HclModule, cluster: str | None, limits: Limits,
                     warn(resource.view.origin(pointer), Text(
                         f"{resource.address}: its Kubernetes object is not checked: `{pointer}` is {why.en}",
                         f"{resource.address}: Kubernetes オブジェクトは検査されません: `{pointer}` は{why.ja}"))
-            found.extend(DeclaredObject(doc, path, resource.address, cluster, dict(reader.unknown))
+            found.extend(DeclaredObject(doc, path, resource.address, cluster, dict(reader.unknown),
+                                        reader.written.get("metadata.namespace"))
                          for doc in documents if isinstance(doc, LineMap))
     for resource_type in PATCHES:
         for resource in module.of_type(resource_type):
