@@ -360,3 +360,58 @@ def test_reasons_name_the_function_that_is_not_evaluated(tmp_path: Path) -> None
     assert why.en.startswith("not known before Terraform runs (data.aws_caller_identity is known only when "
                              "Terraform runs (plan or apply)")
     assert "plan time" not in why.en and "apply 前" not in why.ja
+
+
+def test_fields_of_encoded_bodies_and_of_list_elements_sit_at_their_hcl_lines(tmp_path: Path) -> None:
+    objects = _objects(tmp_path, """\
+        resource "kubectl_manifest" "c" {
+          yaml_body = yamlencode({
+            apiVersion = "v1"
+            kind       = "Pod"
+            metadata = {
+              name      = "c"
+              namespace = "x"
+            }
+            spec = {
+              hostIPC = true
+              containers = [{
+                name  = "c"
+                image = "nginx"
+                securityContext = {
+                  privileged = true
+                }
+              }]
+            }
+          })
+        }
+
+        resource "kubernetes_manifest" "d" {
+          manifest = {
+            apiVersion = "v1"
+            kind       = "Pod"
+            metadata   = { name = "d", namespace = "x" }
+            spec = {
+              containers = [
+                {
+                  name  = "c"
+                  image = "nginx"
+                },
+                {
+                  name  = "e"
+                  image = "nginx"
+                  securityContext = {
+                    privileged = true
+                  }
+                }
+              ]
+            }
+          }
+        }
+        """)
+    encoded = objects["kubernetes/x/Pod/c"]
+    assert encoded.doc["spec"]["containers"][0]["securityContext"] == {"privileged": True}
+    assert encoded.origin_at("spec.hostIPC").line == 10  # not the yaml_body line with a column into its JSON
+    assert encoded.origin_at("spec.containers[0].securityContext.privileged").line == 15
+    listed = objects["kubernetes/x/Pod/d"]
+    assert listed.origin_at("spec.containers[1].securityContext.privileged").line == 37
+    assert listed.origin_at("spec.containers[1]").line == 33

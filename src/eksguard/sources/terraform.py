@@ -151,6 +151,8 @@ class HclNode:
             if index + 1 < len(parts) and parts[index + 1].isdigit():
                 position, step = int(parts[index + 1]), 2
             kids = node.children.get(name)
+            if step == 2 and kids and len(kids) == 1 and LIST_ITEMS in kids[0].children:
+                kids = kids[0].children[LIST_ITEMS]  # an attribute's list of objects: the element's lines
             if not kids or position >= len(kids):
                 break
             node = kids[position]
@@ -216,6 +218,9 @@ def _skip_interpolation(text: str, start: int) -> int:
                 return index + 1
         index += 1
     return end
+
+
+LIST_ITEMS = "[]"  # the child name under which an attribute's list holds its objects
 
 
 def index_hcl(text: str) -> HclNode:
@@ -298,6 +303,11 @@ def index_hcl(text: str) -> HclNode:
                     node.children.setdefault(str(statement[0]), []).append(child)
             elif statement[3] and not statement[5]:
                 child = statement[4]
+            elif bracket == "[" and node is not None:  # an object in a list: an element of its own
+                child = HclNode(line)
+                node.children.setdefault(LIST_ITEMS, []).append(child)
+            elif bracket == "(":  # an object a function takes (`yamlencode({...})`): the attribute's fields
+                child = node
             else:
                 child = None
             statement[5] = True
@@ -306,8 +316,10 @@ def index_hcl(text: str) -> HclNode:
             index += 1
             continue
         if char in "[(":
+            # a list or call that is an attribute's value, or inside such a call, keeps its objects' lines
+            holder = statement[4] if bracket == "{" and statement[3] else node if bracket == "(" else None
             statement[5] = True
-            frames.append((char, None, statement))
+            frames.append((char, holder, statement))
             statement = reset()
             index += 1
             continue

@@ -307,7 +307,7 @@ class _Reader:
                     self.not_known(f"{api_path}[{index}]", item)
                     continue
                 items.append(self._with_lines(item, view, f"{pointer}.{index}", f"{api_path}[{index}]"))
-                items.item_lines.append(line or 0)
+                items.item_lines.append(view.line(f"{pointer}.{index}") or line or 0)
             return items
         return value
 
@@ -321,7 +321,7 @@ class _Reader:
         template = body
         if isinstance(body, Unknown) and body.text and re.match(r"\s*<<", raw):
             body, holes = _with_placeholders(body.text)
-        if isinstance(body, str):
+        if isinstance(body, str) and not _ENCODED.match(raw):
             try:
                 documents = load_yaml_documents(body, limits)
             except InputError:  # with interpolations not known, they may be what breaks it
@@ -381,6 +381,9 @@ class _Reader:
             node.item_lines = [line for _, line in kept]
 
 
+# `yaml_body = yamlencode({...})`: an HCL value, read as one with its fields at their lines (not as the text
+# it encodes to)
+_ENCODED = re.compile(r"\s*(?:\$\{)?\s*(?:yamlencode|jsonencode)\(")
 _PLACEHOLDER = "__eksguard_unknown_{}__"
 
 
