@@ -415,3 +415,54 @@ def test_fields_of_encoded_bodies_and_of_list_elements_sit_at_their_hcl_lines(tm
     listed = objects["kubernetes/x/Pod/d"]
     assert listed.origin_at("spec.containers[1].securityContext.privileged").line == 37
     assert listed.origin_at("spec.containers[1]").line == 33
+
+
+def test_templatefile_body_is_rendered_with_its_known_variables(tmp_path: Path) -> None:
+    (tmp_path / "manifests").mkdir()
+    (tmp_path / "manifests" / "pod.yaml").write_text(textwrap.dedent("""\
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: ${name}
+          namespace: ${namespace}
+        spec:
+          hostPID: true
+          containers:
+          - name: c
+            image: ${image}
+        """))
+    (tmp_path / "manifests" / "looped.yaml").write_text("%{ for n in names ~}\nkind: Namespace\n%{ endfor ~}\n")
+    (tmp_path / "main.tf").write_text(textwrap.dedent("""\
+        variable "image" {
+          type = string
+        }
+
+        locals {
+          teams = { a = "team-a", b = "team-b" }
+        }
+
+        resource "kubectl_manifest" "pods" {
+          for_each  = local.teams
+          yaml_body = templatefile("${path.module}/manifests/pod.yaml", {
+            name      = "agent"
+            namespace = each.value
+            image     = var.image
+          })
+        }
+
+        resource "kubectl_manifest" "looped" {
+          yaml_body = templatefile("${path.module}/manifests/looped.yaml", { names = ["x"] })
+        }
+        """))
+    estate = collect([str(tmp_path / "main.tf")], {})
+    objects = {obj.target: obj for scope in estate.kube_scopes for obj in scope.objects}
+    assert set(objects) == {"kubernetes/team-a/Pod/agent", "kubernetes/team-b/Pod/agent"}
+    pod = objects["kubernetes/team-a/Pod/agent"]
+    assert pod.doc["spec"]["hostPID"] is True and pod.origin.resource == 'kubectl_manifest.pods["a"]'
+    assert set(pod.unknown_fields) == {"spec.containers[0].image"} and "var.image" in pod.unknown_fields[
+        "spec.containers[0].image"].en
+    # the fields are at their lines in the template
+    origin = pod.origin_at("spec.hostPID")
+    assert (origin.path, origin.line) == (str(tmp_path / "manifests" / "pod.yaml"), 7)
+    [warning] = [w for w in estate.warnings if w.kind == "terraform-kubernetes"]
+    assert "kubectl_manifest.looped" in warning.message and "directives are not rendered" in warning.message

@@ -15,13 +15,15 @@ recorded in `unknown_fields` with why. This module describes; it never judges.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from eksguard.model import Origin, Text
 from eksguard.sources.kubernetes import DeclaredObject
-from eksguard.sources.loading import InputError, Limits, LineList, LineMap, load_yaml_documents
+from eksguard.sources.loading import InputError, Limits, LineList, LineMap, load_yaml_documents, read_text
 from eksguard.sources.terraform import (
     NOVALUE,
     HclModule,
@@ -32,6 +34,7 @@ from eksguard.sources.terraform import (
     View,
     _is_block_list,
     _skip_interpolation,
+    _skip_string,
     decoded,
     heredoc_body,
     heredoc_indent,
@@ -143,6 +146,7 @@ class _Reader:
         self.resource = resource
         self.unknown: dict[str, Text] = {}
         self.written: dict[str, str] = {}  # field path → the expression not known, as written
+        self.template_path: str | None = None  # a rendered templatefile(): its lines are that file's
 
     def not_known(self, api_path: str, value: Any) -> None:
         self.unknown[api_path] = _not_known(value)
@@ -318,8 +322,10 @@ class _Reader:
         body = view.get("yaml_body")
         raw = _raw_text(view, "yaml_body")
         holes: dict[str, str] = {}
+        if _TEMPLATEFILE.match(raw):
+            body = self._rendered(raw, limits)
         template = body
-        if isinstance(body, Unknown) and body.text and re.match(r"\s*<<", raw):
+        if isinstance(body, Unknown) and body.text and (re.match(r"\s*<<", raw) or self.template_path is not None):
             body, holes = _with_placeholders(body.text)
         if isinstance(body, str) and not _ENCODED.match(raw):
             try:
@@ -328,7 +334,9 @@ class _Reader:
                 self.unknown["yaml_body"] = _not_known(template) if holes else Text("not valid YAML",
                                                                                       "YAML として不正です")
                 return []
-            line = view.line("yaml_body") or 1
+            # a template's fields are at its own lines (the object's path is the template's), a literal body's
+            # from the attribute's line on
+            line = 1 if self.template_path is not None else view.line("yaml_body") or 1
             heredoc = heredoc_body(raw.strip())
             # a `<<-` heredoc lost its common indentation: its fields sit that much further right in the file
             indent = heredoc_indent(heredoc[0]) if heredoc is not None and heredoc[1] else 0
@@ -341,6 +349,36 @@ class _Reader:
             return [self._with_lines(structure, view, "yaml_body", "")]
         self.not_known("yaml_body", body)
         return []
+
+    def _rendered(self, raw: str, limits: Limits) -> Any:
+        """`templatefile(path, {vars})`: the template read relative to the module's directory and rendered with
+        those variables (https://developer.hashicorp.com/terraform/language/functions/templatefile); an
+        interpolation not known stays `${...}` for `_drop_holes`; `%{...}` directives are not rendered."""
+        view = self.resource.view
+        if not isinstance(view, HclView):
+            return Unknown("templatefile() is not evaluated by this scan")
+        inner = raw.strip().removeprefix("${").removesuffix("}").strip()
+        arguments = _arguments(inner[inner.index("(") + 1:inner.rindex(")")])
+        if len(arguments) != 2:
+            return Unknown("templatefile() is not evaluated by this scan", inner)
+        evaluator = view.evaluator
+        path, variables = (evaluator.expression(argument) for argument in arguments)
+        if not isinstance(path, str) or not isinstance(variables, dict):
+            reason = next((v.reason for v in (path, variables) if isinstance(v, Unknown)), "an argument not known")
+            return Unknown(f"templatefile() of {reason}", inner)
+        template_path = os.path.normpath(os.path.join(self.module.directory, path))
+        try:
+            text = read_text(Path(template_path), limits)
+        except (InputError, OSError) as error:
+            return Unknown(f"templatefile() could not read {path} ({getattr(error, 'message', error)})", inner)
+        if "%{" in text.replace("%%{", ""):
+            return Unknown(f"templatefile() of {path}: its %{{...}} directives are not rendered by this scan", inner)
+        self.template_path = template_path
+        outer, evaluator.symbols = evaluator.symbols, variables
+        try:
+            return evaluator.template(text, escapes=False)
+        finally:
+            evaluator.symbols = outer
 
     def _drop_holes(self, node: Any, api_path: str, holes: Mapping[str, str]) -> None:
         """Leave out the keys and items whose text holds an interpolation not known here (`holes`: placeholder
@@ -384,7 +422,29 @@ class _Reader:
 # `yaml_body = yamlencode({...})`: an HCL value, read as one with its fields at their lines (not as the text
 # it encodes to)
 _ENCODED = re.compile(r"\s*(?:\$\{)?\s*(?:yamlencode|jsonencode)\(")
+_TEMPLATEFILE = re.compile(r"\s*(?:\$\{)?\s*templatefile\(")
 _PLACEHOLDER = "__eksguard_unknown_{}__"
+
+
+def _arguments(text: str) -> list[str]:
+    """A call's arguments as written, split at the commas outside brackets and strings."""
+    arguments: list[str] = []
+    depth, start, index = 0, 0, 0
+    while index < len(text):
+        char = text[index]
+        if char == '"':
+            index = _skip_string(text, index)
+            continue
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            arguments.append(text[start:index].strip())
+            start = index + 1
+        index += 1
+    arguments.append(text[start:].strip())
+    return [a for a in arguments if a]
 
 
 def _with_placeholders(text: str) -> tuple[str, dict[str, str]]:
@@ -455,7 +515,7 @@ def _shift(node: Any, offset: int, indent: int = 0) -> None:
             _shift(item, offset, indent)
 
 
-_READ_FROM_FILE = re.compile(r"\s*(?:file|templatefile)\(")
+_READ_FROM_FILE = re.compile(r"\s*file\(")  # a template is rendered (`_rendered`); a plain file is a manifest of the scan
 
 # resources that set labels or annotations on an existing object (provider docs, resources/labels and
 # resources/annotations): their argument → where it goes in the object
@@ -554,7 +614,7 @@ def declared_objects(module: HclModule, cluster: str | None, limits: Limits,
                 documents = [d for d in [reader.manifest()] if d is not None]
             else:
                 documents = reader.kubectl(limits)
-            path = resource.view.path
+            path = reader.template_path or resource.view.path
             if not documents:
                 pointer = "manifest" if resource_type == "kubernetes_manifest" else "yaml_body"
                 if not _READ_FROM_FILE.match(_raw_text(resource.view, pointer).removeprefix("${")):
