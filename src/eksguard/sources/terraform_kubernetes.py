@@ -33,6 +33,7 @@ from eksguard.sources.terraform import (
     Unknown,
     View,
     _is_block_list,
+    _known,
     _skip_interpolation,
     _skip_string,
     decoded,
@@ -126,16 +127,6 @@ def _briefly(written: str | None) -> str | None:
     _, holes = _with_placeholders(written)
     shown = list(dict.fromkeys(f"${{{expression}}}" for expression in holes.values()))
     return ", ".join(shown[:3]) + (", ..." if len(shown) > 3 else "") if shown else None
-
-
-def _known(value: Any) -> bool:
-    if isinstance(value, (Unknown, TFRef)):
-        return False
-    if isinstance(value, list):
-        return all(_known(v) for v in value)
-    if isinstance(value, dict):
-        return all(_known(v) for v in value.values())
-    return True
 
 
 class _Reader:
