@@ -397,6 +397,9 @@ class Cluster:
     # the major version of terraform-aws-modules/eks when that module defines the cluster: its input names
     # and what it can set differ per version (v19 has no access entries), so fixes must say them its way
     eks_module_major: int | None = None
+    # the CloudFormation type that defines the cluster: `AWS::EKS::Cluster`, or the AWS Quick Start's registry
+    # type `AWSQS::EKS::Cluster`, whose property names differ (fixes must use its own)
+    cloudformation_type: str | None = None
     # `outpost.controlPlaneOutpostARN` of a local cluster (control plane on AWS Outposts): EKS has no KMS
     # secrets encryption, IRSA or add-ons there, the creator stays admin, and the Outpost is in one AZ, so
     # rules on those settings are not applicable (eksctl userdocs usage/outposts.md)

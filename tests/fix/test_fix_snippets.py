@@ -124,3 +124,22 @@ def test_module_snippets_use_the_input_names_of_the_module_version(tmp_path: Pat
         assert snippets["EKS104"]["text"].startswith(f"{log_input} = "), (major, snippets["EKS104"])
         upgrade_first = "upgrade the module to v20 first" in str(snippets["EKS107"].get("note"))
         assert upgrade_first == (major == 19), (major, snippets["EKS107"])
+
+
+def test_quickstart_cluster_snippets_use_its_own_property_names(tmp_path: Path) -> None:
+    """AWSQS::EKS::Cluster logs through `EnabledClusterLoggingTypes`, names its issuer `OIDCIssuerURL`, and has
+    no access configuration: no AccessConfig snippet for it, and its private endpoint is still set in place."""
+    path = tmp_path / "quickstart.yaml"
+    original = (Path(__file__).parent.parent / "cloudformation" / "fixtures" / "quickstart.yaml").read_text()
+    text = (original.replace("EndpointPrivateAccess: true", "EndpointPrivateAccess: false")
+            .replace("  ClusterOIDCProvider:", "  Unrelated:").replace("OIDCIssuerURL: !GetAtt EKS.", "Id: "))
+    path.write_text(text, encoding="utf-8")
+    report = report_of(path)
+    annotate(report)
+    failed = {f.rule: f for f in report.failures}
+    assert {"EKS103", "EKS104", "EKS107", "EKS108", "EKS401"} <= set(failed)
+    assert failed["EKS104"].extra[SNIPPET_KEY]["text"].startswith("EnabledClusterLoggingTypes:")  # type: ignore[index]
+    assert "OIDCIssuerURL" in failed["EKS401"].extra[SNIPPET_KEY]["text"]  # type: ignore[index]
+    assert SNIPPET_KEY not in failed["EKS107"].extra and SNIPPET_KEY not in failed["EKS108"].extra
+    fixed = apply(text, failed["EKS103"].extra[REPLACEMENT_KEY])  # type: ignore[arg-type]
+    assert "EndpointPrivateAccess: true" in fixed

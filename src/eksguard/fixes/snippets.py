@@ -27,6 +27,7 @@ from eksguard.engine import ScanReport
 from eksguard.findings import Finding, Status
 from eksguard.fixes import ADMIN_POLICY_ARN, REQUIRED_LOG_TYPES, FixOptions
 from eksguard.model import Cluster, Text
+from eksguard.sources.cloudformation import CLUSTER_TYPES, QUICKSTART_CLUSTER
 
 SNIPPET_KEY = "fix_snippet"
 REPLACEMENT_KEY = "fix_replacement"
@@ -62,7 +63,11 @@ def _cfn_yaml(data: Any) -> str:
     return str(yaml.dump(data, Dumper=dumper, sort_keys=False, default_flow_style=False, allow_unicode=True))
 
 
-def _cfn_data(rule: str, logical_id: str, options: FixOptions) -> tuple[Any, Text | None] | None:
+def _cfn_data(rule: str, logical_id: str, options: FixOptions, quickstart: bool = False) -> tuple[Any, Text | None] | None:
+    """`quickstart`: the cluster is an AWSQS::EKS::Cluster, whose logging and OIDC names differ and which has
+    no access configuration (awsqs-eks-cluster.json)."""
+    if quickstart and rule in ("EKS107", "EKS108"):
+        return None  # no property sets them: only a move to AWS::EKS::Cluster would (the rule's fix says how)
     cidrs = list(options.allow_cidrs) or [PLACEHOLDER_CIDR]
     placeholder = Text(f"{PLACEHOLDER_CIDR} stands for your own address(es); never 0.0.0.0/0.",
                        f"{PLACEHOLDER_CIDR} は自分のアドレスに置き換えてください。0.0.0.0/0 は使いません。") \
@@ -74,6 +79,8 @@ def _cfn_data(rule: str, logical_id: str, options: FixOptions) -> tuple[Any, Tex
                                        "PublicAccessCidrs": cidrs}}, placeholder
     if rule == "EKS103":
         return {"ResourcesVpcConfig": {"EndpointPrivateAccess": True}}, None
+    if rule == "EKS104" and quickstart:
+        return {"EnabledClusterLoggingTypes": list(REQUIRED_LOG_TYPES)}, None
     if rule == "EKS104":
         return {"Logging": {"ClusterLogging": {"EnabledTypes": [{"Type": t} for t in REQUIRED_LOG_TYPES]}}}, None
     if rule == "EKS105":
@@ -115,21 +122,23 @@ def _cfn_data(rule: str, logical_id: str, options: FixOptions) -> tuple[Any, Tex
             "ホップ数上限 2 のテンプレートになるため、起動テンプレートを追加してください）。")
     if rule == "EKS401":
         return {"ClusterOIDCProvider": {"Type": "AWS::IAM::OIDCProvider", "Properties": {
-            "Url": {"Fn::GetAtt": [logical_id, "OpenIdConnectIssuerUrl"]}, "ClientIdList": ["sts.amazonaws.com"]}}}, \
+            "Url": {"Fn::GetAtt": [logical_id, "OIDCIssuerURL" if quickstart else "OpenIdConnectIssuerUrl"]}, "ClientIdList": ["sts.amazonaws.com"]}}}, \
             Text("A new resource: the IAM OIDC provider IRSA roles trust.",
                  "新しいリソース: IRSA のロールが信頼する IAM OIDC プロバイダーです。")
     return None
 
 
-def cfn_snippet(finding: Finding, options: FixOptions) -> Snippet | None:
+def cfn_snippet(finding: Finding, options: FixOptions, cluster_type: str | None = None) -> Snippet | None:
+    """`cluster_type`: the CloudFormation type of the finding's cluster (`Cluster.cloudformation_type`)."""
     path = finding.origin.path if finding.origin else ""
-    return _cfn_snippet(finding.rule, _logical_id(finding) or "Cluster", options, path.lower().endswith(".json"))
+    return _cfn_snippet(finding.rule, _logical_id(finding) or "Cluster", options, path.lower().endswith(".json"),
+                        cluster_type == QUICKSTART_CLUSTER)
 
 
 @functools.lru_cache(maxsize=256)
-def _cfn_snippet(rule: str, logical_id: str, options: FixOptions, as_json: bool) -> Snippet | None:
+def _cfn_snippet(rule: str, logical_id: str, options: FixOptions, as_json: bool, quickstart: bool) -> Snippet | None:
     """Made once per rule and logical id: stacks reuse logical ids (`Cluster`, `LaunchTemplate`)."""
-    made = _cfn_data(rule, logical_id, options)
+    made = _cfn_data(rule, logical_id, options, quickstart)
     if made is None:
         return None
     data, note = made
@@ -297,11 +306,12 @@ def tf_replacement(finding: Finding) -> dict[str, Any] | None:
     return _line_replacement(origin.path, origin.line, line, old, f"{match.group('name')}{match.group('eq')}{new}")
 
 
-_CFN_EDITS: dict[str, tuple[str, tuple[str, ...], Any]] = {
-    "EKS103": ("AWS::EKS::Cluster", ("ResourcesVpcConfig", "EndpointPrivateAccess"), True),
-    "EKS107": ("AWS::EKS::Cluster", ("AccessConfig", "AuthenticationMode"), "API"),
-    "EKS301": ("AWS::EC2::LaunchTemplate", ("LaunchTemplateData", "MetadataOptions", "HttpTokens"), "required"),
-    "EKS302": ("AWS::EC2::LaunchTemplate", ("LaunchTemplateData", "MetadataOptions", "HttpPutResponseHopLimit"), 1),
+# rule -> (the resource types that have the property, its path under Properties, the value that fixes it)
+_CFN_EDITS: dict[str, tuple[tuple[str, ...], tuple[str, ...], Any]] = {
+    "EKS103": (CLUSTER_TYPES, ("ResourcesVpcConfig", "EndpointPrivateAccess"), True),
+    "EKS107": (("AWS::EKS::Cluster",), ("AccessConfig", "AuthenticationMode"), "API"),
+    "EKS301": (("AWS::EC2::LaunchTemplate",), ("LaunchTemplateData", "MetadataOptions", "HttpTokens"), "required"),
+    "EKS302": (("AWS::EC2::LaunchTemplate",), ("LaunchTemplateData", "MetadataOptions", "HttpPutResponseHopLimit"), 1),
 }
 
 
@@ -337,10 +347,10 @@ def cfn_replacement(finding: Finding) -> dict[str, Any] | None:
     documents = _yaml_documents(text) if text is not None else None
     if text is None or not documents or not isinstance(documents[0], Mapping):
         return None
-    kind, pointer, value = _CFN_EDITS[finding.rule]
+    kinds, pointer, value = _CFN_EDITS[finding.rule]
     resources = documents[0].get("Resources")
     resource = resources.get(logical_id) if isinstance(resources, Mapping) else None
-    if not isinstance(resource, Mapping) or resource.get("Type") != kind:
+    if not isinstance(resource, Mapping) or resource.get("Type") not in kinds:
         return None
     edited = set_scalar(text, ("Resources", logical_id, "Properties", *pointer), value, documents)
     return _single_hunk(origin.path, text, edited) if edited is not None and edited != text else None
@@ -392,7 +402,7 @@ def snippet_for(finding: Finding, cluster: Cluster | None, options: FixOptions |
     options = options or FixOptions()
     source = cluster.source if cluster is not None else ""
     if source == "cloudformation":
-        return cfn_snippet(finding, options)
+        return cfn_snippet(finding, options, cluster.cloudformation_type if cluster is not None else None)
     if source == "terraform":
         return tf_snippet(finding, options, cluster.eks_module_major if cluster is not None else None)
     return None

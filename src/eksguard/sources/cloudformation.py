@@ -30,6 +30,8 @@ from eksguard.model import (
     Addon,
     Cluster,
     FargateProfile,
+    IdentityMapping,
+    MappingProblem,
     Network,
     NodeGroup,
     Origin,
@@ -59,6 +61,11 @@ DEFAULT_NODE_INSTANCE_TYPE = "t3.medium"
 PSEUDO_PARAMETERS = ("AWS::Region", "AWS::AccountId", "AWS::StackName", "AWS::StackId", "AWS::Partition",
                      "AWS::URLSuffix", "AWS::NotificationARNs")
 MAX_DEPTH = 60
+# The AWS Quick Start for EKS (aws-quickstart/quickstart-amazon-eks) creates clusters with its own registry
+# type; its properties follow AWS::EKS::Cluster's except logging, aws-auth and access (schema
+# awsqs-eks-cluster.json in aws-quickstart/quickstart-amazon-eks-cluster-resource-provider)
+QUICKSTART_CLUSTER = "AWSQS::EKS::Cluster"
+CLUSTER_TYPES = ("AWS::EKS::Cluster", QUICKSTART_CLUSTER)
 
 
 # --- Resolution --------------------------------------------------------------------------
@@ -123,6 +130,18 @@ def ident(value: Any) -> str | None:
     return None
 
 
+def _refs(value: Any) -> Iterator[Ref]:
+    """Every resource reference inside a resolved value."""
+    if isinstance(value, Ref):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _refs(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _refs(item)
+
+
 def idents(value: Any) -> list[str]:
     if isinstance(value, list):
         return [i for i in (ident(v) for v in value) if i]
@@ -171,6 +190,13 @@ class Template:
     def of_type(self, kind: str) -> Iterator[Res]:
         for logical_id, node in self.resources.items():
             if isinstance(node, Mapping) and node.get("Type") == kind and self.included(node):
+                yield Res(self, str(logical_id), node)
+
+    def custom_resources(self) -> Iterator[Res]:
+        for logical_id, node in self.resources.items():
+            kind = node.get("Type") if isinstance(node, Mapping) else None
+            if isinstance(kind, str) and (kind.startswith("Custom::") or kind == "AWS::CloudFormation::CustomResource") \
+                    and self.included(node):
                 yield Res(self, str(logical_id), node)
 
     def type_of(self, logical_id: str) -> str | None:
@@ -258,7 +284,9 @@ class Template:
                 default = parameter["Default"]
                 kind = str(parameter.get("Type", ""))
                 if (kind == "CommaDelimitedList" or kind.startswith("List<")) and isinstance(default, str):
-                    return [item.strip() for item in default.split(",") if item.strip()]
+                    # one string more than commas, each space-trimmed: "" is [""] (AWS CloudFormation User
+                    # Guide, parameters-section-structure; templates test `!Select [0, List]` against "")
+                    return [item.strip() for item in default.split(",")]
                 return default
             return Unknown(f"parameter {name} has no Default (pass --var {name}=VALUE)", "${" + name + "}")
         if name in self.resources:
@@ -464,8 +492,12 @@ class Res:
     def items(self, pointer: str) -> list[tuple[str, Any]]:
         """(pointer of the item, resolved item) for a list property."""
         present, raw = self.raw(pointer)
-        if not present or not isinstance(raw, list):
+        if not present:
             return []
+        if not isinstance(raw, list):  # a list an intrinsic chooses (`!If [Cond, [...], !Ref AWS::NoValue]`)
+            resolved = self.template.resolve(raw)
+            return [(f"{pointer}.{index}", item) for index, item in enumerate(resolved)] \
+                if isinstance(resolved, list) else []
         out = []
         for index, item in enumerate(raw):
             resolved = self.template.resolve(item)
@@ -521,6 +553,10 @@ class Res:
 # --- Detection ---------------------------------------------------------------------------
 
 
+# AWS::Service::Type, Custom::Name, and the registry's third-party types (AWSQS::EKS::Cluster)
+_RESOURCE_TYPE = re.compile(r"Custom::[\w.-]+|[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+")
+
+
 def _typed(node: Any) -> bool:
     return isinstance(node, Mapping) and isinstance(node.get("Type"), str)
 
@@ -535,7 +571,7 @@ def template_kind(document: Any) -> str | None:
     resources = document.get("Resources")
     if isinstance(resources, Mapping) and (
             "AWSTemplateFormatVersion" in document
-            or any(_typed(r) and str(r["Type"]).startswith(("AWS::", "Custom::")) for r in resources.values())):
+            or any(_typed(r) and _RESOURCE_TYPE.fullmatch(str(r["Type"])) for r in resources.values())):
         return "template"
     if "AWSTemplateFormatVersion" in document:
         return "template"
@@ -858,18 +894,9 @@ class _Builder:
             "`PublicAccessCidrs` が未設定のため、EKS は 0.0.0.0/0 を許可します"), anchor)
         subnet_ids = idents(res.get(f"{vpc}.SubnetIds"))
         sg_ids = idents(res.get(f"{vpc}.SecurityGroupIds"))
-        logs = self._log_types(res)
-        # EKS API CreateAccessConfigRequest: CONFIG_MAP and creator admin true via API/SDK/CloudFormation
-        # (eks-domain.md §2)
-        access_anchor = res.origin("AccessConfig") if res.raw("AccessConfig")[0] else res.origin()
-        auth = res.value("AccessConfig.AuthenticationMode", as_str, "CONFIG_MAP", EKS, Text(
-            "`AccessConfig.AuthenticationMode` is not set; EKS uses CONFIG_MAP for clusters created through "
-            "CloudFormation", "`AccessConfig.AuthenticationMode` が未設定のため、CloudFormation で作成したクラスターは "
-            "CONFIG_MAP になります"), access_anchor)
-        creator = res.value("AccessConfig.BootstrapClusterCreatorAdminPermissions", as_bool, True, EKS, Text(
-            "`BootstrapClusterCreatorAdminPermissions` is not set; EKS makes the creator a cluster admin",
-            "`BootstrapClusterCreatorAdminPermissions` が未設定のため、EKS は作成者をクラスター管理者にします"),
-            access_anchor)
+        quickstart = res.type == QUICKSTART_CLUSTER
+        logs = self._log_types(res, "EnabledClusterLoggingTypes" if quickstart else "Logging.ClusterLogging.EnabledTypes")
+        auth, creator = self._quickstart_access(res) if quickstart else self._access_config(res)
         version = res.value("Version", as_str, None, EKS, Text(
             "`Version` is not set; EKS creates the cluster with its default (latest) version, unknown here",
             "`Version` が未設定のため、EKS は既定（最新）のバージョンで作成します。ここでは不明です"), res.origin())
@@ -881,7 +908,9 @@ class _Builder:
             bootstrap_creator_admin=creator, control_plane_security_group_ids=sg_ids,
             control_plane_subnet_ids=subnet_ids, cluster_security_group_id=f"{res.id}.ClusterSecurityGroupId",
             access_entries=[], addons=[], identity_mappings=None,
-            uses_cloudwatch_logging=bool(logs.value))
+            uses_cloudwatch_logging=bool(logs.value), cloudformation_type=res.type)
+        if quickstart:
+            self._quickstart_api_access(res, cluster)
         cluster.network = self.cluster_network(cluster, subnet_ids, sg_ids)
         subnets_origin = res.origin(f"{vpc}.SubnetIds")
         cluster.cluster_subnet_azs = self._azs(subnet_ids, subnets_origin)
@@ -894,16 +923,74 @@ class _Builder:
         cluster.irsa_enabled = defaulted(False, CFN, res.origin(), OIDC_NOTE)
         return cluster
 
-    def _log_types(self, res: Res) -> Value[list[str]]:
-        pointer = "Logging.ClusterLogging.EnabledTypes"
+    @staticmethod
+    def _access_config(res: Res) -> tuple[Value[str], Value[bool]]:
+        # EKS API CreateAccessConfigRequest: CONFIG_MAP and creator admin true via API/SDK/CloudFormation
+        # (eks-domain.md §2)
+        anchor = res.origin("AccessConfig") if res.raw("AccessConfig")[0] else res.origin()
+        auth = res.value("AccessConfig.AuthenticationMode", as_str, "CONFIG_MAP", EKS, Text(
+            "`AccessConfig.AuthenticationMode` is not set; EKS uses CONFIG_MAP for clusters created through "
+            "CloudFormation", "`AccessConfig.AuthenticationMode` が未設定のため、CloudFormation で作成したクラスターは "
+            "CONFIG_MAP になります"), anchor)
+        creator = res.value("AccessConfig.BootstrapClusterCreatorAdminPermissions", as_bool, True, EKS, Text(
+            "`BootstrapClusterCreatorAdminPermissions` is not set; EKS makes the creator a cluster admin",
+            "`BootstrapClusterCreatorAdminPermissions` が未設定のため、EKS は作成者をクラスター管理者にします"), anchor)
+        return auth, creator
+
+    @staticmethod
+    def _quickstart_access(res: Res) -> tuple[Value[str], Value[bool]]:
+        # the type's handler calls CreateCluster without an access config (cmd/resource/eks.go
+        # makeCreateClusterInput), and its schema has no property for one: EKS's defaults always apply
+        auth = defaulted("CONFIG_MAP", EKS, res.origin(), Text(
+            f"{QUICKSTART_CLUSTER} creates clusters without an access configuration; EKS uses CONFIG_MAP (use "
+            "AWS::EKS::Cluster with `AccessConfig` to choose)",
+            f"{QUICKSTART_CLUSTER} はアクセス設定なしでクラスターを作成するため、EKS は CONFIG_MAP にします"
+            "（選ぶには `AccessConfig` を指定した AWS::EKS::Cluster を使います）"))
+        creator = defaulted(True, EKS, res.origin(), Text(
+            f"{QUICKSTART_CLUSTER} creates clusters without an access configuration; EKS makes its execution role "
+            "a cluster admin", f"{QUICKSTART_CLUSTER} はアクセス設定なしでクラスターを作成するため、EKS はその実行ロールを"
+            "クラスター管理者にします"))
+        return auth, creator
+
+    @staticmethod
+    def _quickstart_api_access(res: Res, cluster: Cluster) -> None:
+        """`KubernetesApiAccess.Roles`/`Users` are written to aws-auth as mapRoles/mapUsers (cmd/resource/
+        k8sauth.go; the handler also maps its caller to its own `aws-auth-admin` group, which can only edit
+        aws-auth). Entries this template cannot resolve are unknown, never skipped."""
+        mappings: list[IdentityMapping] = []
+        for key, field_name, kind in (("Roles", "mapRoles", "role"), ("Users", "mapUsers", "user")):
+            pointer = f"KubernetesApiAccess.{key}"
+            resolved = res.get(pointer)
+            if resolved is NOVALUE:
+                continue
+            unread = [] if isinstance(resolved, list) else [(pointer, resolved)]
+            for item_pointer, item in res.items(pointer):
+                groups = item.get("Groups") if isinstance(item, Mapping) else None
+                if isinstance(groups, list) and all(isinstance(g, str) for g in groups):
+                    mappings.append(IdentityMapping(kind, text_of(item.get("Arn")) or f"({item_pointer})", list(groups),
+                                                    res.origin(item_pointer), username=text_of(item.get("Username"))))
+                else:
+                    unread.append((item_pointer, item))
+            if unread:
+                reasons = [(f"`{where}`", what.reason if isinstance(what, Unknown) else text_of(what))
+                           for where, what in unread]
+                cluster.identity_mapping_problems.append(MappingProblem(field_name, res.origin(pointer), Text(
+                    "; ".join(f"{where} is not known here: {why}" for where, why in reasons),
+                    "、".join(f"{where} はここでは不明です: {why}" for where, why in reasons)), unknown=True))
+        cluster.identity_mappings = mappings
+
+    @staticmethod
+    def _log_types(res: Res, pointer: str) -> Value[list[str]]:
+        top = pointer.split(".")[0]
         resolved = res.get(pointer)
-        anchor = res.origin("Logging") if res.raw("Logging")[0] else res.origin()
+        anchor = res.origin(top) if res.raw(top)[0] else res.origin()
         if resolved is NOVALUE:
             # EKS API: no control-plane log type is enabled unless requested (eks-domain.md §2)
-            return defaulted([], EKS, anchor, Text("`Logging` is not set; EKS enables no control-plane log types",
-                                                   "`Logging` が未設定のため、EKS はコントロールプレーンのログを有効にしません"))
+            return defaulted([], EKS, anchor, Text(f"`{top}` is not set; EKS enables no control-plane log types",
+                                                   f"`{top}` が未設定のため、EKS はコントロールプレーンのログを有効にしません"))
         if not isinstance(resolved, list):
-            return unknown(res.origin(pointer), Text("`EnabledTypes` is not known here", "`EnabledTypes` は不明です"))
+            return unknown(res.origin(pointer), Text(f"`{pointer.split('.')[-1]}` is not known here",
+                                                     f"`{pointer.split('.')[-1]}` は不明です"))
         types: list[str] = []
         for item in resolved:
             value = item.get("Type") if isinstance(item, Mapping) else item
@@ -1199,8 +1286,22 @@ class _Builder:
         for cluster in targets:
             cluster.irsa_enabled = declared(True, res.origin())
 
+    def read_custom_oidc(self, res: Res) -> None:
+        """A custom resource given a cluster's OIDC issuer URL (the Quick Start's Custom::ClusterOIDCProvider)
+        most likely creates the IAM OIDC provider; what its function does is not in the template."""
+        issuers = {ref.logical_id for ref in _refs(self.t.resolve(res.props))
+                   if ref.attribute in ("OpenIdConnectIssuerUrl", "OIDCIssuerURL")}
+        for logical_id in issuers & self.clusters.keys():
+            cluster = self.clusters[logical_id]
+            if cluster.irsa_enabled is None or not cluster.irsa_enabled.declared:
+                cluster.irsa_enabled = unknown(res.origin(), Text(
+                    f"custom resource {res.id} ({res.type}) gets the cluster's OIDC issuer URL; whether it creates "
+                    "the IAM OIDC provider is not in this template",
+                    f"カスタムリソース {res.id}（{res.type}）がクラスターの OIDC 発行者 URL を受け取りますが、IAM OIDC "
+                    "プロバイダーを作成するかはこのテンプレートにありません"))
+
     def build(self) -> list[Cluster]:
-        for res in self.t.of_type("AWS::EKS::Cluster"):
+        for res in (res for kind in CLUSTER_TYPES for res in self.t.of_type(kind)):
             cluster = self.read_cluster(res)
             self.clusters[res.id] = cluster
             self.by_name.setdefault(cluster.name, cluster)
@@ -1219,6 +1320,8 @@ class _Builder:
                 cluster.pod_identity_enabled = declared(True, res.origin())
         for res in self.t.of_type("AWS::IAM::OIDCProvider"):
             self.read_oidc(res)
+        for res in self.t.custom_resources():
+            self.read_custom_oidc(res)
         clusters = list(self.clusters.values())
         completed: set[str] = set()
         for cluster in clusters:
@@ -1248,7 +1351,7 @@ def build_vpc(res: Res) -> Vpc:
                    default_origin=res.origin()))
 
 
-EKS_TYPES = ("AWS::EKS::Cluster", "AWS::EKS::Nodegroup", "AWS::EKS::FargateProfile", "AWS::EKS::AccessEntry",
+EKS_TYPES = (*CLUSTER_TYPES, "AWS::EKS::Nodegroup", "AWS::EKS::FargateProfile", "AWS::EKS::AccessEntry",
              "AWS::EKS::PodIdentityAssociation", "AWS::EKS::Addon", "AWS::EC2::LaunchTemplate")
 
 
