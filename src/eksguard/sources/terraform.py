@@ -1464,6 +1464,101 @@ def _coerce_var(text: str) -> Any:
         return text
 
 
+# --- Variable types ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TypeConstraint:
+    """A variable's `type`, as far as it changes the variable's value: the `optional(type, default)` attributes
+    of its objects. `kind` is "object", "list" (also set), "map", "tuple", or "any" (primitives and `any`)."""
+
+    kind: str = "any"
+    attributes: Mapping[str, ObjectAttribute] = field(default_factory=dict)
+    elements: tuple[TypeConstraint, ...] = ()  # list/map: the element type; tuple: one per element
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectAttribute:
+    type: TypeConstraint
+    optional: bool = False
+    default: Any = None  # `optional(type)` without a default gives null
+
+
+ANY_TYPE = TypeConstraint()
+
+
+def type_constraint(text: str, evaluator: Evaluator) -> TypeConstraint:
+    """The constraint written as `text` (`object({a = optional(string, "x")})`); ANY_TYPE when it cannot be
+    read, so the value stays as given and an attribute it lacks stays unknown."""
+    parser = _Parser(_tokens(text), evaluator)
+    try:
+        constraint = _type_expression(parser)
+    except (_Syntax, IndexError, RecursionError):
+        return ANY_TYPE
+    return constraint if parser.position == len(parser.tokens) else ANY_TYPE
+
+
+def _type_expression(parser: _Parser) -> TypeConstraint:
+    kind, name = parser.next()
+    if kind != "id":
+        raise _Syntax("expected a type")
+    if name in ("list", "set", "map") and parser.accept("("):
+        element = _type_expression(parser)
+        parser.expect(")")
+        return TypeConstraint("map" if name == "map" else "list", elements=(element,))
+    if name == "tuple" and parser.accept("("):
+        parser.expect("[")
+        items: list[TypeConstraint] = []
+        while not parser.accept("]"):
+            items.append(_type_expression(parser))
+            parser.accept(",")
+        parser.expect(")")
+        return TypeConstraint("tuple", elements=tuple(items))
+    if name == "object" and parser.accept("("):
+        parser.expect("{")
+        attributes: dict[str, ObjectAttribute] = {}
+        while not parser.accept("}"):
+            key_kind, key = parser.next()
+            if key_kind not in ("id", "str") or not (parser.accept("=") or parser.accept(":")):
+                raise _Syntax("object type attribute")
+            if parser.peek() == ("id", "optional") and parser.peek(1) == ("op", "("):
+                parser.position += 2
+                attribute_type = _type_expression(parser)
+                default = parser.expr() if parser.accept(",") else None
+                parser.expect(")")
+                attributes[key] = ObjectAttribute(attribute_type, True, default)
+            else:
+                attributes[key] = ObjectAttribute(_type_expression(parser))
+            parser.accept(",")
+        parser.expect(")")
+        return TypeConstraint("object", attributes)
+    return ANY_TYPE
+
+
+def with_type_defaults(value: Any, constraint: TypeConstraint) -> Any:
+    """`value` converted to `constraint` as far as defaults go: an optional object attribute that is omitted or
+    null takes its default (itself converted), in nested objects and collection elements too
+    (https://developer.hashicorp.com/terraform/language/expressions/type-constraints#optional-object-type-attributes;
+    hashicorp/hcl ext/typeexpr/defaults.go)."""
+    if constraint.kind == "object" and isinstance(value, dict):
+        converted = dict(value)
+        for name, attribute in constraint.attributes.items():
+            given = converted.get(name)
+            if attribute.optional and given is None:
+                given = attribute.default
+            elif name not in converted:
+                continue  # a required attribute missing: Terraform rejects the value; it stays absent here
+            converted[name] = with_type_defaults(given, attribute.type)
+        return converted
+    if constraint.kind == "list" and isinstance(value, list):
+        return [with_type_defaults(item, constraint.elements[0]) for item in value]
+    if constraint.kind == "map" and isinstance(value, dict):
+        return {key: with_type_defaults(item, constraint.elements[0]) for key, item in value.items()}
+    if constraint.kind == "tuple" and isinstance(value, list) and len(value) == len(constraint.elements):
+        return [with_type_defaults(item, element) for item, element in zip(value, constraint.elements, strict=True)]
+    return value
+
+
 class HclModule:
     """The .tf files of one directory: resources, module calls, variables, locals."""
 
@@ -1478,6 +1573,7 @@ class HclModule:
         self.by_type: dict[str, list[Resource]] = {}
         self.calls: list[ModuleCall] = []
         self.variables: dict[str, Any] = {}
+        self._types: dict[str, TypeConstraint] = {}
         self.locals: dict[str, Any] = {}
         self._local_cache: dict[str, Any] = {}
         self._evaluating: set[str] = set()
@@ -1577,17 +1673,30 @@ class HclModule:
         return True
 
     def variable(self, name: str) -> Any:
+        body = self.variables.get(name)
+        return with_type_defaults(self._given_variable(name, body), self._variable_type(name, body))
+
+    def _given_variable(self, name: str, body: Any) -> Any:
         for key in (f"TF_VAR_{name}", name):
             if key in self.values:
                 return _coerce_var(self.values[key])
         if name in self.tfvars:
             return self.evaluator.serialized(self.tfvars[name])
-        body = self.variables.get(name)
         if isinstance(body, dict) and "default" in body:
             return self.evaluator.serialized(body["default"])
         if body is None:
             return Unknown(f"variable {name} is not declared in this module", f"var.{name}")
         return Unknown(f"variable {name} has no default (set it with --var {name}=VALUE)", f"var.{name}")
+
+    def _variable_type(self, name: str, body: Any) -> TypeConstraint:
+        if name not in self._types:
+            written = body.get("type") if isinstance(body, dict) else None
+            if not isinstance(written, str):
+                self._types[name] = ANY_TYPE
+            else:  # python-hcl2 v8 writes an expression as "${...}"
+                inner = written[2:-1] if written.startswith("${") and written.endswith("}") else written
+                self._types[name] = type_constraint(inner, self.evaluator)
+        return self._types[name]
 
     def local(self, name: str) -> Any:
         if name in self._local_cache:
