@@ -67,3 +67,60 @@ def test_literal_and_dynamic_blocks_are_read_in_order(tmp_path: Path) -> None:
     [cluster] = collect([str(tmp_path)], {}).clusters
     [profile] = cluster.fargate_profiles
     assert profile.namespaces == ["kube-system", "apps", "jobs"]
+
+
+ENCRYPTED_CLUSTER = """\
+variable "encrypt" {
+  default = true
+}
+
+variable "kms_key_count" {
+  type = number
+}
+
+locals {
+  encryption = {
+    resources = ["secrets"]
+    key_arn   = data.aws_kms_key.given.arn
+  }
+}
+
+resource "aws_kms_key" "maybe" {
+  count = var.kms_key_count
+}
+
+resource "aws_eks_cluster" "this" {
+  name     = "encrypted"
+  role_arn = "arn:aws:iam::111122223333:role/eks"
+  vpc_config {
+    subnet_ids = ["subnet-a", "subnet-b"]
+  }
+  dynamic "encryption_config" {
+    for_each = FOR_EACH
+    content {
+      resources = encryption_config.value.resources
+      provider {
+        key_arn = encryption_config.value.key_arn
+      }
+    }
+  }
+}
+"""
+
+
+def test_a_dynamic_block_over_a_known_list_of_partly_unknown_objects_is_made(tmp_path: Path) -> None:
+    # the Cloud Posse cluster module's encryption_config: one block whose key is known only after apply
+    (tmp_path / "main.tf").write_text(ENCRYPTED_CLUSTER.replace("FOR_EACH", "var.encrypt ? [local.encryption] : []"))
+    [cluster] = collect([str(tmp_path)], {}).clusters
+    assert cluster.secrets_kms_key is not None
+    assert cluster.secrets_kms_key.provenance is Provenance.DECLARED
+    assert cluster.secrets_kms_key.origin.pointer == "aws_eks_cluster.this.encryption_config.provider.key_arn"
+
+
+def test_a_dynamic_block_over_a_splat_of_resources_of_unknown_count_stays_unknown(tmp_path: Path) -> None:
+    # `aws_kms_key.maybe[*]` shows one reference for however many keys `count` makes, maybe none
+    (tmp_path / "main.tf").write_text(ENCRYPTED_CLUSTER.replace(
+        "FOR_EACH", "[for key in aws_kms_key.maybe[*] : { resources = [\"secrets\"], key_arn = key.arn }]"))
+    [cluster] = collect([str(tmp_path)], {}).clusters
+    assert cluster.secrets_kms_key is not None
+    assert cluster.secrets_kms_key.provenance is Provenance.UNKNOWN

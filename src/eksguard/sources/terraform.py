@@ -115,6 +115,19 @@ def _known(value: Any) -> bool:
     return True
 
 
+def _counted(value: Any) -> bool:
+    """Whether a list or map has as many elements as it shows: its values may be unknown (a dynamic block's
+    `cond ? [local.with_unknown_key] : []` makes one block), but it holds no resource reference, because a splat
+    of a resource whose instances are not known (`aws_kms_key.this[*].arn`) shows one reference for them all."""
+    if isinstance(value, TFRef):
+        return False
+    if isinstance(value, list):
+        return all(_counted(v) for v in value)
+    if isinstance(value, dict):
+        return all(_counted(v) for v in value.values())
+    return True
+
+
 def text_of(value: Any) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -1186,9 +1199,9 @@ class HclView(View):
                 continue
             for_each = self.get(f"{pointer}.for_each")
             uncertain = self.uncertain
-            if isinstance(for_each, dict) and _known(for_each):
+            if isinstance(for_each, dict) and _counted(for_each):
                 elements: list[tuple[Any, Any]] = list(for_each.items())
-            elif isinstance(for_each, list) and _known(for_each):
+            elif isinstance(for_each, list) and _counted(for_each):
                 elements = list(enumerate(for_each))
             else:
                 unknown = Unknown("the dynamic block's for_each is not known before apply", text_of(for_each))
