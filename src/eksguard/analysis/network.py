@@ -216,9 +216,7 @@ def nodes_internet_egress(cluster: Cluster) -> Value[bool]:
     if network.nat_gateways or network.internet_gateways:
         return declared(True, origin)
     if network.vpc is None:
-        return unknown(cluster.origin, Text(
-            "the VPC is not described here, so whether nodes reach the internet is not known",
-            "VPC がここに記述されていないため、ノードがインターネットに出られるか不明です"))
+        return unknown(cluster.origin, Text("the VPC is not described here", "VPC がここに記述されていません"))
     if network.route_tables:
         return unknown(origin, Text("the node subnets are not described here",
                                     "ノードのサブネットがここに記述されていません"))

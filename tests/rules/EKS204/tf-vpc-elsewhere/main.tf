@@ -1,0 +1,13 @@
+# the cluster's subnets come from the caller: its VPC is described elsewhere
+variable "subnet_ids" {
+  type = list(string)
+}
+
+resource "aws_eks_cluster" "this" {
+  name     = "vpc-elsewhere"
+  role_arn = "arn:aws:iam::111122223333:role/eks"
+  vpc_config {
+    subnet_ids              = var.subnet_ids
+    endpoint_private_access = true
+  }
+}
