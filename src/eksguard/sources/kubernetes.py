@@ -102,6 +102,51 @@ class KubeState:
     block_scalars: dict[str, set[int]] = field(default_factory=dict)  # path -> lines of `mapRoles: |` keys
 
 
+def drop_fields(node: Any, api_path: str, why_not_known: Callable[[Any], Any | None],
+                on_dropped: Callable[[str, Any], None]) -> None:
+    """Leave out of a parsed manifest the keys and list items whose key or value `why_not_known` gives a
+    reason for (a placeholder of an interpolation a source could not evaluate), telling `on_dropped` each
+    field's API path (`spec.containers[0].image`) and that reason: the rest of the object is still checked."""
+    if isinstance(node, LineMap):
+        for key in list(node):
+            path = f"{api_path}.{key}" if api_path else str(key)
+            why = why_not_known(key) or why_not_known(node[key])
+            if why is not None:
+                del node[key]
+                node.marks.pop(key, None)
+                on_dropped(path, why)
+            else:
+                drop_fields(node[key], path, why_not_known, on_dropped)
+    elif isinstance(node, LineList):
+        kept: list[tuple[Any, int]] = []
+        for index, (item, line) in enumerate(zip(node, node.item_lines, strict=False)):
+            why = why_not_known(item)
+            if why is not None:
+                on_dropped(f"{api_path}[{index}]", why)
+                continue
+            drop_fields(item, f"{api_path}[{index}]", why_not_known, on_dropped)
+            kept.append((item, line))
+        node[:] = [item for item, _ in kept]
+        node.item_lines = [line for _, line in kept]
+
+
+def shift_lines(node: Any, offset: int, indent: int = 0) -> None:
+    """YAML parsed from a string counts lines from its first; embedded in a file (a Terraform heredoc, a
+    CloudFormation block scalar) its lines start further down, and its columns further right by the
+    indentation the embedding took off."""
+    if isinstance(node, LineMap):
+        node.line += offset
+        node.column += indent
+        node.marks = {key: (line + offset, column + indent) for key, (line, column) in node.marks.items()}
+        for item in node.values():
+            shift_lines(item, offset, indent)
+    elif isinstance(node, LineList):
+        node.line += offset
+        node.item_lines = [line + offset for line in node.item_lines]
+        for item in node:
+            shift_lines(item, offset, indent)
+
+
 def state_of(estate_extras: dict[str, Any]) -> KubeState:
     state = estate_extras.get(STATE_KEY)
     if not isinstance(state, KubeState):

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from eksguard.model import Origin, Text
-from eksguard.sources.kubernetes import DeclaredObject
+from eksguard.sources.kubernetes import DeclaredObject, drop_fields, shift_lines
 from eksguard.sources.loading import InputError, Limits, LineList, LineMap, load_yaml_documents, read_text
 from eksguard.sources.terraform import (
     NOVALUE,
@@ -332,7 +332,7 @@ class _Reader:
             # a `<<-` heredoc lost its common indentation: its fields sit that much further right in the file
             indent = heredoc_indent(heredoc[0]) if heredoc is not None and heredoc[1] else 0
             for document in documents:
-                _shift(document, line - 1 + (1 if heredoc is not None else 0), indent)
+                shift_lines(document, line - 1 + (1 if heredoc is not None else 0), indent)
                 self._drop_holes(document, "", holes)
             return [d for d in documents if isinstance(d, Mapping)]
         structure = decoded(body)
@@ -387,27 +387,7 @@ class _Reader:
             return value if isinstance(value, Unknown) and value.text else Unknown(
                 getattr(value, "reason", "a reference"), "${" + found[0] + "}")
 
-        if isinstance(node, LineMap):
-            for key in list(node):
-                path = f"{api_path}.{key}" if api_path else str(key)
-                why = hole(key) or hole(node[key])
-                if why is not None:
-                    del node[key]
-                    node.marks.pop(key, None)
-                    self.not_known(path, why)
-                else:
-                    self._drop_holes(node[key], path, holes)
-        elif isinstance(node, LineList):
-            kept: list[tuple[Any, int]] = []
-            for index, (item, line) in enumerate(zip(node, node.item_lines, strict=False)):
-                why = hole(item)
-                if why is not None:
-                    self.not_known(f"{api_path}[{index}]", why)
-                    continue
-                self._drop_holes(item, f"{api_path}[{index}]", holes)
-                kept.append((item, line))
-            node[:] = [item for item, _ in kept]
-            node.item_lines = [line for _, line in kept]
+        drop_fields(node, api_path, hole, self.not_known)
 
 
 # `yaml_body = yamlencode({...})`: an HCL value, read as one with its fields at their lines (not as the text
@@ -488,22 +468,6 @@ def _marked(value: Any, line: int | None) -> Any:
             items.item_lines.append(line or 0)
         return items
     return value
-
-
-def _shift(node: Any, offset: int, indent: int = 0) -> None:
-    """YAML parsed from a string counts lines from its first; in the file they start at the attribute (and
-    columns at the indentation a `<<-` heredoc took off)."""
-    if isinstance(node, LineMap):
-        node.line += offset
-        node.column += indent
-        node.marks = {key: (line + offset, column + indent) for key, (line, column) in node.marks.items()}
-        for item in node.values():
-            _shift(item, offset, indent)
-    elif isinstance(node, LineList):
-        node.line += offset
-        node.item_lines = [line + offset for line in node.item_lines]
-        for item in node:
-            _shift(item, offset, indent)
 
 
 _READ_FROM_FILE = re.compile(r"\s*file\(")  # a template is rendered (`_rendered`); a plain file is a manifest of the scan
