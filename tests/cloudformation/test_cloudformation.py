@@ -269,3 +269,50 @@ def test_eksctl_node_group_stacks_keep_their_node_role_policies(eksctl_cfn: Scan
     assert "AmazonEKS_CNI_Policy" in {p.rsplit("/", 1)[-1] for p in standard.role_policies.value or []}
     self_managed = [g for c in eksctl_cfn.estate.clusters for g in c.node_groups if g.kind == "self-managed"]
     assert len(self_managed) == 3 and {g.security_group_ids[0] for g in self_managed} == {"SG"}
+
+
+def test_quickstart_manifests_are_kubernetes_objects_of_the_template(tmp_path: Path) -> None:
+    """AWSQS::Kubernetes::Resource: a `!Sub` block's objects at their template lines with the fields `Fn::Sub`
+    cannot resolve left out (unknown), a manifest written as YAML at its own lines, a one-line JSON string, and a
+    `Url` warned about as not scanned."""
+    estate = collect([str(FIXTURES / "quickstart-manifests.yaml")], {})
+    assert not estate.problems
+    assert [(w.line, w.kind) for w in estate.warnings] == [(42, "cloudformation-kubernetes")]
+    assert "`Url`" in estate.warnings[0].message
+    (scope,) = estate.kube_scopes
+    (agent,) = scope.objects
+    assert (scope.target, agent.namespace, agent.origin.resource, agent.origin.line) == (
+        "kubernetes/apps", "monitoring", "Agent", 21)
+    container = agent.doc["spec"]["template"]["spec"]["containers"][0]
+    assert "image" not in container and container.marks["securityContext"] == (35, 19)
+    assert "${AgentImage}" in agent.unknown_fields["spec.template.spec.containers[0].image"].en
+
+    path = tmp_path / "written.yaml"
+    path.write_text(textwrap.dedent("""\
+        Resources:
+          Written:
+            Type: AWSQS::Kubernetes::Resource
+            Properties:
+              ClusterName: elsewhere
+              Namespace: tools
+              Manifest:
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: shell
+                  labels: {owner: !Ref AWS::AccountId}
+                spec:
+                  hostNetwork: true
+                  containers: [{name: sh, image: busybox}]
+          OneLine:
+            Type: AWSQS::Kubernetes::Resource
+            Properties:
+              ClusterName: elsewhere
+              Namespace: tools
+              Manifest: '{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "bot"}}'
+        """), encoding="utf-8")
+    objects = {o.kind: o for scope in collect([str(path)], {}).kube_scopes for o in scope.objects}
+    written, one_line = objects["Pod"], objects["ServiceAccount"]
+    assert (written.namespace, written.origin.line, written.doc["spec"].marks["hostNetwork"]) == ("tools", 8, (14, 11))
+    assert "owner" not in written.doc["metadata"]["labels"] and "metadata.labels.owner" in written.unknown_fields
+    assert (one_line.origin.line, one_line.namespace) == (21, "tools")

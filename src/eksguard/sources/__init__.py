@@ -297,8 +297,15 @@ def _maybe_plan(documents: list[Any], path: str) -> bool:
 def _maybe_kubernetes(documents: list[Any], path: str) -> bool:
     name = os.path.basename(path).lower()
     return name in ("kustomization.yaml", "kustomization.yml", "kustomization") or any(
-        ("apiVersion" in d or "kind" in d) and not str(d.get("apiVersion", "")).startswith("eksctl.io/")
-        for d in _mappings(documents))
+        (("apiVersion" in d or "kind" in d) and not str(d.get("apiVersion", "")).startswith("eksctl.io/"))
+        or applies_quickstart_manifests(d) for d in _mappings(documents))
+
+
+def applies_quickstart_manifests(document: Any) -> bool:
+    """A CloudFormation template with the AWS Quick Start's `AWSQS::Kubernetes::Resource` (objects it applies)."""
+    resources = document.get("Resources") if isinstance(document, Mapping) else None
+    return isinstance(resources, Mapping) and any(
+        isinstance(r, Mapping) and r.get("Type") == "AWSQS::Kubernetes::Resource" for r in resources.values())
 
 
 def _declares_kubernetes_objects(text: str) -> bool:
@@ -321,7 +328,7 @@ READER_MODULES: tuple[ReaderModule, ...] = (
     ReaderModule("eksguard.sources.terraform_reader", 30, documents=_maybe_plan,
                  names=lambda name: name.endswith((".tf", ".tfvars")),
                  texts=lambda name, text: name.endswith((".tf", ".tfvars", ".tf.json")), parse_ahead="parse_ahead"),
-    # its finisher also takes the Kubernetes objects that Terraform resources declare
+    # its finisher also takes the Kubernetes objects that Terraform resources and CloudFormation templates declare
     ReaderModule("eksguard.sources.kubernetes_reader", 40, documents=_maybe_kubernetes,
                  texts=lambda name, text: ("{{" in text and name.lower().endswith((".yaml", ".yml", ".tpl")))
                  or (name.endswith((".tf", ".tf.json")) and _declares_kubernetes_objects(text))),

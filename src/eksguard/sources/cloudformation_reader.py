@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from eksguard import sources
-from eksguard.sources.cloudformation import merge_stubs, read_template, template_kind
+from eksguard.model import InputProblem, Origin, Text
+from eksguard.sources.cloudformation import Template, merge_stubs, read_template, template_kind
 
 PRIORITY = 20
 
@@ -20,7 +21,21 @@ def read(documents: list[Any], text: str, path: str, ctx: sources.ScanContext) -
         return False
     for document in templates:
         ctx.estate.clusters.extend(read_template(document, path, ctx.variables))
+        if sources.applies_quickstart_manifests(document):
+            _declare_manifests(document, text, path, ctx)
     return True
+
+
+def _declare_manifests(document: Any, text: str, path: str, ctx: sources.ScanContext) -> None:
+    """The Kubernetes objects the template applies, for the Kubernetes finisher (which runs after this one)."""
+    from eksguard.sources.cloudformation_kubernetes import declared_manifests
+    from eksguard.sources.kubernetes import state_of
+
+    def warn(origin: Origin, message: Text) -> None:
+        ctx.estate.warnings.append(InputProblem.of(origin.path, origin.line, message, "cloudformation-kubernetes"))
+
+    template = Template(document, path, ctx.variables, bare=template_kind(document) == "bare")
+    state_of(ctx.estate.extras).declared.extend(declared_manifests(template, text, ctx.limits, warn))
 
 
 def finish(ctx: sources.ScanContext) -> None:
