@@ -16,8 +16,8 @@ from typing import Any
 
 from eksguard.model import Origin, Text
 from eksguard.sources.cloudformation import INTRINSICS, Ref, Res, Template, Unknown
-from eksguard.sources.kubernetes import DeclaredObject, drop_fields, shift_lines
-from eksguard.sources.loading import InputError, Limits, LineMap, load_yaml_documents
+from eksguard.sources.kubernetes import DeclaredObject, drop_fields
+from eksguard.sources.loading import InputError, Limits, LineMap, load_yaml_documents, shift_lines
 
 QUICKSTART_MANIFEST = "AWSQS::Kubernetes::Resource"
 _INTERPOLATION = re.compile(r"\$\{([^}]*)\}")

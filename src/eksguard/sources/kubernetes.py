@@ -130,23 +130,6 @@ def drop_fields(node: Any, api_path: str, why_not_known: Callable[[Any], Any | N
         node.item_lines = [line for _, line in kept]
 
 
-def shift_lines(node: Any, offset: int, indent: int = 0) -> None:
-    """YAML parsed from a string counts lines from its first; embedded in a file (a Terraform heredoc, a
-    CloudFormation block scalar) its lines start further down, and its columns further right by the
-    indentation the embedding took off."""
-    if isinstance(node, LineMap):
-        node.line += offset
-        node.column += indent
-        node.marks = {key: (line + offset, column + indent) for key, (line, column) in node.marks.items()}
-        for item in node.values():
-            shift_lines(item, offset, indent)
-    elif isinstance(node, LineList):
-        node.line += offset
-        node.item_lines = [line + offset for line in node.item_lines]
-        for item in node:
-            shift_lines(item, offset, indent)
-
-
 def state_of(estate_extras: dict[str, Any]) -> KubeState:
     state = estate_extras.get(STATE_KEY)
     if not isinstance(state, KubeState):

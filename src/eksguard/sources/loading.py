@@ -302,16 +302,18 @@ def parse_documents(text: str, limits: Limits, as_json: bool) -> list[Any]:
     return [d for d in documents if d is not None]
 
 
-def shift_lines(node: Any, offset: int) -> None:
+def shift_lines(node: Any, offset: int, indent: int = 0) -> None:
     """Move the line marks of a document parsed from text embedded in a file (an inline patch, a
-    here-document) by `offset` lines, so they point into the embedding file."""
+    here-document, a CloudFormation block scalar) by `offset` lines, so they point into the embedding file, and
+    its columns by the `indent` the embedding took off (a `<<-` heredoc, a block scalar)."""
     if isinstance(node, LineMap):
         node.line += offset
-        node.marks = {key: (line + offset, column) for key, (line, column) in node.marks.items()}
-        for value in node.values():
-            shift_lines(value, offset)
+        node.column += indent
+        node.marks = {key: (line + offset, column + indent) for key, (line, column) in node.marks.items()}
+        for item in node.values():
+            shift_lines(item, offset, indent)
     elif isinstance(node, LineList):
         node.line += offset
         node.item_lines = [line + offset for line in node.item_lines]
-        for value in node:
-            shift_lines(value, offset)
+        for item in node:
+            shift_lines(item, offset, indent)

@@ -22,8 +22,16 @@ from pathlib import Path
 from typing import Any
 
 from eksguard.model import Origin, Text
-from eksguard.sources.kubernetes import DeclaredObject, drop_fields, shift_lines
-from eksguard.sources.loading import InputError, Limits, LineList, LineMap, load_yaml_documents, read_text
+from eksguard.sources.kubernetes import DeclaredObject, drop_fields
+from eksguard.sources.loading import (
+    InputError,
+    Limits,
+    LineList,
+    LineMap,
+    load_yaml_documents,
+    read_text,
+    shift_lines,
+)
 from eksguard.sources.terraform import (
     NOVALUE,
     HclModule,
