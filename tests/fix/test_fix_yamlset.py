@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from eksguard.fixes.yamledit import EditError, minimal_edit
-from eksguard.fixes.yamlset import render, set_scalar
+from eksguard.fixes.yamlset import block_entry, render, set_scalar
 from eksguard.sources.loading import Limits, load_yaml_documents
 
 TEMPLATE = """\
@@ -167,3 +167,45 @@ def test_a_file_with_directives_is_checked_whole() -> None:
     edited = set_scalar(text, ("Resources", "A", "Properties", "Y"), True)
     assert edited is not None
     assert load_yaml_documents(edited, Limits())[0]["Resources"]["A"]["Properties"] == {"X": 1, "Y": True}
+
+
+def _marks(node: Any) -> Any:
+    """The data with every mapping's and list's line marks, to compare two parses position by position."""
+    if isinstance(node, dict):
+        return {"line": getattr(node, "line", None), "column": getattr(node, "column", None),
+                "marks": dict(getattr(node, "marks", {})), "items": {k: _marks(v) for k, v in node.items()}}
+    if isinstance(node, list):
+        return {"line": getattr(node, "line", None), "items": [_marks(v) for v in node],
+                "item_lines": list(getattr(node, "item_lines", []))}
+    return node
+
+
+def test_a_resource_read_from_its_own_lines_is_the_whole_file_parse_of_it(shared_root: Path) -> None:
+    """`block_entry` (what scan's suggestions parse) gives each resource exactly as the whole file's parse
+    does, marks included, and the edits made from it are the same text."""
+    compared = 0
+    for name, text in [*_templates(shared_root), ("fixture", TEMPLATE)]:
+        documents = load_yaml_documents(text, Limits())
+        for logical_id, resource in documents[0]["Resources"].items():
+            entry = block_entry(text, "Resources", logical_id)
+            assert entry is not None, (name, logical_id)
+            assert _marks(entry[logical_id]) == _marks(resource), (name, logical_id)
+            for kind, pointer, value in EDITS:
+                if isinstance(resource, dict) and resource.get("Type") == kind:
+                    keys = ("Resources", logical_id, "Properties", *pointer)
+                    assert set_scalar(text, keys[1:], value, [entry]) == set_scalar(text, keys, value, documents)
+            compared += 1
+    assert compared >= 100
+
+
+@pytest.mark.parametrize("text", [
+    "Resources:\n  A: &a\n    Type: T\n  B: *a\n",  # an anchor ties entries together
+    "Resources:\n  A: {Type: T}\n",  # flow style
+    "Resources:\n  A:\n    Type: T\n  A:\n    Type: U\n",  # a duplicate key
+    "Resources:\n  A:\n    Type: T\n---\nResources:\n  A:\n    Type: U\n",  # two documents
+    "Resources:\n\tA:\n\t\tType: T\n",  # tabs
+    "Resources:\n  'A':\n    Type: T\n",  # a quoted key
+    "Resources:\n    B:\n      Type: T\n  A:\n    Type: U\n",  # an irregular indentation
+])
+def test_a_resource_the_line_walk_is_not_sure_of_is_parsed_whole(text: str) -> None:
+    assert block_entry(text, "Resources", "A") is None

@@ -335,7 +335,7 @@ def _single_hunk(path: str, before: str, after: str) -> dict[str, Any] | None:
 
 def cfn_replacement(finding: Finding) -> dict[str, Any] | None:
     """The property set on the CloudFormation YAML resource in place (one hunk), or None."""
-    from eksguard.fixes.yamlset import set_scalar
+    from eksguard.fixes.yamlset import block_entry, set_scalar
 
     origin = finding.origin
     logical_id = _logical_id(finding)
@@ -344,15 +344,24 @@ def cfn_replacement(finding: Finding) -> dict[str, Any] | None:
     if not origin.path.lower().endswith((".yaml", ".yml", ".template")):
         return json_replacement(finding)
     text = _read(origin.path)
-    documents = _yaml_documents(text) if text is not None else None
-    if text is None or not documents or not isinstance(documents[0], Mapping):
+    if text is None:
         return None
     kinds, pointer, value = _CFN_EDITS[finding.rule]
-    resources = documents[0].get("Resources")
+    keys: tuple[str, ...] = ("Resources", logical_id, "Properties", *pointer)
+    entry = block_entry(text, "Resources", logical_id)
+    if entry is not None:  # the resource's own lines: edited and checked without the rest of the template
+        documents: list[Any] | None = [entry]
+        resources: Any = entry
+        keys = keys[1:]
+    else:
+        documents = _yaml_documents(text)
+        if not documents or not isinstance(documents[0], Mapping):
+            return None
+        resources = documents[0].get("Resources")
     resource = resources.get(logical_id) if isinstance(resources, Mapping) else None
     if not isinstance(resource, Mapping) or resource.get("Type") not in kinds:
         return None
-    edited = set_scalar(text, ("Resources", logical_id, "Properties", *pointer), value, documents)
+    edited = set_scalar(text, keys, value, documents)
     return _single_hunk(origin.path, text, edited) if edited is not None and edited != text else None
 
 

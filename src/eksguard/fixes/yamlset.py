@@ -11,12 +11,13 @@ gives None: no suggestion rather than a wrong one.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
 from typing import Any
 
-from eksguard.sources.loading import InputError, Limits, LineMap, load_yaml_documents
+from eksguard.sources.loading import InputError, Limits, LineMap, load_yaml_documents, shift_lines
 
 Scalar = bool | int | str
 
@@ -159,6 +160,46 @@ def _insert_keys(lines: list[str], node: LineMap, missing: Sequence[str], value:
         tail = f" {render(value)}" if depth == len(missing) - 1 else ""
         new_lines.append(f"{indent}{render(key)}:{tail}{ending}")
     return "".join([*lines[:at], *new_lines, *lines[at:]])
+
+
+@functools.lru_cache(maxsize=8)
+def block_entry(text: str, top: str, name: str) -> LineMap | None:
+    """The entry `name` of the block mapping under the top-level key `top` (a CloudFormation resource), parsed
+    from its own lines only, with the file's lines and columns: `{name: {...}}`. None when a line walk cannot be
+    sure which lines those are (more than one document, anchors, directives, tabs, flow style, a quoted key):
+    then parse the whole file. Cached by the text itself (never stale): a resource has several findings."""
+    if "&" in text or "\t" in text or text.lstrip().startswith("%"):
+        return None
+    heads = list(re.finditer(rf"^{re.escape(top)}:[ ]*(?:#.*)?\r?$", text, re.M))
+    if len(heads) != 1:
+        return None
+    head = heads[0].end()
+    for marker in re.finditer(r"^(?:---|\.\.\.)", text, re.M):
+        if marker.start() > head or re.search(r"^[^#\s]", text[:marker.start()], re.M):
+            return None  # another document
+    first = re.compile(r"^( +)[^ \r\n#]", re.M).search(text, head)
+    block_end = re.compile(r"^[^ \r\n#]", re.M).search(text, head)
+    stop = block_end.start() if block_end else len(text)
+    if first is None or first.start() > stop:
+        return None
+    column = len(first.group(1))
+    region = text[head:stop]
+    if column > 1 and re.search(rf"^ {{1,{column - 1}}}[^ \r\n#]", region, re.M):
+        return None  # an entry indented less than the first
+    entries = list(re.finditer(rf"^ {{{column}}}{re.escape(name)}:[ ]*(?:#.*)?\r?$", region, re.M))
+    if len(entries) != 1:
+        return None
+    after = re.compile(rf"^ {{0,{column}}}[^ \r\n#]", re.M).search(region, entries[0].end())
+    lines_before = text.count("\n", 0, head + entries[0].start())
+    try:
+        documents = load_yaml_documents(region[entries[0].start():after.start() if after else len(region)], Limits())
+    except InputError:
+        return None
+    entry = documents[0] if len(documents) == 1 else None
+    if not isinstance(entry, LineMap) or list(entry) != [name]:
+        return None
+    shift_lines(entry, lines_before)
+    return entry
 
 
 def _indent(line: str) -> int:
