@@ -161,3 +161,26 @@ def test_terraform_templates_are_named_not_failed(tmp_path: Path) -> None:
     assert kinds["values.yaml"] == kinds["nginx.yaml"] == "terraform-template"
     text = run_scan(str(tmp_path / "values.yaml"), str(tmp_path / "nginx.yaml"))
     assert text.returncode == 0 and text.stderr.count("Terraform template") == 2, text.stderr
+
+
+def test_placeholder_templates_are_named_not_failed(tmp_path: Path) -> None:
+    """A manifest with unquoted `{{name}}` placeholders (filled by a script before kubectl) is not YAML until
+    rendered: a warning naming the placeholder, like Helm and Terraform templates, not libyaml's error."""
+    (tmp_path / "secret-template.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: newrelic-config\ntype: Opaque\ndata:\n"
+        "  config: {{config_data}}\n")
+    (tmp_path / "include.yaml").write_text('a: b\n{{ include "x" . }}\nc: d\n')  # libyaml stops a line later
+    (tmp_path / "broken.yaml").write_text("# {{not_here}}\na: [\n")  # a placeholder, but not where YAML broke
+    done = run_scan(str(tmp_path), "--format", "json")
+    report = json.loads(done.stdout)
+    assert done.returncode == 2
+    assert [e["path"] for e in report["errors"]] == [str(tmp_path / "broken.yaml")]
+    kinds = {Path(i["path"]).name: i["kind"] for i in report["inputs"]}
+    assert kinds["secret-template.yaml"] == kinds["include.yaml"] == "placeholder-template"
+    text = run_scan(str(tmp_path / "secret-template.yaml"), str(tmp_path / "include.yaml"))
+    assert text.returncode == 0, text.stderr
+    assert "secret-template.yaml:7: template with placeholders such as `{{config_data}}`" in text.stderr
+    assert 'include.yaml:2: template with placeholders such as `{{ include "x" . }}`' in text.stderr
+    assert "unhashable" not in text.stderr
+    ja = run_scan(str(tmp_path / "secret-template.yaml"), "--lang", "ja")
+    assert "`{{config_data}}` のようなプレースホルダー" in ja.stderr

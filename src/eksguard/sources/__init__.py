@@ -145,6 +145,31 @@ TERRAFORM_TEMPLATE_NOTE = Text(
     "YAML ではないため、スキャンしていません")
 
 
+# `{{name}}` placeholders (mustache-style, filled by sed, envsubst-like scripts, Jinja, Go templates): unquoted,
+# `{{x}}` is a YAML flow mapping inside a flow mapping, so libyaml stops with "found an unhashable key"
+_PLACEHOLDER = re.compile(r"\{\{[^{}\n]{1,80}\}\}")
+
+
+def _template_of(text: str, error: InputError) -> tuple[str, int | None, Text] | None:
+    """(input kind, line, note) of a template that did not parse as YAML, None for a broken YAML/JSON file."""
+    if _TEMPLATE_DIRECTIVE.search(text):  # Terraform `templatefile()` input: YAML once Terraform renders it
+        return "terraform-template", None, TERRAFORM_TEMPLATE_NOTE
+    # only a placeholder where parsing stopped (libyaml marks its line or the next one): a broken file that
+    # merely mentions `{{x}}` elsewhere stays an input error
+    lines = text.splitlines()
+    stopped = (error.line, error.line - 1) if error.line else ()
+    found = next(((line, match.group(0)) for line in stopped if 0 < line <= len(lines)
+                  if (match := _PLACEHOLDER.search(lines[line - 1]))), None)
+    if found is None:
+        return None
+    line, name = found
+    return "placeholder-template", line, Text(
+        f"template with placeholders such as `{name}`, not YAML until they are filled in: not scanned; "
+        "scan the rendered output (or exclude the file)",
+        f"`{name}` のようなプレースホルダーを含むテンプレートで、値が埋められるまで YAML ではないため、スキャンしていません。"
+        "レンダリング後の出力をスキャンしてください（またはこのファイルを除外してください）")
+
+
 def record_inline_ignores(text: str, display: str, ctx: ScanContext) -> None:
     """Remember `eksguard:ignore EKS101[,EKS102] reason` comments with their line numbers."""
     if "eksguard:ignore" not in text:
@@ -168,12 +193,15 @@ def read_text_input(text: str, display: str, name: str, ctx: ScanContext) -> Non
     if suffix in YAML_SUFFIXES or suffix in JSON_SUFFIXES or name == "-":
         try:
             read_documents(text, display, ctx, as_json=suffix in JSON_SUFFIXES)
-        except InputError:
-            if not _TEMPLATE_DIRECTIVE.search(text):
+        except InputError as error:
+            template = _template_of(text, error)
+            if template is None:
                 raise
-            # Terraform `templatefile()` input (`%{ if ... }` lines): YAML only once Terraform renders it
-            ctx.estate.warnings.append(InputProblem.of(display, None, TERRAFORM_TEMPLATE_NOTE, "terraform-template"))
-            ctx.estate.inputs.append(InputRecord(display, "terraform-template"))
+            # a template is not a broken input but a file of another tool, YAML only once rendered: named
+            # (a warning and its input kind), not scanned, as Helm chart templates are
+            kind, line, note = template
+            ctx.estate.warnings.append(InputProblem.of(display, line, note, kind))
+            ctx.estate.inputs.append(InputRecord(display, kind))
     else:
         ctx.estate.inputs.append(InputRecord(display, "ignored"))
 
