@@ -201,3 +201,22 @@ def test_pss_workshop_module_each_overlay_against_its_namespace(shared_root: Pat
         "allowPrivilegeEscalation", "capabilities_restricted", "runAsNonRoot", "seccompProfile_restricted"}
     admitted = {Path(f.target.split("@", 1)[1]).name for f in kube.results(report, "EKS504", "pass")}
     assert admitted == {"baseline-workload", "restricted-workload", "privileged-workload"}
+
+
+def test_each_rendering_that_differs_has_its_own_verdict(kube: Kube) -> None:
+    """Two overlays render the base differently: both objects fail restricted at the base's lines, and each
+    target gets its verdict (one left without any EKS502 status reads as never checked)."""
+    kube.write(BASE | {
+        "overlays/dev/kustomization.yaml": "resources: [../../base]\nnamespace: shop\n",
+        "overlays/stg/kustomization.yaml": "resources: [../../base]\nnamespace: shop\ncommonLabels: {env: stg}\n",
+    })
+    report = kube.scan()
+    targets = {o.target for o in _scope(kube).objects if o.kind == "Deployment"}
+    assert len(targets) == 2
+    failed = kube.results(report, "EKS502", "fail")
+    assert {f.target for f in failed} == targets
+    for target in targets:
+        checks = sorted(f.extra["check"] for f in failed if f.target == target)
+        assert checks and len(checks) == len(set(checks))  # each failed check once per object
+        assert all(f.origin is not None and f.origin.path.endswith("base/deployment.yaml")
+                   for f in failed if f.target == target)

@@ -156,7 +156,6 @@ def _describe(obj: KubeObject) -> str:
 
 
 def _pss_results(scope: KubeScope, level: str, ctx: RuleContext) -> Iterator[Result]:
-    seen: set[tuple[str, int | None, str | None, str]] = set()
     any_workload = False
     for obj, ref in workloads(scope):
         any_workload = True
@@ -174,12 +173,10 @@ def _pss_results(scope: KubeScope, level: str, ctx: RuleContext) -> Iterator[Res
             # pod level), so a finding per container would repeat one message and suggest N fixes.
             # It points at the first field at fault; `fields` and the observed value list them all.
             fields = [f"{ref.path_prefix}{pod_field}" for pod_field in violation.field_paths or ("spec",)]
+            # objects rendered alike by several kustomizations are already one object (sources.kubernetes._unique):
+            # an overlay that changed the object is another target, with its own verdict even where the failing
+            # line is the base's
             origin = obj.origin_at(fields[0])
-            # the Terraform resource tells `for_each`/`count` instances apart: each is an object of its own
-            key = (origin.path, origin.line, origin.resource, violation.check_id)
-            if key in seen:
-                continue  # the same manifest line rendered by several overlays
-            seen.add(key)
             more = len(fields) - 1
             yield fail(obj.target, None, Text(
                 f"{_describe(obj)}: {violation.detail} (Pod Security Standards {level}, check "
