@@ -43,6 +43,10 @@ def test_non_kubernetes_yaml_is_left_alone(kube: Kube) -> None:
               Bucket: {Type: "AWS::S3::Bucket"}
         """,
         "no-metadata.yaml": "apiVersion: v1\nkind: Pod\n",
+        # Kubernetes-style files of other tools: an API group without a dot is never a Kubernetes one
+        "skaffold.yaml": "apiVersion: skaffold/v3\nkind: Config\nmetadata: {name: app}\n",
+        "hpa.yaml": "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\n",
+        "crd-object.yaml": "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: default}\n",
         "cluster.yaml": """
             apiVersion: eksctl.io/v1alpha5
             kind: ClusterConfig
@@ -51,9 +55,9 @@ def test_non_kubernetes_yaml_is_left_alone(kube: Kube) -> None:
         "deploy.yaml": DEPLOYMENT,
     })
     found = kinds(kube)
-    assert found["deploy.yaml"] == "kubernetes"
+    assert found["deploy.yaml"] == found["hpa.yaml"] == found["crd-object.yaml"] == "kubernetes"
     assert found["cluster.yaml"] == "eksctl"
-    for name in ("ci.yaml", "values.yaml", "template.yaml", "no-metadata.yaml"):
+    for name in ("ci.yaml", "values.yaml", "template.yaml", "no-metadata.yaml", "skaffold.yaml"):
         assert found[name] != "kubernetes", name
 
 

@@ -71,6 +71,12 @@ def is_kustomization_file(name: str) -> bool:
     return os.path.basename(name) in KUSTOMIZATION_NAMES
 
 
+# the only API groups without a dot are built in (https://kubernetes.io/docs/reference/using-api/#api-groups);
+# a CustomResourceDefinition's group must be a dotted domain name (apiextensions-apiserver validation:
+# https://github.com/kubernetes/apiextensions-apiserver/blob/master/pkg/apis/apiextensions/validation/validation.go)
+_UNDOTTED_GROUPS = frozenset({"apps", "autoscaling", "batch", "extensions", "policy"})
+
+
 def is_manifest(document: Any) -> bool:
     """A Kubernetes object: apiVersion, kind and metadata (a `List` needs only its items)."""
     if not isinstance(document, Mapping):
@@ -78,6 +84,9 @@ def is_manifest(document: Any) -> bool:
     api_version, kind = document.get("apiVersion"), document.get("kind")
     if not isinstance(api_version, str) or not isinstance(kind, str) or not api_version or not kind:
         return False
+    group = api_version.rpartition("/")[0]
+    if group and "." not in group and group not in _UNDOTTED_GROUPS:
+        return False  # another tool's file in Kubernetes style, e.g. skaffold.yaml (`apiVersion: skaffold/v3`)
     if kind.endswith("List") and isinstance(document.get("items"), list):
         return True
     return isinstance(document.get("metadata"), Mapping)
