@@ -691,6 +691,19 @@ def _refuse(ctx: sources.ScanContext, invocation: Invocation, message: str) -> N
         ja=f"eksctl はこのコマンドを拒否します: {message}"))
 
 
+def partial_use(uses: list[tuple[tuple[str, str], Invocation]]) -> PartialUse:
+    """What the commands that read a ClusterConfig with `-f`, none of them `create cluster`, apply of it."""
+    parts = [FILE_PARTS.get(command, (False, frozenset())) for command in dict.fromkeys(c for c, _ in uses)]
+    named = ", ".join(dict.fromkeys(f"`eksctl {' '.join(command)} -f` ({invocation.path}:{invocation.line})"
+                                    for command, invocation in uses))
+    return PartialUse(Text(
+        f"This file is used only by {named}, which does not apply this part of it; no scanned command "
+        "creates a cluster from it (scan the definition that creates the cluster).",
+        f"このファイルは {named} でのみ使われ、この部分は適用されません。スキャン対象にこのファイルからクラスターを"
+        "作成するコマンドはありません（クラスターを作成する定義もスキャンしてください）。"),
+        any(node_groups for node_groups, _ in parts), frozenset().union(*(rules for _, rules in parts)))
+
+
 class Resolver:
     """Finds the ClusterConfig file a command line reads, among the scanned files or next to the script."""
 
@@ -711,18 +724,9 @@ class Resolver:
         `eksctl create nodegroup -f` use: only what those commands apply of it is scored (`PartialUse`).
         A file no command uses keeps the `eksctl create cluster -f` reading."""
         for display, uses in self.uses.items():
-            commands = dict.fromkeys(command for command, _ in uses)
-            if ("create", "cluster") in commands:
+            if any(command == ("create", "cluster") for command, _ in uses):
                 continue
-            parts = [FILE_PARTS.get(command, (False, frozenset())) for command in commands]
-            named = ", ".join(dict.fromkeys(f"`eksctl {' '.join(command)} -f` ({invocation.path}:{invocation.line})"
-                                            for command, invocation in uses))
-            use = PartialUse(Text(
-                f"This file is used only by {named}, which does not apply this part of it; no scanned command "
-                "creates a cluster from it (scan the definition that creates the cluster).",
-                f"このファイルは {named} でのみ使われ、この部分は適用されません。スキャン対象にこのファイルからクラスターを"
-                "作成するコマンドはありません（クラスターを作成する定義もスキャンしてください）。"),
-                any(node_groups for node_groups, _ in parts), frozenset().union(*(rules for _, rules in parts)))
+            use = partial_use(uses)
             for cluster in self.ctx.estate.clusters:
                 if cluster.origin.path == display and cluster.source == "eksctl":
                     cluster.partial_use = use
@@ -1062,7 +1066,7 @@ class Sequence:
         if self._config_rejections(("create", "nodegroup"), invocation, parsed):
             for cluster in self._config_clusters(("create", "nodegroup"), invocation, parsed):
                 if not any(e.cluster is cluster for e in self.entries):
-                    self.register(cluster.name, cluster)
+                    self._add_config_node_groups(cluster, invocation)
             return
         warnings: list[Text] = []
         managed = _structural(parsed, "managed", True, warnings)
@@ -1108,6 +1112,23 @@ class Sequence:
         cluster.node_groups.extend(built.node_groups)
         cluster.load_balancer_controller = cluster.load_balancer_controller or built.load_balancer_controller
         cluster.cluster_autoscaler = cluster.cluster_autoscaler or built.cluster_autoscaler
+
+    def _add_config_node_groups(self, config: Cluster, invocation: Invocation) -> None:
+        """`eksctl create nodegroup -f` with a configuration new to this sequence. A here-document's node groups
+        join the cluster this sequence created under that name, else only they are scored (`partial_use`); a
+        scanned file is scored as `Resolver.scope_partial_uses` decides."""
+        created = next((e.cluster for e in reversed(self.entries)
+                        if not e.partial and e.cluster.partial_use is None and e.cluster.name == config.name), None)
+        if config.origin.path != invocation.path or created is None:
+            if config.origin.path == invocation.path:
+                config.partial_use = partial_use([(("create", "nodegroup"), invocation)])
+            self.register(config.name, config)
+            return
+        # eksctl userdocs usage/nodegroups.md: `create nodegroup --config-file` skips the node groups that
+        # already exist in the cluster
+        existing = {group.name for group in created.node_groups}
+        created.node_groups.extend(g for g in config.node_groups if g.name not in existing)
+        self.ctx.estate.clusters.remove(config)
 
     def _create_iamidentitymapping(self, invocation: Invocation, parsed: Parsed) -> None:
         cluster = self._utils_target(invocation, parsed, approve_needed=False, name_flags=("cluster", "name"))
