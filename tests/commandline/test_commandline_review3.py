@@ -91,3 +91,46 @@ def test_a_scanned_file_create_nodegroup_reads_stays_its_own_cluster(scan_files:
     assert sorted(clusters) == ["ng.yaml", "setup.sh"]
     assert clusters["ng.yaml"].partial_use is not None
     assert [g.name for g in clusters["setup.sh"].node_groups] == ["managedgroup-0"]
+
+
+def test_a_config_written_to_a_path_known_only_by_its_variable_is_the_one_read_from_it(
+        scan_files: ScanFiles) -> None:
+    # amazon-vpc-cni-k8s scripts/run-mixed-os-snat-kube-proxy-test.sh: `cat > "$CLUSTER_CONFIG" <<EOF`
+    # in one function, `eksctl create cluster -f "$CLUSTER_CONFIG"` in the next, the path built from `$2`
+    scan = scan_files({"test.sh": """
+        CLUSTER_NAME="$2"
+        CLUSTER_CONFIG="/tmp/${CLUSTER_NAME}-config.yaml"
+        generate_cluster_config() {
+            cat > "$CLUSTER_CONFIG" <<EOF
+        apiVersion: eksctl.io/v1alpha5
+        kind: ClusterConfig
+        metadata:
+          name: ${CLUSTER_NAME}
+          region: us-west-2
+        EOF
+        }
+        create_cluster() {
+            generate_cluster_config
+            eksctl create cluster -f "${CLUSTER_CONFIG}" --kubeconfig "$KUBECONFIG"
+        }
+    """})
+    assert not any("is not evaluated" in w for w in scan.warnings())
+    [cluster] = scan.estate.clusters
+    assert cluster.origin.line == 8  # `metadata.name` in the here-document
+    assert [f.status for f in scan.results("EKS101")] == [Status.FAIL]
+
+
+def test_a_variable_set_again_after_the_write_names_another_file(scan_files: ScanFiles) -> None:
+    scan = scan_files({"test.sh": """
+        CONFIG="$1"
+        cat > "$CONFIG" <<EOF
+        apiVersion: eksctl.io/v1alpha5
+        kind: ClusterConfig
+        metadata:
+          name: first
+        EOF
+        CONFIG="$2"
+        eksctl create cluster -f "$CONFIG"
+    """})
+    assert scan.estate.clusters == []
+    assert any("test.sh:9:" in w and "is not evaluated" in w for w in scan.warnings())

@@ -785,6 +785,8 @@ class Interpreter:
         self.env = env
         self.invocations: list[Invocation] = []
         self.written: dict[str, WrittenFile] = {}
+        # written files keyed by an unknown variable (`$CONFIG`): the binding the variable had when written
+        self.written_bindings: dict[str, Binding] = {}
 
     def run(self, text: str, first_line: int, env: Env | None = None) -> None:
         env = env or self.env
@@ -847,15 +849,29 @@ class Interpreter:
         self.invocations.append(Invocation(
             self.path, words[0].line, words[1:], env.cwd, env.script_dir,
             _stdin_of(pipeline, index, env), assignments,
-            _short(" ".join(w.raw for w in words), 120), dict(self.written)))
+            _short(" ".join(w.raw for w in words), 120), self._written_now(env)))
+
+    def _written_now(self, env: Env) -> dict[str, WrittenFile]:
+        """The files written so far; one keyed by an unknown variable only while the variable is unchanged."""
+        return {key: file for key, file in self.written.items()
+                if key not in self.written_bindings or env.vars.get(key[1:]) is self.written_bindings[key]}
 
     def _write_heredoc(self, command: SimpleCommand, env: Env) -> None:
         """`cat <<EOF > FILE` (`>>` appends): remember what FILE holds for a later `eksctl … -f FILE`."""
         heredoc = next((r.heredoc for r in command.redirects if r.heredoc is not None), None)
         output = next((r for r in command.redirects if r.op in (">", ">>", ">|")), None)
-        if heredoc is None or output is None or output.target is None or not output.target.known:
+        if heredoc is None or output is None or output.target is None:
             return
-        key = written_key(env.cwd, output.target.text)
+        if output.target.known:
+            key = written_key(env.cwd, output.target.text)
+        else:
+            key = variable_key(output.target.text)
+            binding = env.vars.get(key[1:]) if key is not None else None
+            if key is None or binding is None:
+                return
+            if self.written_bindings.get(key) is not binding:  # set again since: another file
+                self.written.pop(key, None)
+            self.written_bindings[key] = binding
         if key is None:
             return
         body = _expand_heredoc(heredoc, env)
@@ -877,6 +893,13 @@ def written_key(cwd: str | None, path: str) -> str | None:
     if cwd is None:
         return None
     return posixpath.normpath(posixpath.join(cwd, path))
+
+
+def variable_key(text: str) -> str | None:
+    """`$NAME` for a path that is one unknown variable (`$NAME`, `${NAME}`), else None: the same binding of
+    the variable names the same file, whatever its value."""
+    match = _PLAIN_VARIABLE.fullmatch(text)
+    return "$" + (match.group(1) or match.group(2)) if match else None
 
 
 def _assign(env: Env, word: Word) -> None:

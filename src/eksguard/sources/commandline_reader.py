@@ -65,6 +65,7 @@ from eksguard.sources.commandline import (
     ci_kind,
     scan_ci,
     scan_text,
+    variable_key,
     written_key,
 )
 from eksguard.sources.eksctl import ALL_LOG_TYPES, DEFAULT_VERSION, is_cluster_config, read_cluster_config
@@ -967,7 +968,7 @@ class Sequence:
             word = stdin.word
         else:
             word = Word(value.text, value.text, value.line, value.unknown, "" if value.unknown else value.text)
-            key = written_key(invocation.cwd, word.text) if word.known else None
+            key = written_key(invocation.cwd, word.text) if word.known else variable_key(word.text)
             written = invocation.written.get(key) if key is not None else None
             if written is not None:  # the script wrote the file from here-documents before this line
                 return self._heredoc_clusters(invocation, StdinSource(
