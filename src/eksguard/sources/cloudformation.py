@@ -184,20 +184,27 @@ class Template:
         conditions = {} if bare else document.get("Conditions")
         self.conditions: Mapping[str, Any] = conditions if isinstance(conditions, Mapping) else {}
         self._condition_cache: dict[str, bool | None] = {}
+        # logical ids by type, in template order: the builder asks for each type many times
+        self._by_type: dict[str, list[str]] = {}
+        for logical_id, node in self.resources.items():
+            kind = node.get("Type") if isinstance(node, Mapping) else None
+            if isinstance(kind, str):
+                self._by_type.setdefault(kind, []).append(str(logical_id))
 
     # resources
 
-    def of_type(self, kind: str) -> Iterator[Res]:
-        for logical_id, node in self.resources.items():
-            if isinstance(node, Mapping) and node.get("Type") == kind and self.included(node):
-                yield Res(self, str(logical_id), node)
+    def of_type(self, *kinds: str) -> Iterator[Res]:
+        """The resources of these types (in the order given, then template order) not excluded by a condition
+        known to be false."""
+        for kind in kinds:
+            for logical_id in self._by_type.get(kind, ()):
+                node = self.resources[logical_id]
+                if self.included(node):
+                    yield Res(self, logical_id, node)
 
     def custom_resources(self) -> Iterator[Res]:
-        for logical_id, node in self.resources.items():
-            kind = node.get("Type") if isinstance(node, Mapping) else None
-            if isinstance(kind, str) and (kind.startswith("Custom::") or kind == "AWS::CloudFormation::CustomResource") \
-                    and self.included(node):
-                yield Res(self, str(logical_id), node)
+        return self.of_type(*(kind for kind in self._by_type
+                              if kind.startswith("Custom::") or kind == "AWS::CloudFormation::CustomResource"))
 
     def type_of(self, logical_id: str) -> str | None:
         node = self.resources.get(logical_id)
@@ -1301,7 +1308,7 @@ class _Builder:
                     "プロバイダーを作成するかはこのテンプレートにありません"))
 
     def build(self) -> list[Cluster]:
-        for res in (res for kind in CLUSTER_TYPES for res in self.t.of_type(kind)):
+        for res in self.t.of_type(*CLUSTER_TYPES):
             cluster = self.read_cluster(res)
             self.clusters[res.id] = cluster
             self.by_name.setdefault(cluster.name, cluster)

@@ -82,7 +82,8 @@ class Fields:
         column = getattr(node, "column", None) or None
         matched = False
         for part in pointer.split(".") if pointer else []:
-            if not isinstance(node, Mapping) or part not in node:
+            # dict first: parsed YAML is dicts, and a Mapping check alone costs an ABC call
+            if not isinstance(node, (dict, Mapping)) or part not in node:
                 break
             matched = True
             if isinstance(node, LineMap):
@@ -96,7 +97,7 @@ class Fields:
     def raw(self, pointer: str) -> tuple[bool, Any]:
         node: Any = self.root
         for part in pointer.split("."):
-            if not isinstance(node, Mapping) or part not in node:
+            if not isinstance(node, (dict, Mapping)) or part not in node:
                 return False, None
             node = node[part]
         return True, node
