@@ -104,6 +104,24 @@ def make_mutation_test(source: str) -> Callable[..., None]:
 for _source in SEEDS:
     globals()[f"test_mutated_{_source}_inputs_never_crash"] = make_mutation_test(_source)
 
+# YAML templates with the AWS Quick Start's types (clusters, aws-auth, manifests in block scalars): ours, as the
+# corpus has no such template; the suggested fixes parse resources from their own lines, so they run too
+QUICKSTART_SEEDS = sorted((Path(__file__).parent / "cloudformation" / "fixtures").glob("quickstart*.yaml"))
+
+
+@FUZZ
+@given(data=st.data())
+def test_mutated_quickstart_templates_never_crash(workdir: Path, data: st.DataObject) -> None:
+    from eksguard.fixes.snippets import annotate
+
+    original = data.draw(st.sampled_from([path.read_bytes() for path in QUICKSTART_SEEDS]))
+    path = workdir / "stack.yaml"
+    path.write_bytes(mutate(data, original))
+    check_scan(workdir, path.name, path.read_bytes())
+    report = evaluate(collect([str(path)], {}), Config(), TODAY)
+    annotate(report)
+    json.loads(render(report, "sarif", lang="en", fail_on="high", colour=False))
+
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 70000), st.text(max_size=12),
                     st.sampled_from(["0.0.0.0/0", "true", "1.30", "${X}", "m5.large", "API", "optional"]))
 KEYS = st.sampled_from(["metadata", "name", "vpc", "clusterEndpoints", "publicAccess", "publicAccessCIDRs",
