@@ -9,12 +9,13 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from eksguard.sources.loading import Limits
-from eksguard.sources.parallel import MIN_FILES, ParsedAhead, start_parsing_ahead, workers_for
+from eksguard.sources.parallel import CHUNK, MIN_FILES, ParsedAhead, start_parsing_ahead, workers_for
 
 REPO = Path(__file__).resolve().parent.parent
 GOOD = REPO / "tests" / "terraform" / "fixtures" / "good"
@@ -121,3 +122,27 @@ def test_how_many_workers(monkeypatch: pytest.MonkeyPatch, files: int, jobs: int
 def test_no_workers_when_no_file_needs_them(tmp_path: Path) -> None:
     paths = [str(tmp_path / f"{i}.yaml") for i in range(100)]
     assert start_parsing_ahead(paths, lambda name: None, 0, Limits()) is None
+
+
+def slow_with_pid(path: str, text: str) -> tuple[str, int]:
+    time.sleep(0.02)
+    return text.upper(), os.getpid()
+
+
+def test_while_it_would_wait_the_scan_parses_the_last_chunks_itself(tmp_path: Path) -> None:
+    """Work stealing: the worker parses from the first chunk on, the scan from the last one back; every result
+    is the file's, whoever parsed it."""
+    paths = []
+    for index in range(8 * CHUNK):
+        path = tmp_path / f"f{index}.tf"
+        path.write_text(f"text {index}", encoding="utf-8")
+        paths.append(str(path))
+    ahead = ParsedAhead([(p, __name__, "slow_with_pid") for p in paths], 1, Limits())
+    try:
+        results = [ahead.take(path, f"text {index}") for index, path in enumerate(paths)]
+    finally:
+        ahead.close()
+    assert [r[0] for r in results] == [f"TEXT {index}" for index in range(len(paths))]
+    parsed_here = [index for index, r in enumerate(results) if r[1] == os.getpid()]
+    assert parsed_here and len(parsed_here) < len(paths)  # both parsed some
+    assert parsed_here == list(range(parsed_here[0], len(paths)))  # this process took the last ones

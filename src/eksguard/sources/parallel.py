@@ -63,11 +63,15 @@ def _start_worker(limits: Limits) -> None:
 
 
 def _parse_chunk(tasks: list[tuple[str, str, str]]) -> list[tuple[str, Any] | None]:
+    return parse_tasks(tasks, _limits)
+
+
+def parse_tasks(tasks: list[tuple[str, str, str]], limits: Limits) -> list[tuple[str, Any] | None]:
     """(text, result) per (path, module, function); None where reading or parsing failed."""
     results: list[tuple[str, Any] | None] = []
     for path, module, function in tasks:
         try:
-            text = read_text(Path(path), _limits)
+            text = read_text(Path(path), limits)
             parse: Callable[[str, str], Any] = getattr(importlib.import_module(module), function)
             results.append((text, parse(path, text)))
         except Exception:  # unreadable, a syntax error ...: the scan parses the file again and reports it
@@ -79,7 +83,9 @@ def _parse_chunk(tasks: list[tuple[str, str, str]]) -> list[tuple[str, Any] | No
 
 
 class ParsedAhead:
-    """Results of worker processes, taken by path; `take` waits for the one asked for."""
+    """Results of worker processes, taken by path; `take` waits for the one asked for, and while it would
+    wait, parses here the last chunks no worker has started (work stealing): the workers go from the first
+    file on, this process from the last one back, and neither sits idle while the other still has files."""
 
     def __init__(self, tasks: list[tuple[str, str, str]], workers: int, limits: Limits) -> None:
         import multiprocessing  # here: a scan without workers never pays for importing them
@@ -88,10 +94,14 @@ class ParsedAhead:
         method = "fork" if sys.platform == "linux" else "spawn"  # fork: the workers start in milliseconds
         self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
                                          initializer=_start_worker, initargs=(limits,))
+        self._limits = limits
         self._where: dict[str, tuple[Any, int]] = {}
+        self._chunks: list[tuple[Any, list[tuple[str, str, str]]]] = []  # submitted, not stolen, in order
+        self._stolen: dict[str, tuple[str, Any] | None] = {}  # path -> what this process parsed of it
         for start in range(0, len(tasks), CHUNK):
             chunk = tasks[start:start + CHUNK]
             future = self._pool.submit(_parse_chunk, chunk)
+            self._chunks.append((future, chunk))
             for index, (path, _, _) in enumerate(chunk):
                 self._where[path] = (future, index)
 
@@ -99,17 +109,37 @@ class ParsedAhead:
         """The worker's result for `path` if it parsed exactly `text`; None otherwise (parse it yourself)."""
         from concurrent.futures.process import BrokenProcessPool
 
-        where = self._where.pop(path, None)
-        if where is None:
+        where = self._where.get(path)
+        if where is not None:
+            future, index = where
+            while not future.done() and self._steal():  # its own chunk may be the one stolen
+                pass
+        if path in self._stolen:
+            entry = self._stolen.pop(path)
+        elif where is None:
             return None
-        future, index = where
-        try:
-            entry = future.result()[index]
-        except BrokenProcessPool:  # a worker was killed (out of memory ...): the scan does it itself
-            return None
+        else:
+            del self._where[path]
+            try:
+                entry = future.result()[index]
+            except BrokenProcessPool:  # a worker was killed (out of memory ...): the scan does it itself
+                return None
         if entry is None or entry[0] != text:
             return None
         return entry[1]
+
+    def _steal(self) -> bool:
+        """Parse here the last chunk no worker has started; False when every chunk has been started."""
+        while self._chunks:
+            future, chunk = self._chunks.pop()
+            if future.cancel():
+                for (path, _, _), entry in zip(chunk, parse_tasks(chunk, self._limits), strict=True):
+                    if self._where.pop(path, None) is not None:  # not taken (or given up) meanwhile
+                        self._stolen[path] = entry
+                return True
+            if not future.done():
+                return False  # started: so are all before it (the pool starts chunks in order)
+        return False
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

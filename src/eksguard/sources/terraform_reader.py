@@ -65,8 +65,8 @@ _relevant_directories: dict[str, bool] = {}
 
 
 def parse_ahead(path: str, text: str) -> dict[str, Any] | None:
-    """(In a worker process, see sources.parallel.) The parsed file, when `finish` will want it: its
-    directory defines EKS resources. The answer per directory lasts as long as the worker, one scan."""
+    """(In a worker process, or in the scan's when it steals work; see sources.parallel.) The parsed file, when
+    `finish` will want it: its directory defines EKS resources. The answer per directory lasts one scan."""
     directory = os.path.dirname(path) or "."
     relevant = _relevant_directories.get(directory)
     if relevant is None:
@@ -163,6 +163,8 @@ def _read_local_module(directory: str, ctx: sources.ScanContext) -> LocalModule:
 
 
 def finish(ctx: sources.ScanContext) -> None:
+    # this process may have run `parse_ahead` too (sources.parallel steals work): its answers last one scan
+    _relevant_directories.clear()
     modules: dict[str, list[tuple[str, str]]] = ctx.options.pop(_STATE, {}) or {}
     read: dict[str, LocalModule] = {}
 
