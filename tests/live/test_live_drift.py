@@ -98,3 +98,17 @@ def test_drift_needs_one_cluster(aws: FakeEks, tmp_path: Path) -> None:
     assert outcome.exit_code == 2 and "named other" in outcome.stderr
     missing = CliRunner().invoke(main, ["drift", str(config)])  # nothing in moto
     assert missing.exit_code == 2 and "not found live" in missing.stderr
+
+
+def test_drift_skips_zones_known_only_by_their_suffix(aws: FakeEks, tmp_path: Path) -> None:
+    article_000(aws)
+    config = tmp_path / "cluster.yaml"
+    named = HARDENED.replace("vpc:\n", 'availabilityZones: ["us-east-1x", "us-east-1y"]\nvpc:\n', 1)
+    config.write_text(named, encoding="utf-8")
+    outcome = CliRunner().invoke(main, ["drift", str(config), "--cluster", "handson", "--format", "json"])
+    assert by_field(json.loads(outcome.stdout))["cluster_subnet_azs"]["status"] == "drift"
+    # `${TEAM_REGION}a` (not in the environment): two zones for EKS202, but no zone names to compare with the live ones
+    config.write_text(named.replace('"us-east-1x", "us-east-1y"',
+                                    '"${TEAM_REGION}a", "${TEAM_REGION}b"'), encoding="utf-8")
+    outcome = CliRunner().invoke(main, ["drift", str(config), "--cluster", "handson", "--format", "json"])
+    assert "cluster_subnet_azs" not in by_field(json.loads(outcome.stdout))

@@ -124,7 +124,8 @@ def compare(declared: Cluster, live: Cluster) -> list[Difference]:
         ("pod_identity_enabled", declared.pod_identity_enabled, live.pod_identity_enabled, bool, None),
     ]
     azs = declared.cluster_subnet_azs
-    if azs is not None and azs.known and not any(str(z).startswith("auto-") for z in azs.value or []):
+    # `auto-N`: zones eksctl picks; `${VAR}a`: zones told apart by their suffix only (no names to compare)
+    if azs is not None and azs.known and not any(str(z).startswith("auto-") or "$" in str(z) for z in azs.value or []):
         fields.append(("cluster_subnet_azs", azs, live.cluster_subnet_azs, _sorted_list, None))
     for name, d, v, normalise, live_normalise in fields:
         diff = compare_value(name, d, v, normalise, live_normalise)

@@ -40,6 +40,7 @@ from eksguard.sources.fields import (
     as_str,
     as_str_list,
     configuration_values,
+    split_after_placeholders,
 )
 from eksguard.sources.loading import LineList
 
@@ -341,7 +342,8 @@ def _addons(doc: Fields) -> list[Addon]:
 
 def _subnet_azs(doc: Fields) -> Value[list[str]]:
     if doc.has("availabilityZones"):
-        return doc.get("availabilityZones", as_str_list, TOOL, None)
+        zones = doc.get("availabilityZones", as_str_list, TOOL, None)
+        return zones if zones.known else _zones_apart_by_suffix(doc, zones)
     present, subnets = doc.raw("vpc.subnets")
     if present and isinstance(subnets, Mapping):
         zones: set[str] = set()
@@ -362,6 +364,25 @@ def _subnet_azs(doc: Fields) -> Value[list[str]]:
     # vpc.go / pkg/az: eksctl selects 3 AZs (2 in us-east-1); the minimum is 2
     return defaulted(["auto-1", "auto-2"], TOOL, doc.origin("metadata"), Text(
         "eksctl picks at least two Availability Zones", "eksctl は少なくとも 2 つのアベイラビリティーゾーンを選びます"))
+
+
+def _zones_apart_by_suffix(doc: Fields, unresolved: Value[list[str]]) -> Value[list[str]]:
+    """`availabilityZones` written as one unresolved prefix and literal suffixes, as far as they tell zones apart.
+
+    `${AWS_DEFAULT_REGION}a` and `${AWS_DEFAULT_REGION}b` are two zones whatever the region is;
+    `${AZ1}` and `${AZ2}` (or a prefix that differs) may name one zone, so the value stays unknown.
+    """
+    _, written = doc.raw("availabilityZones")
+    if not isinstance(written, list) or not all(isinstance(zone, str) for zone in written):
+        return unresolved
+    line = unresolved.origin.line or 0
+    parts = {split_after_placeholders(doc.variables.substitute(zone, doc.path, line)[0]) for zone in written}
+    if len({prefix for prefix, _ in parts}) != 1:
+        return unresolved
+    # the zones are told apart by their literal suffixes only: the value names them as written
+    return Value(sorted(prefix + suffix for prefix, suffix in parts), Provenance.DECLARED, unresolved.origin,
+                 note=Text("the zones differ in what is written after the same unresolved variable",
+                           "ゾーンは同じ未解決の変数の後に書かれた文字で区別されます"))
 
 
 def _control_plane_public(doc: Fields, private_cluster: bool, on_outposts: bool) -> Value[bool]:

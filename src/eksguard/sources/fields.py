@@ -155,6 +155,12 @@ class Fields:
         return str(value)
 
 
+def split_after_placeholders(text: str) -> tuple[str, str]:
+    """`text` cut after its last `${VAR}`/`$VAR`: the part with placeholders and the literal rest."""
+    end = max((match.end() for match in _VARIABLE.finditer(text)), default=0)
+    return text[:end], text[end:]
+
+
 def coerce_declared(value: Any, kind: Callable[[Any], T | None], origin: Origin, pointer: str) -> Value[T]:
     """A written value read by `kind`; unknown (saying what was found) when `kind` cannot read it."""
     coerced = kind(value)
