@@ -342,8 +342,8 @@ def _addons(doc: Fields) -> list[Addon]:
 
 def _subnet_azs(doc: Fields) -> Value[list[str]]:
     if doc.has("availabilityZones"):
-        zones = doc.get("availabilityZones", as_str_list, TOOL, None)
-        return zones if zones.known else _zones_apart_by_suffix(doc, zones)
+        written = doc.get("availabilityZones", as_str_list, TOOL, None)
+        return written if written.known else _zones_apart_by_suffix(doc, written)
     present, subnets = doc.raw("vpc.subnets")
     if present and isinstance(subnets, Mapping):
         zones: set[str] = set()
