@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from eksguard.analysis.versions import support_status
+from eksguard.analysis.versions import minor_of, support_status
 from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
 from eksguard.model import Cluster, Origin, Text
 from eksguard.rules import RuleContext, rule
@@ -203,10 +203,27 @@ def secrets_encryption(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     elif key.value:
         yield passed(cluster.target, key.origin)
     else:
-        yield fail(cluster.target, key, Text(
-            "No customer-managed KMS key for secrets; EKS 1.28+ uses an AWS-owned key (key custody, not plaintext).",
-            "Secret 用のカスタマー管理 KMS キーがありません。EKS 1.28 以降は AWS 所有キーで暗号化されます（平文ではなくキー管理の問題です）。"),
-            observed="secrets key=none")
+        yield fail(cluster.target, key, _without_key_message(cluster), observed="secrets key=none")
+
+
+# eks-domain.md §12.8 [D11] (eks docs envelope-encryption.adoc): EKS envelope-encrypts all Kubernetes API data
+# with an AWS-owned key from 1.28 on; before that, secrets without a KMS key have only etcd's volume encryption
+DEFAULT_ENVELOPE_ENCRYPTION_SINCE = (1, 28)
+
+
+def _without_key_message(cluster: Cluster) -> Text:
+    version = cluster.version.value if cluster.version is not None and cluster.version.known else None
+    minor = minor_of(version) if version else None
+    if minor is not None and minor < DEFAULT_ENVELOPE_ENCRYPTION_SINCE:
+        return Text(
+            f"No KMS key for secrets, and Kubernetes {version} is older than 1.28: EKS does "
+            "not envelope-encrypt them at all (only the EBS encryption of etcd); set a customer-managed key.",
+            f"Secret 用の KMS キーがなく、Kubernetes {version} は 1.28 より前のため EKS は"
+            "エンベロープ暗号化を行いません（etcd の EBS 暗号化のみ）。カスタマー管理キーを設定してください。")
+    # latest, unknown or >= 1.28: the key custody is the finding, not plaintext secrets
+    return Text(
+        "No customer-managed KMS key for secrets; EKS 1.28+ uses an AWS-owned key (key custody, not plaintext).",
+        "Secret 用のカスタマー管理 KMS キーがありません。EKS 1.28 以降は AWS 所有キーで暗号化されます（平文ではなくキー管理の問題です）。")
 
 
 @rule(
