@@ -375,9 +375,14 @@ def _zones_apart_by_suffix(doc: Fields, unresolved: Value[list[str]]) -> Value[l
     _, written = doc.raw("availabilityZones")
     if not isinstance(written, list) or not all(isinstance(zone, str) for zone in written):
         return unresolved
+    # the command-line reader's stand-in for an expansion without a name (`${AZS[0]}`, `$(cmd)`): two of them
+    # may be different values, so they do not make one prefix (imported here: only scripts need that module)
+    from eksguard.sources.commandline import UNKNOWN_EXPANSION
+
     line = unresolved.origin.line or 0
     parts = {split_after_placeholders(doc.variables.substitute(zone, doc.path, line)[0]) for zone in written}
-    if len({prefix for prefix, _ in parts}) != 1:
+    prefixes = {prefix for prefix, _ in parts}
+    if len(prefixes) != 1 or UNKNOWN_EXPANSION in next(iter(prefixes)):
         return unresolved
     # the zones are told apart by their literal suffixes only: the value names them as written
     return Value(sorted(prefix + suffix for prefix, suffix in parts), Provenance.DECLARED, unresolved.origin,
