@@ -52,6 +52,18 @@ def test_types_only_in_the_older_table(shared_root: Path) -> None:
         # the old table has no ENI counts: prefix delegation stays unknown, saying why
         assert maxpods.max_pods(name, prefix_delegation=True) == maxpods.PodCapacity(
             None, True, maxpods.OLDER_TABLE_ONLY)
+        # nor IPv4 per ENI: a Windows node's capacity stays unknown too
+        assert maxpods.max_pods(name, windows=True) == maxpods.PodCapacity(
+            None, True, maxpods.WINDOWS_OLDER_TABLE_ONLY)
+
+
+def test_windows_nodes_use_one_eni() -> None:
+    enis, ips_per_eni = maxpods.eni_limits("m5.large") or (0, 0)
+    assert (enis, ips_per_eni) == (3, 10)
+    assert maxpods.max_pods("m5.large", windows=True) == maxpods.PodCapacity(9)  # 10 - 1, not 3 x 9 + 2
+    # the vpc-cni addon's prefix delegation does not apply to Windows nodes
+    assert maxpods.max_pods("m5.large", prefix_delegation=True, windows=True).pods == 9
+    assert maxpods.max_pods("no.such-type", windows=True).unknown_reason == maxpods.NOT_IN_TABLES
 
 
 def test_generator_reproduces_the_shipped_table(shared_root: Path) -> None:

@@ -229,6 +229,8 @@ class NodeGroup:
     remote_access_origin: Origin | None = None
     # an SSH/RDP rule of the group's security groups whose peer is not known before apply
     remote_access_unknown: Value[Any] | None = None
+    # Windows nodes give pods the IPs of one ENI only (EKS max pods differ; see analysis.maxpods)
+    windows: bool = False
 
 
 @dataclass(slots=True, repr=False, eq=False)

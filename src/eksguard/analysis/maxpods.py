@@ -3,7 +3,7 @@
 Secondary-IP mode: ENIs × (IPv4 per ENI − 1) + 2 (the primary IP of each ENI is not used for
 pods; +2 for host-network pods). Prefix delegation: ENIs × ((IPv4 per ENI − 1) × 16) + 2,
 capped at 110 for instance types with at most 30 vCPUs and 250 above (amazon-eks-ami
-max-pods-calculator.sh). Data: amazon-eks-ami instance-info.jsonl (MIT-0), see max_pods.json; for the
+max-pods-calculator.sh). Windows nodes: IPv4 per ENI − 1 (one ENI). Data: amazon-eks-ami instance-info.jsonl (MIT-0), see max_pods.json; for the
 few types it lacks, the secondary-IP max pods of amazon-eks-ami's older eni-max-pods.txt (`older_table`).
 """
 
@@ -68,8 +68,21 @@ OLDER_TABLE_ONLY = Text(
     "プレフィックス委任に必要な ENI 数がありません")
 
 
-def max_pods(instance_type: str, prefix_delegation: bool = False) -> PodCapacity:
+WINDOWS_OLDER_TABLE_ONLY = Text(
+    "only in amazon-eks-ami's older eni-max-pods.txt, which has no IPv4 addresses per ENI for a Windows node",
+    "amazon-eks-ami の旧 eni-max-pods.txt にしかなく、Windows ノードに必要な ENI あたりの IPv4 アドレス数がありません")
+
+
+def max_pods(instance_type: str, prefix_delegation: bool = False, windows: bool = False) -> PodCapacity:
+    """`prefix_delegation`: the vpc-cni addon's; Windows prefix delegation is another setting (not read here)."""
     limits = eni_limits(instance_type)
+    if windows:
+        # https://docs.aws.amazon.com/eks/latest/userguide/windows-support.html: a Windows node uses one ENI,
+        # and its max pods is that ENI's IPv4 addresses minus one
+        if limits is None:
+            in_older = instance_type in table()["older_table"]["types"]
+            return PodCapacity(None, in_older, WINDOWS_OLDER_TABLE_ONLY if in_older else NOT_IN_TABLES)
+        return PodCapacity(limits[1] - 1)
     if limits is None:
         older_pods = table()["older_table"]["types"].get(instance_type)
         if older_pods is None:

@@ -302,7 +302,9 @@ def pod_capacity(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
         if types is None or not types.known or not types.value:
             yield unknown_value(cluster, types, target) if types is not None else not_applicable(target)
             continue
-        capacities = {t: maxpods.max_pods(t, prefix) for t in types.value}
+        # the vpc-cni addon's prefix delegation is for Linux nodes (Windows has a setting of its own)
+        group_prefix = prefix and not group.windows
+        capacities = {t: maxpods.max_pods(t, group_prefix, group.windows) for t in types.value}
         unknown_reasons: dict[Text, list[str]] = {}
         for instance_type, capacity in capacities.items():
             if capacity.unknown_reason is not None:
@@ -316,10 +318,11 @@ def pod_capacity(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
         smallest = capacities[smallest_type].pods or 0
         # the types instance-info.jsonl lacks take their number from the older table: say so
         older = capacities[smallest_type].from_older_table
-        source = Text(" (from amazon-eks-ami's older eni-max-pods.txt)" if older else "",
-                      "（amazon-eks-ami の旧 eni-max-pods.txt による）" if older else "")
+        source = (Text(" (a Windows node: one ENI)", "（Windows ノード: ENI は 1 つ）") if group.windows
+                  else Text(" (from amazon-eks-ami's older eni-max-pods.txt)" if older else "",
+                            "（amazon-eks-ami の旧 eni-max-pods.txt による）" if older else ""))
         wanted = group.max_pods_per_node.value if group.max_pods_per_node is not None else None
-        observed = (f"{smallest_type}: max {smallest} pods" + (" (prefix delegation)" if prefix else "")
+        observed = (f"{smallest_type}: max {smallest} pods" + (" (prefix delegation)" if group_prefix else "")
                     + source.en)
         if wanted and wanted > smallest:
             yield fail(target, group.max_pods_per_node, Text(

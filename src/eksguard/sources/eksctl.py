@@ -280,13 +280,14 @@ def _node_group(ng: Fields, index: int, managed: bool, cluster_oidc: bool, subne
         type_value = ng.get("instanceType", as_str, TOOL, DEFAULT_INSTANCE_TYPE)
         instance_types = Value(None if type_value.value is None else [type_value.value], type_value.provenance,
                                type_value.origin, type_value.default_by, type_value.note)
-    ami_family = ng.text("amiFamily") or ""
+    # types.go: the Windows AMI families are WindowsServer{2019,2022,2025}{Core,Full}Container
+    windows = (ng.text("amiFamily") or "").startswith("Windows")
     group = NodeGroup(
         name=name,
         kind="managed" if managed else "self-managed",
         origin=ng.origin("name") if ng.has("name") else ng.origin(),
         public_subnets=public,
-        ssh=_ssh(ng, ami_family.startswith("Windows")),
+        ssh=_ssh(ng, windows),
         imds_http_tokens=tokens,
         imds_hop_limit=hops,
         volume_encrypted=encrypted,
@@ -294,6 +295,7 @@ def _node_group(ng: Fields, index: int, managed: bool, cluster_oidc: bool, subne
         max_pods_per_node=ng.get("maxPodsPerNode", as_int, TOOL, None),
         role_policies=_node_policies(ng, managed, cluster_oidc),
         security_group_ids=as_str_list(ng.raw("securityGroups.attachIDs")[1]) or [],
+        windows=windows,
     )
     return group
 
