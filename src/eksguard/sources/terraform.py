@@ -1991,6 +1991,7 @@ KNOWN_MODULES: tuple[tuple[str, str, dict[str, str]], ...] = (
       "modules/fargate-profile": "eks-fargate"}),
     ("terraform-aws-modules/vpc/aws", "terraform-aws-vpc", {"": "vpc", "modules/vpc-endpoints": "vpc-endpoints"}),
     ("aws-ia/eks-blueprints-addons/aws", "terraform-aws-eks-blueprints-addons", {"": "addons"}),
+    ("cloudposse/label/null", "terraform-null-label", {"": "label"}),
 )
 _FORCED_GETTER = re.compile(r"^[a-z0-9]+::")
 _URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
@@ -2091,6 +2092,28 @@ def _helm_chart(v: View, pointer: str) -> HelmChart:
     return HelmChart(None, v.origin(pointer), _not_known_before_apply(pointer, v.get(pointer)))
 
 
+def label_enabled(call: View, label: str) -> Any:
+    """The `enabled` output of a cloudposse/label/null call: its `enabled` input, or when that is null, the
+    `enabled` of its `context` input, whose default is true (terraform-null-label main.tf:
+    `enabled = var.enabled == null ? var.context.enabled : var.enabled`, outputs.tf `enabled = local.enabled`,
+    variables.tf `context` default `enabled = true`). Cloud Posse modules gate every resource on it."""
+    written = f"module.{label}.enabled"
+    enabled = call.get("enabled")
+    if enabled is NOVALUE:
+        if not call.written("context"):
+            return True
+        context = call.get("context")
+        if not isinstance(context, Mapping):
+            reason = context.reason if isinstance(context, Unknown) else "its context is not an object"
+            return Unknown(f"the context of module {label} is not known ({reason})", written)
+        enabled = context.get("enabled", NOVALUE)
+    if isinstance(enabled, bool):
+        return enabled
+    if isinstance(enabled, Unknown):
+        return Unknown(enabled.reason, written)
+    return Unknown(f"module {label} is given no boolean `enabled`", written)
+
+
 class Builder:
     """One module (a directory, or a plan) → clusters with their network. `local_modules` says what the modules
     called by a local path are (by `source` as written); `warn` reports a module call whose cluster is not
@@ -2113,6 +2136,8 @@ class Builder:
         self.used_templates: set[str] = set()
         self.vpc_modules: dict[str, VpcModule] = {}
         self.eks_modules: dict[str, EksModule] = {}
+        # cloudposse/label/null calls (`module "this"` of every Cloud Posse module's context.tf)
+        self.label_modules: dict[str, HclView] = {}
         self.eks_context = False
         if isinstance(module, HclModule):
             module.module_output = self.module_output
@@ -2125,6 +2150,8 @@ class Builder:
                     continue  # terraform-aws-eks main.tf: every resource has `count = local.create ? 1 : 0`
                 if kind == "vpc":
                     self.vpc_modules[call.label] = VpcModule(call, self)
+                elif kind == "label":
+                    self.label_modules[call.label] = call.view
                 elif kind == "eks":
                     eks = EksModule(call, self)
                     if eks.major >= OLDEST_EKS_MODULE_MAJOR:
@@ -2177,6 +2204,8 @@ class Builder:
             return self.vpc_modules[label].output(name)
         if label in self.eks_modules:
             return self.eks_modules[label].output(name)
+        if label in self.label_modules and name == "enabled":
+            return label_enabled(self.label_modules[label], label)
         return Unknown(f"output {name} of module {label}", f"module.{label}.{name}")
 
     # network
