@@ -351,6 +351,15 @@ class PartialUse:
     rules: frozenset[str]  # cluster-level rules whose settings the commands do apply (`upgrade cluster`: EKS106)
 
 
+@dataclass(slots=True, frozen=True)
+class UnreadNodeGroups:
+    """Node groups of the cluster made where this scan does not read them (a Terraform module it does not
+    model, given the cluster's name): `why` names the place, `origin` is where the cluster is passed to it."""
+
+    origin: Origin
+    why: Text
+
+
 @dataclass(slots=True, repr=False, eq=False)
 class Cluster:
     """One EKS cluster as its definition (or the live API) describes it."""
@@ -378,6 +387,8 @@ class Cluster:
     control_plane_subnet_ids: list[str] = field(default_factory=list)
     cluster_security_group_id: str | None = None
     node_groups: list[NodeGroup] = field(default_factory=list)
+    # node groups made elsewhere (not in `node_groups`): with none read, node-group rules are unknown, not n/a
+    unread_node_groups: list[UnreadNodeGroups] = field(default_factory=list)
     fargate_profiles: list[FargateProfile] = field(default_factory=list)
     identity_mappings: list[IdentityMapping] | None = None
     # why aws-auth could not be read (live audit: the GET was denied or failed); None: read, or not in scope

@@ -18,6 +18,19 @@ def unknown_value(cluster: Cluster, value: Value[Any] | None, target: str | None
                           origin=value.origin if value is not None else cluster.origin)
 
 
+def no_node_groups(cluster: Cluster) -> Result:
+    """The verdict of a node-group rule on a cluster whose definition has no node groups: `unknown` when its
+    node groups are made where the scan does not read them, else not applicable."""
+    if not cluster.unread_node_groups:
+        return not_applicable(cluster.target)
+    en = "; ".join(u.why.en for u in cluster.unread_node_groups)
+    ja = "; ".join(u.why.ja for u in cluster.unread_node_groups)
+    return unknown_result(cluster.target, None, Text(
+        f"No node group is read here, but {en}: check their settings where they are defined.",
+        f"ここではノードグループを読めていませんが、{ja}。定義されている場所で設定を確認してください。"),
+        cluster.unread_node_groups[0].origin)
+
+
 def mapping_problem(cluster: Cluster, problem: MappingProblem) -> Result:
     """An aws-auth field that could not be read: `error` when it is not valid, `unknown` when it is not known
     before apply."""

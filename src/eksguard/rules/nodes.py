@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
 from eksguard.model import Cluster, Text
 from eksguard.rules import RuleContext, rule
-from eksguard.rules.common import unknown_value
+from eksguard.rules.common import no_node_groups, unknown_value
 from eksguard.rules.network import node_group_target
 
 
@@ -28,7 +28,7 @@ from eksguard.rules.network import node_group_target
 )
 def imdsv1_enabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     if not cluster.node_groups:
-        yield not_applicable(cluster.target)
+        yield no_node_groups(cluster)
     for group in cluster.node_groups:
         target = node_group_target(cluster, group)
         tokens = group.imds_http_tokens
@@ -64,7 +64,7 @@ def imdsv1_enabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
 )
 def imds_reachable(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     if not cluster.node_groups:
-        yield not_applicable(cluster.target)
+        yield no_node_groups(cluster)
     blocked = cluster.imds_blocked_by_network_policy
     for group in cluster.node_groups:
         target = node_group_target(cluster, group)
@@ -101,7 +101,7 @@ ACCOUNT_DECIDES = Text("it does not request encryption, so the account's EBS enc
 )
 def node_volume_unencrypted(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     if not cluster.node_groups:
-        yield not_applicable(cluster.target)
+        yield no_node_groups(cluster)
     for group in cluster.node_groups:
         target = node_group_target(cluster, group)
         encrypted = group.volume_encrypted
@@ -155,7 +155,7 @@ BROAD_POLICIES = {
 )
 def node_role_overprivileged(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     if not cluster.node_groups:
-        yield not_applicable(cluster.target)
+        yield no_node_groups(cluster)
     for group in cluster.node_groups:
         target = node_group_target(cluster, group)
         policies = group.role_policies

@@ -49,6 +49,7 @@ from eksguard.model import (
     SshAccess,
     Subnet,
     Text,
+    UnreadNodeGroups,
     Value,
     Vpc,
     VpcEndpoint,
@@ -1988,11 +1989,20 @@ DEFAULT_LT_HOPS_NOTE = Text(
 KNOWN_MODULES: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("terraform-aws-modules/eks/aws", "terraform-aws-eks",
      {"": "eks", "modules/eks-managed-node-group": "eks-mng", "modules/self-managed-node-group": "eks-self",
-      "modules/fargate-profile": "eks-fargate"}),
+      "modules/fargate-profile": "eks-fargate", "modules/karpenter": "eks-karpenter"}),
     ("terraform-aws-modules/vpc/aws", "terraform-aws-vpc", {"": "vpc", "modules/vpc-endpoints": "vpc-endpoints"}),
     ("aws-ia/eks-blueprints-addons/aws", "terraform-aws-eks-blueprints-addons", {"": "addons"}),
     ("cloudposse/label/null", "terraform-null-label", {"": "label"}),
 )
+# kinds of module calls that make no node groups of a cluster they are given, or whose node groups are read here
+# (terraform-aws-eks modules/karpenter makes the controller's IAM roles and queue; the nodes Karpenter launches
+# are described by its NodePool and EC2NodeClass objects, not by the module)
+NO_UNREAD_NODE_GROUPS = frozenset({"eks", "vpc", "vpc-endpoints", "addons", "label", "eks-fargate", "eks-karpenter"})
+# a module argument that passes it a cluster: the name or id of an `aws_eks_cluster` of the module, or of the
+# cluster of a terraform-aws-eks call (its outputs cluster_name / cluster_id); also inside a function call
+# (Cloud Posse: `one(aws_eks_cluster.default[*].id)`)
+_CLUSTER_RESOURCE_NAME = re.compile(r"\b(aws_eks_cluster\.[\w-]+)(?:\[[^\]]*\])?\.(?:name|id)\b")
+_EKS_MODULE_NAME = re.compile(r"\bmodule\.([\w-]+)\.cluster_(?:name|id)\b")
 _FORCED_GETTER = re.compile(r"^[a-z0-9]+::")
 _URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 _SCP_LIKE = re.compile(r"^[^/@:]+@([^/:]+):")
@@ -2867,6 +2877,32 @@ class Builder:
             sg.rules = [*defaults.rules, *sg.rules]
             sg.name = defaults.name
 
+    def unread_node_groups(self) -> None:
+        """A module call this tool does not model that is given a cluster's name or id (as a top-level argument,
+        like a node group module's `cluster_name`) may make node groups of that cluster: the cluster says so,
+        so that node-group rules are not `not_applicable` for want of node groups read here."""
+        if not isinstance(self.m, HclModule):
+            return
+        for call in self.m.calls:
+            if module_kind(call.source) in NO_UNREAD_NODE_GROUPS or call.label in self.eks_modules:
+                continue
+            body = call.view.body if isinstance(call.view.body, dict) else {}
+            given: dict[str, Origin] = {}
+            for argument, raw in body.items():
+                if not isinstance(raw, str):
+                    continue
+                keys = [f"module.{label}.aws_eks_cluster.this" for label in _EKS_MODULE_NAME.findall(raw)
+                        if label in self.eks_modules]
+                keys += [key for address in _CLUSTER_RESOURCE_NAME.findall(raw) for key in self.clusters
+                         if key == address or key.startswith(f"{address}[")]
+                for key in keys:
+                    given.setdefault(key, call.view.origin(argument))
+            source = call.source or "?"
+            for key, origin in given.items():
+                self.clusters[key].unread_node_groups.append(UnreadNodeGroups(origin, Text(
+                    f"node groups of module.{call.label} ({source}) are not evaluated",
+                    f"module.{call.label}（{source}）のノードグループは評価されていません")))
+
     def build(self) -> list[Cluster]:
         kinds = ("aws_eks_cluster", "aws_eks_node_group", "aws_eks_fargate_profile", "aws_eks_access_entry",
                  "aws_eks_addon", "aws_eks_pod_identity_association")
@@ -2890,6 +2926,7 @@ class Builder:
             self.read_fargate(resource)
         self.read_access()
         self.read_addons()
+        self.unread_node_groups()
         self.complete_cluster_sgs()
         for cluster in self.clusters.values():
             link_remote_access(cluster)
