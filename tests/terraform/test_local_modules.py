@@ -139,3 +139,51 @@ def test_old_copy_and_other_local_clusters_are_warned_not_silent(tmp_path: Path)
     assert "module `old` (source ../old) is not evaluated: it is terraform-aws-eks older than v19" in warnings[0][2]
     assert "module `own` (source ../own) is not evaluated: it defines `aws_eks_cluster`" in warnings[1][2]
     assert all(w.ja and "評価されません" in w.ja for w in report.estate.warnings)
+
+
+def test_node_groups_a_caller_makes_for_a_local_cluster_module_make_its_node_group_rules_unknown(
+        tmp_path: Path) -> None:
+    write(tmp_path / "cluster/main.tf", """\
+        resource "aws_eks_cluster" "default" {
+          name     = "shared"
+          role_arn = "arn:aws:iam::111122223333:role/eks"
+          vpc_config {
+            subnet_ids = ["subnet-a"]
+          }
+        }
+        """)
+    write(tmp_path / "cluster/examples/with-nodes/main.tf", """\
+        module "eks_cluster" {
+          source = "../../"
+        }
+
+        module "eks_iam_role" {
+          source                      = "cloudposse/eks-iam-role/aws"
+          eks_cluster_oidc_issuer_url = module.eks_cluster.eks_cluster_identity_oidc_issuer
+        }
+
+        module "eks_node_group" {
+          source       = "cloudposse/eks-node-group/aws"
+          cluster_name = module.eks_cluster.eks_cluster_id
+        }
+        """)
+    write(tmp_path / "cluster/examples/role-only/main.tf", """\
+        module "eks_cluster" {
+          source = "../../"
+        }
+
+        module "eks_iam_role" {
+          source                      = "cloudposse/eks-iam-role/aws"
+          eks_cluster_oidc_issuer_url = module.eks_cluster.eks_cluster_identity_oidc_issuer
+        }
+        """)
+    caller = tmp_path / "cluster/examples/with-nodes/main.tf"
+    results = sorted((r.status.value, r.origin.path if r.origin else None, r.origin.line if r.origin else None,
+                      r.message.en if r.message else None)
+                     for r in scan(tmp_path / "cluster").results if r.rule == "EKS301")
+    assert results == [("unknown", str(caller), 12, "No node group is read here, but node groups of "
+                        "module.eks_node_group (cloudposse/eks-node-group/aws) are not evaluated: check their "
+                        "settings where they are defined.")]
+    alone = [r.status.value for r in scan(tmp_path / "cluster/main.tf", tmp_path / "cluster/examples/role-only")
+             .results if r.rule == "EKS301"]
+    assert alone == ["not_applicable"]

@@ -2003,6 +2003,9 @@ NO_UNREAD_NODE_GROUPS = frozenset({"eks", "vpc", "vpc-endpoints", "addons", "lab
 # (Cloud Posse: `one(aws_eks_cluster.default[*].id)`)
 _CLUSTER_RESOURCE_NAME = re.compile(r"\b(aws_eks_cluster\.[\w-]+)(?:\[[^\]]*\])?\.(?:name|id)\b")
 _EKS_MODULE_NAME = re.compile(r"\bmodule\.([\w-]+)\.cluster_(?:name|id)\b")
+# the same from a local module whose cluster is not read here, whose outputs are its own (Cloud Posse's
+# terraform-aws-eks-cluster: `eks_cluster_id`)
+_LOCAL_MODULE_CLUSTER_NAME = re.compile(r"\bmodule\.([\w-]+)\.\w*cluster_(?:name|id)\b")
 _FORCED_GETTER = re.compile(r"^[a-z0-9]+::")
 _URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 _SCP_LIKE = re.compile(r"^[^/@:]+@([^/:]+):")
@@ -2127,10 +2130,12 @@ def label_enabled(call: View, label: str) -> Any:
 class Builder:
     """One module (a directory, or a plan) → clusters with their network. `local_modules` says what the modules
     called by a local path are (by `source` as written); `warn` reports a module call whose cluster is not
-    read."""
+    read; `node_groups_elsewhere` reports node groups made here for the cluster of such a local module (by its
+    `source` as written), which the scan may read in that module's own directory."""
 
     def __init__(self, module: Module, stem: str, local_modules: Mapping[str, LocalModule] | None = None,
-                 warn: Callable[[Origin, Text], None] | None = None) -> None:
+                 warn: Callable[[Origin, Text], None] | None = None,
+                 node_groups_elsewhere: Callable[[str, UnreadNodeGroups], None] | None = None) -> None:
         self.m = module
         self.stem = stem
         self.network = Network()
@@ -2148,6 +2153,9 @@ class Builder:
         self.eks_modules: dict[str, EksModule] = {}
         # cloudposse/label/null calls (`module "this"` of every Cloud Posse module's context.tf)
         self.label_modules: dict[str, HclView] = {}
+        # local module calls that define a cluster not read here: label -> source as written
+        self.unread_cluster_calls: dict[str, str] = {}
+        self.node_groups_elsewhere = node_groups_elsewhere
         self.eks_context = False
         if isinstance(module, HclModule):
             module.module_output = self.module_output
@@ -2174,7 +2182,10 @@ class Builder:
                             f"{OLD_EKS_MODULE_NOTE.ja}"))
                 elif local is not None and local.major is not None:
                     self.eks_modules[call.label] = EksModule(call, self, local.major)
-                elif local is not None and local.not_read is not None and warn is not None:
+                elif local is not None and local.not_read is not None:
+                    self.unread_cluster_calls[call.label] = call.source
+                    if warn is None:
+                        continue
                     warn(call.view.origin("source"), Text(
                         f"the cluster of module `{call.label}` (source {call.source}) is not evaluated: "
                         f"{local.not_read.en}",
@@ -2888,6 +2899,7 @@ class Builder:
                 continue
             body = call.view.body if isinstance(call.view.body, dict) else {}
             given: dict[str, Origin] = {}
+            given_elsewhere: dict[str, Origin] = {}
             for argument, raw in body.items():
                 if not isinstance(raw, str):
                     continue
@@ -2897,17 +2909,24 @@ class Builder:
                          if key == address or key.startswith(f"{address}[")]
                 for key in keys:
                     given.setdefault(key, call.view.origin(argument))
+                for label in _LOCAL_MODULE_CLUSTER_NAME.findall(raw):
+                    if label in self.unread_cluster_calls:
+                        given_elsewhere.setdefault(self.unread_cluster_calls[label], call.view.origin(argument))
             source = call.source or "?"
+            why = Text(f"node groups of module.{call.label} ({source}) are not evaluated",
+                       f"module.{call.label}（{source}）のノードグループは評価されていません")
             for key, origin in given.items():
-                self.clusters[key].unread_node_groups.append(UnreadNodeGroups(origin, Text(
-                    f"node groups of module.{call.label} ({source}) are not evaluated",
-                    f"module.{call.label}（{source}）のノードグループは評価されていません")))
+                self.clusters[key].unread_node_groups.append(UnreadNodeGroups(origin, why))
+            for called, origin in given_elsewhere.items():
+                if self.node_groups_elsewhere is not None:
+                    self.node_groups_elsewhere(called, UnreadNodeGroups(origin, why))
 
     def build(self) -> list[Cluster]:
         kinds = ("aws_eks_cluster", "aws_eks_node_group", "aws_eks_fargate_profile", "aws_eks_access_entry",
                  "aws_eks_addon", "aws_eks_pod_identity_association")
         self.eks_context = bool(self.eks_modules) or any(self.m.of_type(k) for k in kinds)
         if not self.eks_context:
+            self.unread_node_groups()  # a caller of a local module with a cluster not read here
             return []
         self.build_network()
         self.build_iam()
@@ -3473,10 +3492,11 @@ class EksModule:
 
 def read_module(directory: str, files: list[TFFile], values: Mapping[str, str], tfvars: dict[str, Any],
                 local_modules: Mapping[str, LocalModule] | None = None,
-                warn: Callable[[Origin, Text], None] | None = None) -> list[Cluster]:
+                warn: Callable[[Origin, Text], None] | None = None,
+                node_groups_elsewhere: Callable[[str, UnreadNodeGroups], None] | None = None) -> list[Cluster]:
     module = HclModule(directory, files, values, tfvars)
     stem = os.path.basename(directory.rstrip("/")) or "terraform"
-    return Builder(module, stem, local_modules, warn).build()
+    return Builder(module, stem, local_modules, warn, node_groups_elsewhere).build()
 
 
 def read_plan(document: Mapping[str, Any], path: str) -> list[Cluster]:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import os
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from eksguard import sources
-from eksguard.model import Cluster, InputProblem, Origin, Text
+from eksguard.model import Cluster, InputProblem, Origin, Text, UnreadNodeGroups
 from eksguard.sources import terraform_json
 from eksguard.sources.kubernetes import state_of
 from eksguard.sources.loading import InputError, parse_documents, read_text
@@ -171,6 +172,14 @@ def finish(ctx: sources.ScanContext) -> None:
     def warn(origin: Origin, text: Text) -> None:
         ctx.estate.warnings.append(InputProblem.of(origin.path, origin.line, text, "module-not-read"))
 
+    built: dict[str, list[Cluster]] = {}
+    # node groups that callers make for the clusters of a directory (a local module whose cluster the callers
+    # do not read: it is read in its own directory, with its variables' defaults)
+    elsewhere: dict[str, list[UnreadNodeGroups]] = {}
+
+    def node_groups_elsewhere(caller: str, source: str, unread: UnreadNodeGroups) -> None:
+        elsewhere.setdefault(os.path.normpath(os.path.join(caller, source)), []).append(unread)
+
     for directory, texts in sorted(modules.items()):
         local_modules = _local_modules(directory, texts, ctx, read)
         if not any(_relevant(text) for path, text in texts if path.endswith((".tf", ".tf.json"))) \
@@ -191,9 +200,14 @@ def finish(ctx: sources.ScanContext) -> None:
             else:
                 files.append(TFFile(path, text, data))
         if files:
-            clusters = read_module(directory, files, ctx.variables.values, tfvars, local_modules, warn)
+            clusters = read_module(directory, files, ctx.variables.values, tfvars, local_modules, warn,
+                                   partial(node_groups_elsewhere, directory))
+            built[os.path.normpath(directory)] = clusters
             ctx.estate.clusters.extend(clusters)
             _declare_objects(directory, files, tfvars, clusters, ctx)
+    for called, unread in elsewhere.items():
+        for cluster in built.get(called, []):
+            cluster.unread_node_groups.extend(unread)
 
 
 def _declare_objects(directory: str, files: list[TFFile], tfvars: dict[str, Any], clusters: list[Cluster],
