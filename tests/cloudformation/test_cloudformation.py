@@ -16,7 +16,15 @@ from eksguard.engine import ScanReport, evaluate
 from eksguard.findings import Finding
 from eksguard.model import Provenance
 from eksguard.sources import collect
-from eksguard.sources.cloudformation import NOVALUE, Ref, Template, Unknown, template_kind
+from eksguard.sources.cloudformation import (
+    NOVALUE,
+    Ref,
+    Template,
+    Unknown,
+    local_nested_stacks,
+    stack_parameters,
+    template_kind,
+)
 from eksguard.sources.fields import Variables
 from eksguard.sources.loading import Loader
 
@@ -316,3 +324,94 @@ def test_quickstart_manifests_are_kubernetes_objects_of_the_template(tmp_path: P
     assert (written.namespace, written.origin.line, written.doc["spec"].marks["hostNetwork"]) == ("tools", 8, (14, 11))
     assert "owner" not in written.doc["metadata"]["labels"] and "metadata.labels.owner" in written.unknown_fields
     assert (one_line.origin.line, one_line.namespace) == (21, "tools")
+
+
+NESTED = FIXTURES / "nested"
+
+
+def _parent(path: Path, url: str, name: str = "parent") -> None:
+    path.write_text(textwrap.dedent(f"""\
+        Resources:
+          Cluster:
+            Type: AWS::EKS::Cluster
+            Properties: {{Name: {name}}}
+          Nodes:
+            Type: AWS::CloudFormation::Stack
+            Properties:
+              TemplateURL: {url}
+              Parameters: {{ClusterName: !Ref Cluster, Subnets: "subnet-a,subnet-b"}}
+        """), encoding="utf-8")
+
+
+def _shape(clusters: list[Any]) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    return sorted((c.name, [(g.name, g.subnet_ids) for g in c.node_groups]) for c in clusters)
+
+
+def test_local_nested_stack_is_read_with_the_parameters_its_parent_passes() -> None:
+    [cluster] = collect([str(NESTED)], {}).clusters  # no stub cluster named after nodegroup.yaml
+    assert _shape([cluster]) == [("EKSCluster", [("public", ["PublicSubnet"]), ("private", ["PrivateSubnet"])])]
+    public, private = cluster.node_groups
+    assert (public.imds_http_tokens.value, private.imds_http_tokens.value) == ("optional", "required")
+    assert public.origin.path.endswith("nodegroup.yaml")
+
+
+def test_nested_stack_template_read_alone_is_a_stub_as_before() -> None:
+    [stub] = collect([str(NESTED / "nodegroup.yaml")], {}).clusters
+    assert stub.name == "nodegroup" and stub.node_groups[0].subnet_ids == ["${Subnets}"]
+
+
+def test_https_template_url_is_not_a_scanned_file(tmp_path: Path) -> None:
+    (tmp_path / "nodegroup.yaml").write_bytes((NESTED / "nodegroup.yaml").read_bytes())
+    alone = _shape(collect([str(tmp_path)], {}).clusters)
+    _parent(tmp_path / "parent.yaml", "https://s3.amazonaws.com/bucket/nodegroup.yaml")
+    assert _shape(collect([str(tmp_path)], {}).clusters) == sorted([*alone, ("parent", [])])
+
+
+def test_template_nested_by_two_parents_gives_each_parent_its_reading(tmp_path: Path) -> None:
+    (tmp_path / "nodegroup.yaml").write_bytes((NESTED / "nodegroup.yaml").read_bytes())
+    (tmp_path / "b").mkdir()
+    _parent(tmp_path / "a.yaml", "./nodegroup.yaml", "a")
+    _parent(tmp_path / "b" / "b.yaml", "../nodegroup.yaml", "b")
+    assert _shape(collect([str(tmp_path)], {}).clusters) == [
+        ("a", [("public", ["subnet-a", "subnet-b"])]), ("b", [("public", ["subnet-a", "subnet-b"])])]
+
+
+def test_templates_that_only_nest_each_other_keep_their_own_readings(tmp_path: Path) -> None:
+    (tmp_path / "nodegroup.yaml").write_bytes((NESTED / "nodegroup.yaml").read_bytes())
+    with (tmp_path / "nodegroup.yaml").open("a", encoding="utf-8") as child:
+        child.write("  Back: {Type: AWS::CloudFormation::Stack, Properties: {TemplateURL: parent.yaml}}\n")
+    _parent(tmp_path / "parent.yaml", "nodegroup.yaml")
+    assert _shape(collect([str(tmp_path)], {}).clusters) == [("nodegroup", [("public", ["${Subnets}"])]),
+                                                            ("parent", [])]
+
+
+def test_stack_parameters_resolve_in_the_parent() -> None:
+    parent = template("""
+        Parameters:
+          Size: {Type: String, Default: large}
+        Resources:
+          Cluster: {Type: AWS::EKS::Cluster, Properties: {Name: !Ref Size}}
+          Subnet: {Type: AWS::EC2::Subnet}
+          Network: {Type: AWS::CloudFormation::Stack, Properties: {TemplateURL: net.yaml}}
+          Nodes:
+            Type: AWS::CloudFormation::Stack
+            Properties:
+              TemplateURL: ./nodes.yaml
+              Parameters:
+                Literal: x
+                Default: !Ref Size
+                Cluster: !Ref Cluster
+                Subnet: !Ref Subnet
+                Output: !GetAtt Network.Outputs.SubnetIds
+                Zones: a, b
+                Text: a, b
+        """)
+    child = yaml.load("Parameters: {Zones: {Type: CommaDelimitedList}}", Loader=Loader)
+    [(network, network_url), (nodes, nodes_url)] = local_nested_stacks(parent)
+    assert (network.id, network_url, nodes_url) == ("Network", "net.yaml", "./nodes.yaml")
+    values = stack_parameters(parent, nodes, child)
+    assert {k: values[k] for k in ("Literal", "Default", "Cluster", "Zones", "Text")} == {
+        "Literal": "x", "Default": "large", "Cluster": "large", "Zones": ["a", "b"], "Text": "a, b"}
+    subnet, output = values["Subnet"], values["Output"]
+    assert isinstance(subnet, Unknown) and subnet.text == "Subnet" and "parent stack" in subnet.reason
+    assert isinstance(output, Unknown) and output.reason.startswith("output SubnetIds of nested stack Network")

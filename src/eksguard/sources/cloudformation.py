@@ -85,6 +85,18 @@ class Unknown:
         return f"Unknown({self.reason!r})"
 
 
+class ClusterNameOf(Unknown):
+    """The name of a cluster a parent stack defines, passed to a nested stack, when the parent does not know it
+    as a string (`Name` unset or a parameter without a value): the nested stack's node groups still join that
+    cluster, by `cluster` (the name eksguard gives it)."""
+
+    __slots__ = ("cluster",)
+
+    def __init__(self, reason: str, text: str, cluster: str) -> None:
+        super().__init__(reason, text)
+        self.cluster = cluster
+
+
 class _NoValue:
     def __repr__(self) -> str:
         return "AWS::NoValue"
@@ -171,10 +183,13 @@ INTRINSICS = ("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select", "Fn::Spl
 class Template:
     """One template's resources, parameters, mappings and conditions, with a resolver."""
 
-    def __init__(self, document: Mapping[str, Any], path: str, variables: Variables, bare: bool) -> None:
+    def __init__(self, document: Mapping[str, Any], path: str, variables: Variables, bare: bool,
+                 parameters: Mapping[str, Any] | None = None) -> None:
+        """`parameters`: the values a parent stack passes (resolved in the parent); they win over the template's
+        defaults and over `--var`, as CloudFormation gives a nested stack what its parent passes."""
         self.path = path
         self.bare = bare
-        self.values = variables.values
+        self.values: Mapping[str, Any] = {**variables.values, **parameters} if parameters else variables.values
         resources = document if bare else document.get("Resources")
         self.resources: Mapping[str, Any] = resources if isinstance(resources, Mapping) else {}
         parameters = {} if bare else document.get("Parameters")
@@ -847,6 +862,11 @@ ACCOUNT_ENCRYPTION_NOTE = Text(
     "ルートボリュームに `Encrypted` がないため、アカウントの EBS デフォルト暗号化設定で決まります")
 
 
+def cluster_name(res: Res) -> str:
+    """The name eksguard gives a cluster resource: its `Name`, else its logical id."""
+    return res.known_text("Name") or res.id
+
+
 def _stub_cluster(name: str, origin: Origin, network: Network) -> Cluster:
     """A cluster this template does not define (a node group stack): only what the template adds to it."""
     cluster = Cluster(name=name, source="cloudformation", origin=origin, network=network)
@@ -885,7 +905,7 @@ class _Builder:
                        list(network.internet_gateways), list(network.nat_gateways))
 
     def read_cluster(self, res: Res) -> Cluster:
-        name = res.known_text("Name") or res.id
+        name = cluster_name(res)
         vpc = "ResourcesVpcConfig"
         anchor = res.origin(vpc) if res.raw(vpc)[0] else res.origin()
         # EKS API VpcConfigRequest: endpointPublicAccess defaults to true, endpointPrivateAccess to false,
@@ -1041,7 +1061,7 @@ class _Builder:
         """The cluster a `ClusterName` property names: a cluster of this template, else a stub."""
         if isinstance(value, Ref) and value.logical_id in self.clusters:
             return self.clusters[value.logical_id]
-        name = value if isinstance(value, str) else None
+        name = value if isinstance(value, str) else value.cluster if isinstance(value, ClusterNameOf) else None
         if name and name in self.by_name:
             return self.by_name[name]
         real = [c for key, c in self.clusters.items() if not key.startswith("stub:")]
@@ -1362,19 +1382,125 @@ EKS_TYPES = (*CLUSTER_TYPES, "AWS::EKS::Nodegroup", "AWS::EKS::FargateProfile", 
              "AWS::EKS::PodIdentityAssociation", "AWS::EKS::Addon", "AWS::EC2::LaunchTemplate")
 
 
-def read_template(document: Mapping[str, Any], path: str, variables: Variables) -> list[Cluster]:
+def read_template(document: Mapping[str, Any], path: str, variables: Variables,
+                  parameters: Mapping[str, Any] | None = None) -> list[Cluster]:
     """The clusters a template defines or adds to (node group stacks give a cluster named by their
-    `ClusterName`, their tags, or the file)."""
-    kind = template_kind(document)
-    template = Template(document, path, variables, bare=kind == "bare")
+    `ClusterName`, their tags, or the file); `parameters` are what a parent stack passes to it."""
+    return template_clusters(Template(document, path, variables, template_kind(document) == "bare", parameters))
+
+
+def template_clusters(template: Template) -> list[Cluster]:
+    """The clusters a template (as `read_template` describes) defines or adds to."""
     if not any(isinstance(r, Mapping) and r.get("Type") in EKS_TYPES for r in template.resources.values()):
         return []
-    stem = os.path.splitext(os.path.basename(path))[0] or "template"
+    stem = os.path.splitext(os.path.basename(template.path))[0] or "template"
     return _Builder(template, stem).build()
+
+
+# --- Nested stacks -----------------------------------------------------------------------
+
+NESTED_STACK = "AWS::CloudFormation::Stack"
+
+
+def local_nested_stacks(template: Template) -> Iterator[tuple[Res, str]]:
+    """Each nested stack whose `TemplateURL` is a local file (`./nodegroup.yaml`), with that path as written:
+    `aws cloudformation package` uploads it and writes the S3 URL (AWS CLI reference, `cloudformation
+    package`: "TemplateURL property for the AWS::CloudFormation::Stack resource"). URLs (https://, s3://) and
+    URLs built by intrinsics are not files of the scan."""
+    for res in template.of_type(NESTED_STACK):
+        url = res.raw("TemplateURL")[1]
+        if isinstance(url, str) and url.strip() and "://" not in url:
+            yield res, url.strip()
+
+
+def _is_list_parameter(declaration: Any) -> bool:
+    kind = str(declaration.get("Type", "")) if isinstance(declaration, Mapping) else ""
+    return kind == "CommaDelimitedList" or kind.startswith("List<")
+
+
+def stack_parameters(parent: Template, stack: Res, child: Mapping[str, Any]) -> dict[str, Any]:
+    """The values a nested stack's `Parameters` give the child template's parameters, resolved in the parent:
+    literals and parent parameters as values, a parent cluster's `Ref` (or its `Name` expression) as that
+    cluster's name, other parent resources as unknown values keeping their ids (so subnets and security groups
+    meet the parent's), nested stack outputs (`GetAtt X.Outputs.Y`) unknown."""
+    declared_parameters = child.get("Parameters")
+    declarations: Mapping[str, Any] = declared_parameters if isinstance(declared_parameters, Mapping) else {}
+    passed = stack.raw("Parameters")[1]
+    values: dict[str, Any] = {}
+    for name, raw in passed.items() if isinstance(passed, Mapping) else ():
+        value = _cluster_name_passed(parent, raw)
+        if value is None:
+            value = _from_parent(parent, _list_items(parent, raw) if _is_list_parameter(declarations.get(name))
+                                 else parent.resolve(raw))
+        if value is not NOVALUE:
+            values[str(name)] = value
+    return values
+
+
+def _cluster_name_passed(parent: Template, raw: Any) -> Any:
+    """The name of the parent's cluster when `raw` is `Ref` to it or the same expression as its `Name`."""
+    for res in parent.of_type(*CLUSTER_TYPES):
+        if raw == {"Ref": res.id} or (res.raw("Name")[0] and raw == res.raw("Name")[1]):
+            known = res.known_text("Name")
+            return known if known else ClusterNameOf(
+                f"the name of cluster {res.id} of the parent stack {parent.path}", "${" + res.id + "}",
+                cluster_name(res))
+    return None
+
+
+def _list_items(parent: Template, raw: Any) -> Any:
+    """A list parameter's value: CloudFormation splits the string it is given at commas (User Guide,
+    parameters-section-structure: CommaDelimitedList and List<...>), so `!Join [",", [...]]` passes the items."""
+    if isinstance(raw, Mapping) and len(raw) == 1 and "Fn::Join" in raw:
+        arg = raw["Fn::Join"]
+        if isinstance(arg, list) and len(arg) == 2 and parent.resolve(arg[0]) == ",":
+            items = parent.resolve(arg[1])
+            if isinstance(items, list):
+                return items
+    value = parent.resolve(raw)
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",")]
+    return value
+
+
+def _from_parent(parent: Template, value: Any) -> Any:
+    """A value resolved in the parent, for the child: references to the parent's resources cannot name the
+    child's resources, so they become unknown values that keep the parent's id."""
+    if isinstance(value, Ref):
+        if value.attribute is not None and value.attribute.startswith("Outputs."):
+            return Unknown(f"output {value.attribute[len('Outputs.'):]} of nested stack {value.logical_id} in "
+                           f"{parent.path}", "${" + value.ident + "}")
+        return Unknown(f"{value.ident} is a resource of the parent stack {parent.path}", value.ident)
+    if isinstance(value, list):
+        return [_from_parent(parent, item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _from_parent(parent, item) for key, item in value.items()}
+    return value
 
 
 def is_stub(cluster: Cluster) -> bool:
     return cluster.source == "cloudformation" and cluster.endpoint_public_access is None
+
+
+def join_stub(stub: Cluster, target: Cluster) -> None:
+    """What a template adds to a cluster it does not define (`stub`) joins that cluster."""
+    stub_sg = stub.cluster_security_group_id
+    for group in stub.node_groups:
+        if stub_sg and target.cluster_security_group_id:
+            group.security_group_ids = [target.cluster_security_group_id if s == stub_sg else s
+                                        for s in group.security_group_ids]
+    target.node_groups.extend(stub.node_groups)
+    target.fargate_profiles.extend(stub.fargate_profiles)
+    if stub.access_entries:
+        target.access_entries = [*(target.access_entries or []), *stub.access_entries]
+    if stub.addons:
+        target.addons = [*(target.addons or []), *stub.addons]
+    for sg_id, sg in stub.network.security_groups.items():
+        target.network.security_groups.setdefault(sg_id, sg)
+    for subnet_id, subnet in stub.network.subnets.items():
+        target.network.subnets.setdefault(subnet_id, subnet)
+    for table_id, table in stub.network.route_tables.items():
+        target.network.route_tables.setdefault(table_id, table)
 
 
 def merge_stubs(clusters: list[Cluster]) -> list[Cluster]:
@@ -1385,25 +1511,11 @@ def merge_stubs(clusters: list[Cluster]) -> list[Cluster]:
         target = full.get(cluster.name) if is_stub(cluster) else None
         if target is None:
             kept.append(cluster)
-            continue
-        stub_sg = cluster.cluster_security_group_id
-        for group in cluster.node_groups:
-            if stub_sg and target.cluster_security_group_id:
-                group.security_group_ids = [target.cluster_security_group_id if s == stub_sg else s
-                                            for s in group.security_group_ids]
-        target.node_groups.extend(cluster.node_groups)
-        target.fargate_profiles.extend(cluster.fargate_profiles)
-        if cluster.access_entries:
-            target.access_entries = [*(target.access_entries or []), *cluster.access_entries]
-        if cluster.addons:
-            target.addons = [*(target.addons or []), *cluster.addons]
-        for sg_id, sg in cluster.network.security_groups.items():
-            target.network.security_groups.setdefault(sg_id, sg)
-        for subnet_id, subnet in cluster.network.subnets.items():
-            target.network.subnets.setdefault(subnet_id, subnet)
-        for table_id, table in cluster.network.route_tables.items():
-            target.network.route_tables.setdefault(table_id, table)
+        else:
+            join_stub(cluster, target)
     return kept
 
 
-__all__ = ["NOVALUE", "Ref", "Template", "Unknown", "is_stub", "merge_stubs", "read_template", "template_kind"]
+__all__ = ["NOVALUE", "ClusterNameOf", "Ref", "Template", "Unknown", "is_stub", "join_stub", "local_nested_stacks",
+           "merge_stubs", "read_template", "stack_parameters", "template_clusters",
+           "template_kind"]

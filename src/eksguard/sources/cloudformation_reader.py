@@ -1,18 +1,48 @@
 """Registers the CloudFormation template reader (YAML and JSON) with the file dispatcher.
 
-After all files are read, node group stacks join the cluster of the same name that another template
-of the scan defines (eksctl writes one stack per node group).
+After all files are read, a template that a scanned parent uses as a nested stack through a local
+`TemplateURL` (before `aws cloudformation package`) is read again in each such parent, with the parameters
+that parent passes, and the reading alone is dropped: its node groups join the parent's cluster instead of a
+stub named after the file (a child used by two parents gives each parent's reading). Then node group stacks
+join the cluster of the same name that another template of the scan defines (eksctl writes one stack per
+node group).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from eksguard import sources
-from eksguard.model import InputProblem, Origin, Text
-from eksguard.sources.cloudformation import Template, merge_stubs, read_template, template_kind
+from eksguard.model import Cluster, InputProblem, Origin, Text
+from eksguard.sources.cloudformation import (
+    EKS_TYPES,
+    NESTED_STACK,
+    Template,
+    is_stub,
+    join_stub,
+    local_nested_stacks,
+    merge_stubs,
+    read_template,
+    stack_parameters,
+    template_clusters,
+    template_kind,
+)
 
 PRIORITY = 20
+STATE_KEY = "cloudformation"
+# nested stacks within nested stacks are read this deep at most (a file that nests itself stops there)
+MAX_NESTING = 8
+
+
+@dataclass(slots=True)
+class _TemplateFile:
+    """A scanned file's templates that add to clusters or nest stacks, each with what reading it alone gave."""
+
+    path: str
+    templates: list[tuple[Mapping[str, Any], list[Cluster]]] = field(default_factory=list)
 
 
 def read(documents: list[Any], text: str, path: str, ctx: sources.ScanContext) -> bool:
@@ -20,10 +50,22 @@ def read(documents: list[Any], text: str, path: str, ctx: sources.ScanContext) -
     if not templates:
         return False
     for document in templates:
-        ctx.estate.clusters.extend(read_template(document, path, ctx.variables))
+        clusters = read_template(document, path, ctx.variables)
+        ctx.estate.clusters.extend(clusters)
+        # only templates that add to clusters or nest stacks are kept for the finisher (parsed YAML is large)
+        if _may_nest(document):
+            files: dict[str, _TemplateFile] = ctx.estate.extras.setdefault(STATE_KEY, {})
+            files.setdefault(os.path.abspath(path), _TemplateFile(path)).templates.append((document, clusters))
         if sources.applies_quickstart_manifests(document):
             _declare_manifests(document, text, path, ctx)
     return True
+
+
+def _may_nest(document: Any) -> bool:
+    resources = document if template_kind(document) == "bare" else document.get("Resources")
+    return isinstance(resources, Mapping) and any(
+        isinstance(r, Mapping) and (r.get("Type") in EKS_TYPES or r.get("Type") == NESTED_STACK)
+        for r in resources.values())
 
 
 def _declare_manifests(document: Any, text: str, path: str, ctx: sources.ScanContext) -> None:
@@ -38,7 +80,65 @@ def _declare_manifests(document: Any, text: str, path: str, ctx: sources.ScanCon
     state_of(ctx.estate.extras).declared.extend(declared_manifests(template, text, ctx.limits, warn))
 
 
+def _template(document: Mapping[str, Any], path: str, ctx: sources.ScanContext,
+              parameters: Mapping[str, Any] | None = None) -> Template:
+    return Template(document, path, ctx.variables, template_kind(document) == "bare", parameters)
+
+
+def _children(files: dict[str, _TemplateFile], parent_key: str, template: Template) -> list[tuple[Any, str]]:
+    """(nested stack, key of the scanned file it names) for each local nested stack of `template`."""
+    folder = os.path.dirname(parent_key)
+    found = []
+    for stack, url in local_nested_stacks(template):
+        key = os.path.normpath(os.path.join(folder, url))
+        if key in files:
+            found.append((stack, key))
+    return found
+
+
+def _with_nested(files: dict[str, _TemplateFile], key: str, template: Template, clusters: list[Cluster],
+                 ctx: sources.ScanContext, nested: set[str], depth: int) -> list[Cluster]:
+    """What the local nested stacks of `template` (whose reading gave `clusters`) add: their stubs of a cluster
+    of this reading join it; their other clusters are returned."""
+    added: list[Cluster] = []
+    full = {c.name: c for c in clusters if not is_stub(c)}
+    for stack, child_key in _children(files, key, template) if depth <= MAX_NESTING else ():
+        nested.add(child_key)
+        child = files[child_key]
+        for document, _ in child.templates:
+            child_template = _template(document, child.path, ctx, stack_parameters(template, stack, document))
+            child_clusters = template_clusters(child_template)
+            child_clusters += _with_nested(files, child_key, child_template, child_clusters, ctx, nested, depth + 1)
+            for cluster in child_clusters:
+                target = full.get(cluster.name) if is_stub(cluster) else None
+                if target is None:
+                    added.append(cluster)
+                else:
+                    join_stub(cluster, target)
+    return added
+
+
+def _read_nested_stacks(ctx: sources.ScanContext, files: dict[str, _TemplateFile]) -> None:
+    """A template that a scanned file nests is read in each parent from a root (a template no scanned file
+    nests), and its reading alone is dropped; templates that only nest each other (a cycle) keep theirs."""
+    parents = {key: [_template(document, f.path, ctx) for document, _ in f.templates] for key, f in files.items()}
+    children = {child for key, templates in parents.items() for t in templates for _, child in _children(files, key, t)}
+    if not children:
+        return
+    nested: set[str] = set()
+    added: list[Cluster] = []
+    for key, templates in parents.items():
+        if key not in children:
+            for template, (_, clusters) in zip(templates, files[key].templates, strict=True):
+                added += _with_nested(files, key, template, clusters, ctx, nested, 1)
+    dropped = {id(c) for key in nested for _, clusters in files[key].templates for c in clusters}
+    ctx.estate.clusters = [c for c in ctx.estate.clusters if id(c) not in dropped] + added
+
+
 def finish(ctx: sources.ScanContext) -> None:
+    files = ctx.estate.extras.pop(STATE_KEY, None)
+    if files:
+        _read_nested_stacks(ctx, files)
     if any(c.source == "cloudformation" for c in ctx.estate.clusters):
         ctx.estate.clusters = merge_stubs(ctx.estate.clusters)
 
