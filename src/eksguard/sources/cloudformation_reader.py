@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from eksguard import sources
@@ -30,6 +31,7 @@ from eksguard.sources.cloudformation import (
     template_clusters,
     template_kind,
 )
+from eksguard.sources.loading import InputError, parse_documents, read_text
 
 PRIORITY = 20
 STATE_KEY = "cloudformation"
@@ -42,7 +44,21 @@ class _TemplateFile:
     """A scanned file's templates that add to clusters or nest stacks, each with what reading it alone gave."""
 
     path: str
-    templates: list[tuple[Mapping[str, Any], list[Cluster]]] = field(default_factory=list)
+    # (the template, or None until a parent nests it, what reading it alone gave)
+    templates: list[tuple[Mapping[str, Any] | None, list[Cluster]]] = field(default_factory=list)
+
+    def documents(self, ctx: sources.ScanContext) -> list[Mapping[str, Any]] | None:
+        """The templates, parsed again from the file where they were not kept; None when it no longer holds
+        the templates it held (changed since, or unreadable now)."""
+        if all(document is not None for document, _ in self.templates):
+            return [document for document, _ in self.templates if document is not None]
+        try:
+            parsed = parse_documents(read_text(Path(self.path), ctx.limits), ctx.limits,
+                                     self.path.lower().endswith(".json"))
+        except (InputError, OSError):
+            return None
+        found = [d for d in parsed if template_kind(d) and _may_nest(d)]
+        return found if len(found) == len(self.templates) else None
 
 
 def read(documents: list[Any], text: str, path: str, ctx: sources.ScanContext) -> bool:
@@ -52,13 +68,22 @@ def read(documents: list[Any], text: str, path: str, ctx: sources.ScanContext) -
     for document in templates:
         clusters = read_template(document, path, ctx.variables)
         ctx.estate.clusters.extend(clusters)
-        # only templates that add to clusters or nest stacks are kept for the finisher (parsed YAML is large)
         if _may_nest(document):
+            # kept for the finisher: a parent's template (it is read again with its nested stacks), and of the
+            # others only what reading them gave: parsed YAML is large, and a child is parsed again from its
+            # file only when a parent nests it
             files: dict[str, _TemplateFile] = ctx.estate.extras.setdefault(STATE_KEY, {})
-            files.setdefault(os.path.abspath(path), _TemplateFile(path)).templates.append((document, clusters))
+            files.setdefault(os.path.abspath(path), _TemplateFile(path)).templates.append(
+                (document if _nests(document) else None, clusters))
         if sources.applies_quickstart_manifests(document):
             _declare_manifests(document, text, path, ctx)
     return True
+
+
+def _nests(document: Any) -> bool:
+    resources = document.get("Resources") if isinstance(document, Mapping) else None
+    return isinstance(resources, Mapping) and any(
+        isinstance(r, Mapping) and r.get("Type") == NESTED_STACK for r in resources.values())
 
 
 def _may_nest(document: Any) -> bool:
@@ -103,9 +128,12 @@ def _with_nested(files: dict[str, _TemplateFile], key: str, template: Template, 
     added: list[Cluster] = []
     full = {c.name: c for c in clusters if not is_stub(c)}
     for stack, child_key in _children(files, key, template) if depth <= MAX_NESTING else ():
-        nested.add(child_key)
         child = files[child_key]
-        for document, _ in child.templates:
+        documents = child.documents(ctx)
+        if documents is None:
+            continue  # its reading alone stays
+        nested.add(child_key)
+        for document in documents:
             child_template = _template(document, child.path, ctx, stack_parameters(template, stack, document))
             child_clusters = template_clusters(child_template)
             child_clusters += _with_nested(files, child_key, child_template, child_clusters, ctx, nested, depth + 1)
@@ -121,15 +149,17 @@ def _with_nested(files: dict[str, _TemplateFile], key: str, template: Template, 
 def _read_nested_stacks(ctx: sources.ScanContext, files: dict[str, _TemplateFile]) -> None:
     """A template that a scanned file nests is read in each parent from a root (a template no scanned file
     nests), and its reading alone is dropped; templates that only nest each other (a cycle) keep theirs."""
-    parents = {key: [_template(document, f.path, ctx) for document, _ in f.templates] for key, f in files.items()}
-    children = {child for key, templates in parents.items() for t in templates for _, child in _children(files, key, t)}
+    # (template, what reading it alone gave) of the templates that nest stacks, per file
+    parents = {key: [(_template(document, f.path, ctx), clusters) for document, clusters in f.templates
+                     if document is not None] for key, f in files.items()}
+    children = {child for key, templates in parents.items() for t, _ in templates for _, child in _children(files, key, t)}
     if not children:
         return
     nested: set[str] = set()
     added: list[Cluster] = []
     for key, templates in parents.items():
         if key not in children:
-            for template, (_, clusters) in zip(templates, files[key].templates, strict=True):
+            for template, clusters in templates:
                 added += _with_nested(files, key, template, clusters, ctx, nested, 1)
     dropped = {id(c) for key in nested for _, clusters in files[key].templates for c in clusters}
     ctx.estate.clusters = [c for c in ctx.estate.clusters if id(c) not in dropped] + added
