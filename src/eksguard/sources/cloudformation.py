@@ -1503,9 +1503,8 @@ def join_stub(stub: Cluster, target: Cluster) -> None:
         target.network.route_tables.setdefault(table_id, table)
 
 
-def merge_stubs(clusters: list[Cluster]) -> list[Cluster]:
-    """Node group stacks join the cluster of the same name defined by another template of the scan."""
-    full = {c.name: c for c in clusters if c.source == "cloudformation" and not is_stub(c)}
+def join_stubs(clusters: list[Cluster], full: Mapping[str, Cluster]) -> list[Cluster]:
+    """The clusters that are not stubs of a cluster of `full` (by name); those join it."""
     kept = []
     for cluster in clusters:
         target = full.get(cluster.name) if is_stub(cluster) else None
@@ -1516,6 +1515,11 @@ def merge_stubs(clusters: list[Cluster]) -> list[Cluster]:
     return kept
 
 
-__all__ = ["NOVALUE", "ClusterNameOf", "Ref", "Template", "Unknown", "is_stub", "join_stub", "local_nested_stacks",
+def merge_stubs(clusters: list[Cluster]) -> list[Cluster]:
+    """Node group stacks join the cluster of the same name defined by another template of the scan."""
+    return join_stubs(clusters, {c.name: c for c in clusters if c.source == "cloudformation" and not is_stub(c)})
+
+
+__all__ = ["NOVALUE", "ClusterNameOf", "Ref", "Template", "Unknown", "is_stub", "join_stub", "join_stubs", "local_nested_stacks",
            "merge_stubs", "read_template", "stack_parameters", "template_clusters",
            "template_kind"]

@@ -23,7 +23,7 @@ from eksguard.sources.cloudformation import (
     NESTED_STACK,
     Template,
     is_stub,
-    join_stub,
+    join_stubs,
     local_nested_stacks,
     merge_stubs,
     read_template,
@@ -137,12 +137,7 @@ def _with_nested(files: dict[str, _TemplateFile], key: str, template: Template, 
             child_template = _template(document, child.path, ctx, stack_parameters(template, stack, document))
             child_clusters = template_clusters(child_template)
             child_clusters += _with_nested(files, child_key, child_template, child_clusters, ctx, nested, depth + 1)
-            for cluster in child_clusters:
-                target = full.get(cluster.name) if is_stub(cluster) else None
-                if target is None:
-                    added.append(cluster)
-                else:
-                    join_stub(cluster, target)
+            added += join_stubs(child_clusters, full)
     return added
 
 
