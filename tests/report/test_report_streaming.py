@@ -8,12 +8,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reportkit import REPO, run_cli, scan_paths
 
 from eksguard.config import Config, Suppression
 from eksguard.engine import ScanReport
+from eksguard.findings import Finding, Status
+from eksguard.model import Origin, Text
 from eksguard.report import render_chunks
-from eksguard.report.jsonout import chunks, report_dict
+from eksguard.report.jsonout import _ENCODER, _statuses, _Texts, chunks, finding_dict, report_dict
+from eksguard.rules import get_rule
 
 EXAMPLES = REPO / "examples"
 
@@ -67,3 +72,30 @@ def test_the_cli_writes_the_same_document_to_stdout_and_to_a_file(tmp_path: Path
     assert to_stdout.returncode == to_file.returncode == 1
     assert to_stdout.stdout == out.read_text(encoding="utf-8")
     assert "EKS101" in to_stdout.stdout and to_stdout.stdout.endswith("\n")
+
+
+_text = st.text(max_size=12)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(target=_text, path=_text, pointer=_text, resource=st.none() | _text, line=st.none() | st.integers(0, 10**6),
+       observed=st.none() | _text, note=st.none() | st.builds(Text, _text, _text),
+       message=st.none() | st.builds(Text, _text, _text), suppressed=st.none() | _text,
+       extra=st.dictionaries(_text, _text, max_size=2), provenance=st.sampled_from([None, "declared", "unknown",
+                                                                                     "defaulted by eksctl"]),
+       with_origin=st.booleans(), lang=st.sampled_from(["en", "ja"]))
+def test_findings_and_statuses_are_written_as_the_encoder_writes_them(
+        target: str, path: str, pointer: str, resource: str | None, line: int | None, observed: str | None,
+        note: Text | None, message: Text | None, suppressed: str | None, extra: dict[str, str],
+        provenance: str | None, with_origin: bool, lang: str) -> None:
+    """Quotes, backslashes, control characters, non-ASCII and missing values: the pieces `chunks` joins
+    by hand are what json writes for `finding_dict` and `_statuses`."""
+    rule = get_rule("EKS101")
+    assert rule is not None
+    origin = Origin(path, line, line, pointer, resource) if with_origin else None
+    finding = Finding(rule.id, rule.slug, "critical", Status.FAIL, target, origin, observed, provenance, message,
+                      suppressed, extra, note)
+    texts = _Texts({rule.id: rule}, lang)
+    for _ in range(2):  # and again from what it keeps
+        assert texts.finding(finding) == _ENCODER.encode(finding_dict(finding, rule, lang))
+        assert texts.status(finding) == _ENCODER.encode(_statuses([finding], lang)[0])
