@@ -4,8 +4,11 @@ by a finisher), `terraform.tfvars`/`*.auto.tfvars` values, and `terraform show -
 
 from __future__ import annotations
 
+import gc
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -163,6 +166,20 @@ def _read_local_module(directory: str, ctx: sources.ScanContext) -> LocalModule:
     return local_module(texts) if any(_CLUSTER.search(text) for text in texts) else LocalModule()
 
 
+@contextmanager
+def _cycles_freed() -> Iterator[None]:
+    """Frees the cyclic garbage a module's reading leaves (its views, resources and builder point at each
+    other) although `scan` runs without the cycle collector: the objects made before are set aside
+    (gc.freeze), so the collection walks only what this module made. 10,000 files: 225 -> 195 MB peak,
+    24 ms of collections in all."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.collect(0)
+        gc.unfreeze()
+
+
 def finish(ctx: sources.ScanContext) -> None:
     # this process may have run `parse_ahead` too (sources.parallel steals work): its answers last one scan
     _relevant_directories.clear()
@@ -200,11 +217,12 @@ def finish(ctx: sources.ScanContext) -> None:
             else:
                 files.append(TFFile(path, text, data))
         if files:
-            clusters = read_module(directory, files, ctx.variables.values, tfvars, local_modules, warn,
-                                   partial(node_groups_elsewhere, directory))
-            built[os.path.normpath(directory)] = clusters
-            ctx.estate.clusters.extend(clusters)
-            _declare_objects(directory, files, tfvars, clusters, ctx)
+            with _cycles_freed():
+                clusters = read_module(directory, files, ctx.variables.values, tfvars, local_modules, warn,
+                                       partial(node_groups_elsewhere, directory))
+                built[os.path.normpath(directory)] = clusters
+                ctx.estate.clusters.extend(clusters)
+                _declare_objects(directory, files, tfvars, clusters, ctx)
     for called, unread in elsewhere.items():
         for cluster in built.get(called, []):
             cluster.unread_node_groups.extend(unread)
