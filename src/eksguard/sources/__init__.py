@@ -336,9 +336,15 @@ def applies_quickstart_manifests(document: Any) -> bool:
         isinstance(r, Mapping) and r.get("Type") == "AWSQS::Kubernetes::Resource" for r in resources.values())
 
 
+# a `.tf` (or `.tf.json`) file that declares Kubernetes objects (read by sources.terraform_kubernetes); HCL takes
+# a block's type label quoted or bare (`resource kubernetes_role x`):
+# https://github.com/hashicorp/hcl/blob/main/hclsyntax/spec.md#structural-elements
+DECLARES_KUBERNETES_OBJECTS = re.compile(r'resource\s+"?(?:kubernetes_[a-z0-9_]+|kubectl_manifest)(?:"|\s)'
+                                         r'|"(?:kubernetes_[a-z0-9_]+|kubectl_manifest)"\s*:')
+
+
 def _declares_kubernetes_objects(text: str) -> bool:
-    return ("kubernetes_" in text or "kubectl_manifest" in text) and bool(
-        re.search(r'"(?:kubernetes_[a-z0-9_]+|kubectl_manifest)"', text))
+    return ("kubernetes_" in text or "kubectl_manifest" in text) and bool(DECLARES_KUBERNETES_OBJECTS.search(text))
 
 
 def _script_name(name: str) -> bool:

@@ -50,10 +50,6 @@ from eksguard.sources.terraform import (
     text_of,
 )
 
-# a `.tf` (or `.tf.json`) file that declares Kubernetes objects
-DECLARES_OBJECTS = re.compile(r'resource\s+"(?:kubernetes_[a-z0-9_]+|kubectl_manifest)"'
-                              r'|"(?:kubernetes_[a-z0-9_]+|kubectl_manifest)"\s*:')
-
 # typed resources (registry.terraform.io/providers/hashicorp/kubernetes/latest/docs): the name without
 # `kubernetes_` and `_v1` → the object's apiVersion and kind
 TYPED_KINDS: Mapping[str, tuple[str, str]] = {

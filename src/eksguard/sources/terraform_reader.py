@@ -28,7 +28,7 @@ from eksguard.sources.terraform import (
     read_module,
     read_plan,
 )
-from eksguard.sources.terraform_kubernetes import DECLARES_OBJECTS, declared_objects
+from eksguard.sources.terraform_kubernetes import declared_objects
 
 PRIORITY = 30
 _STATE = "terraform.files"
@@ -50,12 +50,14 @@ def _problem(error: Exception) -> tuple[int | None, str]:
 # (about 8 ms per KB), and other Terraform cannot add anything to the model
 _EKS_TYPES = r"aws_eks_(?:cluster|node_group|fargate_profile|access_entry|access_policy_association|addon|" \
              r"pod_identity_association)"
-RELEVANT = re.compile(rf'resource\s+"{_EKS_TYPES}"|"{_EKS_TYPES}"\s*:|terraform-aws-modules/eks/aws|terraform-aws-eks')
+# HCL takes a block's labels quoted or as bare identifiers (`resource aws_eks_cluster "x"`, as terragoat writes):
+# https://github.com/hashicorp/hcl/blob/main/hclsyntax/spec.md#structural-elements
+RELEVANT = re.compile(rf'resource\s+"?{_EKS_TYPES}\b(?!-)|"{_EKS_TYPES}"\s*:|terraform-aws-modules/eks/aws|terraform-aws-eks')
 
 
 def _relevant(text: str) -> bool:
     """The file adds to the model: EKS resources, or Kubernetes objects (sources.terraform_kubernetes)."""
-    return bool(RELEVANT.search(text) or DECLARES_OBJECTS.search(text))
+    return bool(RELEVANT.search(text) or sources.DECLARES_KUBERNETES_OBJECTS.search(text))
 
 
 def read_hcl(text: str, path: str, ctx: sources.ScanContext) -> bool:
@@ -130,7 +132,7 @@ def read_json(documents: list[Any], text: str, path: str, ctx: sources.ScanConte
 
 # a module called by a local path (https://developer.hashicorp.com/terraform/language/modules/sources#local-paths)
 _LOCAL_SOURCE = re.compile(r'\bsource\s*=\s*"(\.\.?/[^"]*)"|"source"\s*:\s*"(\.\.?/[^"]*)"')
-_CLUSTER = re.compile(r'resource\s+"aws_eks_cluster"')
+_CLUSTER = re.compile(r'resource\s+"?aws_eks_cluster(?:"|\s)')
 
 
 def _local_modules(directory: str, texts: list[tuple[str, str]], ctx: sources.ScanContext,
@@ -232,7 +234,7 @@ def _declare_objects(directory: str, files: list[TFFile], tfvars: dict[str, Any]
                      ctx: sources.ScanContext) -> None:
     """The module's Kubernetes objects, for the Kubernetes finisher (which runs after this one), bound to the
     module's cluster when it builds one."""
-    if not any(DECLARES_OBJECTS.search(file.text) for file in files):
+    if not any(sources.DECLARES_KUBERNETES_OBJECTS.search(file.text) for file in files):
         return
 
     def warn(origin: Origin, text: Text) -> None:
