@@ -115,6 +115,31 @@ def test_console_blocks_without_prompts_keep_their_commands(scan_files: ScanFile
     assert node_status == {"bare": Status.FAIL, "from-var": Status.PASS, "root-session": Status.FAIL}
 
 
+def test_blocks_tagged_with_other_words_are_read_when_they_run_eksctl(scan_files: ScanFiles) -> None:
+    # stacksimplify's EKS course writes its commands in ```t blocks; YAML blocks stay YAML, and a text
+    # block that only mentions eksctl is no command
+    scan = scan_files({"README.md": """
+        ```t
+        # Create Cluster
+        eksctl create cluster --name=course \\
+                              --without-nodegroup
+        ```
+
+        ```text
+        $ eksctl create cluster --name prompted
+        ```
+
+        ```yaml
+        eksctl create cluster --name in-yaml
+        ```
+
+        ```text
+        Install eksctl first, then: eksctl create cluster --name prose
+        ```
+    """})
+    assert created(scan) == {"course": ("README.md", 3), "prompted": ("README.md", 8)}
+
+
 def test_asciidoc_source_blocks(scan_files: ScanFiles) -> None:
     scan = scan_files({"guide.adoc": """
         = Guide

@@ -1020,6 +1020,24 @@ SHELL_LANGUAGES = frozenset({"", "sh", "bash", "zsh", "ksh", "shell", "shellscri
                              "command", "commands", "posix"})
 SESSION_LANGUAGES = frozenset({"console", "shell-session", "sh-session", "shellsession", "bash-session",
                                "terminal", "session"})
+# languages a block of commands is never written in; a block tagged with anything else (```t, ```text, ```none:
+# courses and blogs use them for commands) is read as shell when one of its lines runs eksctl
+OTHER_LANGUAGES = frozenset({
+    "yaml", "yml", "json", "jsonc", "json5", "hcl", "terraform", "tf", "python", "py", "go", "golang", "javascript",
+    "js", "typescript", "ts", "java", "kotlin", "groovy", "ruby", "rb", "rust", "toml", "ini", "xml", "html", "css",
+    "sql", "dockerfile", "makefile", "make", "diff", "patch", "powershell", "ps1", "pwsh", "bat", "cmd", "csharp",
+    "cs", "c", "cpp", "mermaid", "markdown", "md", "jinja", "j2", "cue", "jsonnet", "lua", "php", "perl", "scala",
+    "swift", "properties"})
+_RUNS_EKSCTL = re.compile(r"^[ \t]*(?:[$%][ \t]+)?eksctl[ \t]")
+
+
+def reads_as_shell(language: str, lines: list[str]) -> bool:
+    """Whether a code block tagged `language` holds commands to read."""
+    if language in SHELL_LANGUAGES:
+        return True
+    return language not in OTHER_LANGUAGES and any(_RUNS_EKSCTL.match(line) for line in lines)
+
+
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _LANGUAGE = re.compile(r"^[{.\s]*([A-Za-z0-9_+-]*)")
 _PROMPT = re.compile(r"^[ \t]*([$%#])(?:[ \t]+|$)")
@@ -1211,7 +1229,7 @@ def _adoc_block(attrs: list[str], lines: list[str], first_line: int, definitions
         language = positional[1].lower() if len(positional) > 1 else ""
     elif positional and positional[0] not in ("listing", "literal"):
         language = positional[0].lower()
-    if language not in SHELL_LANGUAGES:
+    if not reads_as_shell(language, lines):
         return
     subs = " ".join(a for a in attrs if a.startswith("subs="))
     cleaned = [_CALLOUTS.sub("", line) for line in lines]
@@ -1541,7 +1559,7 @@ def scan_text(kind: str, text: str, path: str, cli: Mapping[str, str]) -> list[I
     elif kind in ("markdown", "asciidoc"):
         blocks = markdown_blocks(text) if kind == "markdown" else asciidoc_blocks(text)
         for block in blocks:  # one sequence: variables and `cd` carry over from block to block
-            if block.language in SHELL_LANGUAGES:
+            if reads_as_shell(block.language, block.lines):
                 interpreter.run(block_script(block.lines, block.language), block.first_line)
     elif kind == "makefile":
         variables, recipes = makefile_recipes(text)
