@@ -210,6 +210,23 @@ def test_rule_errors_and_input_problems_are_notifications(tmp_path: Path, scan: 
     assert notes[1]["associatedRule"]["id"] == broken.rule
 
 
+def test_inputs_not_checked_are_warnings_in_sarif_and_json(tmp_path: Path, scan: Scan) -> None:
+    (tmp_path / "c.yaml").write_text(HANDSON)
+    (tmp_path / "chart" / "templates").mkdir(parents=True)
+    (tmp_path / "chart" / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 0.1.0\n")
+    (tmp_path / "chart" / "templates" / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n")
+    report = scan([tmp_path])
+    log = sarif(report)
+    assert_valid(log)
+    notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert [(n["level"], n["descriptor"]["id"]) for n in notes] == [("warning", "input/helm-template")]
+    assert log["runs"][0]["invocations"][0]["executionSuccessful"] is True  # a warning is no failure
+    document = json.loads(render(report, "json", lang="en", fail_on="high", colour=False))
+    assert [(w["kind"], w["path"].rsplit("/", 1)[-1]) for w in document["warnings"]] == [("helm-template", "pod.yaml")]
+    assert document["errors"] == []
+
+
 def test_cli_writes_sarif(tmp_path: Path) -> None:
     (tmp_path / "c.yaml").write_text(HANDSON)
     out = tmp_path / "out.sarif"

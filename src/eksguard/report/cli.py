@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 SEVERITY_ORDER = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
-LIST_KEYS = ("findings", "suppressed", "rule_statuses", "inputs", "errors")
+LIST_KEYS = ("findings", "suppressed", "rule_statuses", "inputs", "errors", "warnings")
 
 
 class MergeError(Exception):

@@ -10,7 +10,7 @@ from eksguard import __version__
 from eksguard.engine import ScanReport
 from eksguard.findings import Finding, Status
 from eksguard.i18n import localize, provenance_text
-from eksguard.model import Origin, Text
+from eksguard.model import InputProblem, Origin, Text
 from eksguard.report.baseline import fingerprint
 from eksguard.rules import Rule
 
@@ -63,11 +63,16 @@ def _split(report: ScanReport) -> tuple[dict[str, Rule], list[Finding], list[Fin
     return rules, [f for f in failures if not f.suppressed], [f for f in failures if f.suppressed]
 
 
+def _problem(problem: InputProblem, lang: str) -> dict[str, Any]:
+    return {"path": problem.path, "line": problem.line, "message": problem.text(lang), "kind": problem.kind}
+
+
 def _rest(report: ScanReport, lang: str) -> dict[str, Any]:
     return {
         "inputs": [{"path": i.path, "kind": i.kind, "documents": i.documents} for i in report.estate.inputs],
-        "errors": [{"path": p.path, "line": p.line, "message": p.text(lang), "kind": p.kind}
-                   for p in report.estate.problems],
+        "errors": [_problem(p, lang) for p in report.estate.problems],
+        # what was not checked and why (templates, modules and commands not evaluated); exit code unchanged
+        "warnings": [_problem(p, lang) for p in report.estate.warnings],
         "notices": [localize(n, lang) for n in report.notices],
     }
 

@@ -11,7 +11,8 @@ Validated against the official OASIS schema in tests/report. Mapping:
   carries a `fix_replacement` (see report/common.py);
 - suppressed findings are results with `suppressions` (`inSource` for `# eksguard:ignore`,
   `external` for configuration and baselines);
-- unreadable inputs, rule errors and notices are tool execution notifications.
+- unreadable inputs (errors), inputs not checked (warnings), rule errors and notices are tool execution
+  notifications.
 """
 
 from __future__ import annotations
@@ -200,13 +201,14 @@ def result(report: ScanReport, finding: Finding, rule: Rule, index: int, lang: s
 
 def _notifications(report: ScanReport, indexes: dict[str, int], lang: str) -> list[dict[str, Any]]:
     notes: list[dict[str, Any]] = []
-    for problem in report.estate.problems:
-        note: dict[str, Any] = {"level": "error", "message": {"text": problem.text(lang)},
-                                "descriptor": {"id": f"input/{problem.kind}"}}
-        physical = physical_location(problem.path, problem.line)
-        if physical:
-            note["locations"] = [{"physicalLocation": physical}]
-        notes.append(note)
+    for level, problems in (("error", report.estate.problems), ("warning", report.estate.warnings)):
+        for problem in problems:
+            note: dict[str, Any] = {"level": level, "message": {"text": problem.text(lang)},
+                                    "descriptor": {"id": f"input/{problem.kind}"}}
+            physical = physical_location(problem.path, problem.line)
+            if physical:
+                note["locations"] = [{"physicalLocation": physical}]
+            notes.append(note)
     for finding in report.results:
         if finding.status is Status.ERROR:
             text = finding.message.get(lang) if finding.message else message("rule_error", lang)
