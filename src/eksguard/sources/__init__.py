@@ -7,7 +7,6 @@ Markdown, Terraform). Sources describe; they never judge.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -46,24 +45,89 @@ TEXT_READERS: list[tuple[str, Callable[[str], bool], TextReader]] = []
 FINISHERS: list[tuple[int, Callable[[ScanContext], None]]] = []
 
 
-def _gitignore_patterns(folder: Path) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class IgnoreRule:
+    """One .gitignore line (gitignore(5)): `!` re-includes, a trailing `/` matches folders only, a `/` at the
+    start or in the middle ties the pattern to the .gitignore's folder, else it matches a name at any depth."""
+
+    pattern: re.Pattern[str]
+    negated: bool
+    folders_only: bool
+    anchored: bool
+
+
+def _glob_regex(glob: str) -> str:
+    out: list[str] = []
+    index = 0
+    while index < len(glob):
+        char = glob[index]
+        if glob.startswith("**/", index):
+            out.append("(?:.*/)?")
+            index += 3
+            continue
+        if glob.startswith("**", index):
+            out.append(".*")
+            index += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[" and "]" in glob[index + 2:]:
+            close = glob.index("]", index + 2)
+            body = glob[index + 1:close]
+            out.append("[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]")
+            index = close + 1
+            continue
+        elif char == "\\" and index + 1 < len(glob):
+            out.append(re.escape(glob[index + 1]))
+            index += 2
+            continue
+        else:
+            out.append(re.escape(char))
+        index += 1
+    return "".join(out)
+
+
+def ignore_rule(line: str) -> IgnoreRule | None:
+    """The rule of one .gitignore line; None for blank lines and comments."""
+    text = line.rstrip("\r")
+    text = text.rstrip(" ") + (" " if text.endswith("\\ ") else "")  # `\ ` keeps one trailing space
+    if not text or text.startswith("#"):
+        return None
+    negated = text.startswith("!")
+    if negated or text.startswith(("\\!", "\\#")):
+        text = text[1:]
+    folders_only = text.endswith("/")
+    text = text.rstrip("/")
+    anchored = "/" in text
+    text = text.lstrip("/")
+    if not text:
+        return None
+    try:
+        pattern = re.compile(_glob_regex(text))
+    except re.error:
+        return None
+    return IgnoreRule(pattern, negated, folders_only, anchored)
+
+
+def _gitignore_rules(folder: Path) -> list[IgnoreRule]:
     try:
         lines = (folder / ".gitignore").read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return []
-    return [line.strip().rstrip("/") for line in lines
-            if line.strip() and not line.startswith(("#", "!"))]
+    return [rule for rule in map(ignore_rule, lines) if rule is not None]
 
 
-def _ignored(name: str, relative: str, patterns: list[str]) -> bool:
-    for pattern in patterns:
-        anchored = pattern.lstrip("/")
-        if "/" in anchored:
-            if fnmatch.fnmatch(relative, anchored) or relative.startswith(anchored + "/"):
-                return True
-        elif fnmatch.fnmatch(name, anchored):
-            return True
-    return False
+def ignored(name: str, relative: str, is_folder: bool, rules: list[IgnoreRule], verdict: bool = False) -> bool:
+    """Whether git ignores the entry `relative` (to the rules' folder, `/`-separated) named `name`: the last
+    matching rule decides; `verdict` is what outer .gitignore files decided."""
+    for rule in rules:
+        if rule.folders_only and not is_folder:
+            continue
+        if rule.pattern.fullmatch(relative if rule.anchored else name):
+            verdict = not rule.negated
+    return verdict
 
 
 def is_candidate(name: str) -> bool:
@@ -76,7 +140,7 @@ def is_candidate(name: str) -> bool:
 def walk(root: Path) -> Iterator[Path]:
     """Candidate files below `root`, skipping VCS/tool folders and what .gitignore files exclude."""
     seen_dirs: set[tuple[int, int]] = set()
-    stack: list[tuple[Path, list[tuple[Path, list[str]]]]] = [(root, [])]
+    stack: list[tuple[Path, list[tuple[Path, list[IgnoreRule]]]]] = [(root, [])]
     while stack:
         folder, inherited = stack.pop()
         try:
@@ -86,7 +150,7 @@ def walk(root: Path) -> Iterator[Path]:
         if (stat.st_dev, stat.st_ino) in seen_dirs:
             continue  # a symlink loop
         seen_dirs.add((stat.st_dev, stat.st_ino))
-        rules = [*inherited, (folder, _gitignore_patterns(folder))]
+        rules = [*inherited, (folder, _gitignore_rules(folder))]
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
@@ -95,11 +159,19 @@ def walk(root: Path) -> Iterator[Path]:
         active = [(base, patterns) for base, patterns in rules if patterns]  # most folders have no .gitignore
         for entry in entries:
             path = Path(entry.path)
-            if active and any(_ignored(entry.name, os.path.relpath(path, base).replace(os.sep, "/"), patterns)
-                              for base, patterns in active):
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                continue
+            # a folder git ignores is not walked, so nothing under it is re-included (as in git)
+            verdict = False
+            for base, base_rules in active:
+                verdict = ignored(entry.name, os.path.relpath(path, base).replace(os.sep, "/"), is_folder,
+                                  base_rules, verdict)
+            if verdict:
                 continue
             try:
-                if entry.is_dir():
+                if is_folder:
                     if entry.name not in SKIP_DIRS:
                         subfolders.append((path, rules))
                 elif entry.is_file() and is_candidate(entry.name):
