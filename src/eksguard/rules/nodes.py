@@ -50,10 +50,12 @@ def imdsv1_enabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     risk=Text("With a hop limit above 1 any pod can fetch the node role's credentials from IMDS and act as the "
               "node (article 003).",
               "ホップ数上限が 1 を超えると、どの Pod も IMDS からノードロールの認証情報を取得し、ノードとして振る舞えます（記事 003）。"),
-    fix=Text("Set the IMDS hop limit to 1: `disablePodIMDS: true` (eksctl), `HttpPutResponseHopLimit: 1` "
+    fix=Text("Set the IMDS hop limit to 1: `disablePodIMDS: true` (eksctl; it refuses it next to "
+             "`iam.withAddonPolicies`, so move those to IRSA first), `HttpPutResponseHopLimit: 1` "
              "(CloudFormation), `http_put_response_hop_limit = 1` (Terraform); or block 169.254.169.254/32 with an "
              "egress NetworkPolicy (with an enforcing engine). Give pods IRSA or Pod Identity instead.",
-             "IMDS のホップ数上限を 1 にしてください: eksctl では `disablePodIMDS: true`、CloudFormation では "
+             "IMDS のホップ数上限を 1 にしてください: eksctl では `disablePodIMDS: true`（`iam.withAddonPolicies` と"
+             "併用できないため、先にそれらを IRSA に移す）、CloudFormation では "
              "`HttpPutResponseHopLimit: 1`、Terraform では `http_put_response_hop_limit = 1`。または外向き NetworkPolicy で "
              "169.254.169.254/32 を遮断（ポリシーエンジンが必要）し、Pod には IRSA か Pod Identity を使わせてください。"),
     dont=Text("Do not lower the hop limit on running nodes before pods that call AWS have IRSA or Pod "
@@ -129,6 +131,25 @@ BROAD_POLICIES = {
     "*": ("every action (`*`) in an inline policy", "インラインポリシーのすべてのアクション（`*`）"),
     "AmazonEKS_CNI_Policy": ("the VPC CNI's ENI permissions (give them to aws-node through IRSA/Pod Identity)",
                              "VPC CNI の ENI 権限。IRSA か Pod Identity で aws-node に付与すべきもの"),
+    # eksctl `iam.withAddonPolicies` (sources.eksctl.ADDON_POLICIES): a controller's rights, given to every pod
+    "PolicyAutoScaling": ("resize and terminate instances of every Auto Scaling group (`autoScaler`, `--asg-access`)",
+                          "すべての Auto Scaling グループのサイズ変更とインスタンス終了（`autoScaler`、`--asg-access`）"),
+    "PolicyExternalDNSChangeSet": ("change records in every Route 53 hosted zone (`externalDNS`, `--external-dns-access`)",
+                                   "すべての Route 53 ホストゾーンのレコード変更（`externalDNS`、`--external-dns-access`）"),
+    "PolicyCertManagerChangeSet": ("change records in every Route 53 hosted zone (`certManager`)",
+                                   "すべての Route 53 ホストゾーンのレコード変更（`certManager`）"),
+    "PolicyAppMesh": ("`appmesh:*` and Route 53 record changes (`appMesh`, `--appmesh-access`)",
+                      "`appmesh:*` と Route 53 のレコード変更（`appMesh`、`--appmesh-access`）"),
+    "PolicyAppMeshPreview": ("`appmesh-preview:*` and Route 53 record changes (`appMeshPreview`)",
+                             "`appmesh-preview:*` と Route 53 のレコード変更（`appMeshPreview`）"),
+    "PolicyEBS": ("create, attach and delete any EBS volume and snapshot (`ebs`)",
+                  "任意の EBS ボリュームとスナップショットの作成・アタッチ・削除（`ebs`）"),
+    "PolicyFSX": ("`fsx:*` on every file system (`fsx`)", "すべてのファイルシステムへの `fsx:*`（`fsx`）"),
+    "PolicyEFS": ("`elasticfilesystem:*` on every file system (`efs`)",
+                  "すべてのファイルシステムへの `elasticfilesystem:*`（`efs`）"),
+    "PolicyAWSLoadBalancerController": (
+        "create and delete security groups and load balancers (`awsLoadBalancerController`, `--alb-ingress-access`)",
+        "セキュリティグループとロードバランサーの作成・削除（`awsLoadBalancerController`、`--alb-ingress-access`）"),
 }
 
 
@@ -140,10 +161,13 @@ BROAD_POLICIES = {
               "IMDS に到達できる Pod はすべてノードロールで動くため、そこにある余分な権限はすべてのワークロードの権限になります。"),
     fix=Text("Keep the node role to AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryPullOnly and "
              "AmazonSSMManagedInstanceCore; give aws-node its CNI policy with `iam.withOIDC: true` (eksctl) or Pod "
-             "Identity, and drop `imageBuilder`/`--full-ecr-access` and admin policies.",
+             "Identity, and drop `imageBuilder`/`--full-ecr-access`, admin policies and `iam.withAddonPolicies` "
+             "(`--asg-access`, `--external-dns-access`, ...): give each controller its own role through IRSA "
+             "(`iam.serviceAccounts[].wellKnownPolicies`) or Pod Identity.",
              "ノードロールは AmazonEKSWorkerNodePolicy、AmazonEC2ContainerRegistryPullOnly、AmazonSSMManagedInstanceCore に"
              "とどめ、aws-node の CNI ポリシーは `iam.withOIDC: true`（eksctl）か Pod Identity で付与し、`imageBuilder`・"
-             "`--full-ecr-access` や管理者ポリシーは外してください。"),
+             "`--full-ecr-access`、管理者ポリシー、`iam.withAddonPolicies`（`--asg-access`、`--external-dns-access` など）は外して、"
+             "各コントローラーには IRSA（`iam.serviceAccounts[].wellKnownPolicies`）か Pod Identity で専用のロールを付与してください。"),
     dont=Text("Do not remove AmazonEKSWorkerNodePolicy or AmazonEC2ContainerRegistryPullOnly, nor "
               "AmazonEKS_CNI_Policy before aws-node has its own role (IRSA or Pod Identity): nodes go NotReady "
               "and pods lose their IPs.",

@@ -99,14 +99,36 @@ def _ssh(ng: Fields, windows: bool) -> SshAccess:
     return SshAccess(enabled, sources, key, windows)
 
 
+# `iam.withAddonPolicies` → the inline policies eksctl adds to the node role, attachPolicyARNs or not
+# (pkg/cfn/builder/iam_helper.go createRole; eks-domain.md §1.1); xRay and cloudWatch only write telemetry
+ADDON_POLICIES = {
+    "autoScaler": "PolicyAutoScaling",
+    "externalDNS": "PolicyExternalDNSChangeSet",
+    "certManager": "PolicyCertManagerChangeSet",
+    "appMesh": "PolicyAppMesh",
+    "appMeshPreview": "PolicyAppMeshPreview",
+    "ebs": "PolicyEBS",
+    "fsx": "PolicyFSX",
+    "efs": "PolicyEFS",
+    "awsLoadBalancerController": "PolicyAWSLoadBalancerController",
+    "albIngress": "PolicyAWSLoadBalancerController",
+    "xRay": "PolicyXRay",
+}
+
+
 def _node_policies(ng: Fields, managed: bool, cluster_oidc: bool) -> Value[list[str]]:
     if ng.has("iam.instanceRoleARN"):
         return unknown(ng.origin("iam.instanceRoleARN"), Text(
             "an existing instance role is used; its policies are not in this file",
             "既存のインスタンスロールを使用しており、そのポリシーはこのファイルにありません"))
+    addons = [key for key in ADDON_POLICIES if ng.get(f"iam.withAddonPolicies.{key}", as_bool, TOOL, False).value]
+    inline = list(dict.fromkeys(ADDON_POLICIES[key] for key in addons))
     attached = ng.get("iam.attachPolicyARNs", as_str_list, TOOL, None)
     if attached.declared:
-        return attached  # attachPolicyARNs replaces eksctl's default policies (iam_helper.go)
+        if not inline:
+            return attached  # attachPolicyARNs replaces eksctl's default policies (iam_helper.go)
+        return Value([*(attached.value or []), *inline], Provenance.DECLARED,
+                     ng.origin(f"iam.withAddonPolicies.{addons[0]}"))
     image_builder = ng.get("iam.withAddonPolicies.imageBuilder", as_bool, TOOL, False).value
     # iam_helper.go makeManagedPolicies
     policies = ["AmazonEKSWorkerNodePolicy", "AmazonSSMManagedInstanceCore"]
@@ -118,9 +140,11 @@ def _node_policies(ng: Fields, managed: bool, cluster_oidc: bool) -> Value[list[
         policies.append("AmazonEC2ContainerRegistryPullOnly")
     if ng.has("iam.attachPolicy"):
         policies.append("inline:attachPolicy")
-    origin = ng.origin("iam.withAddonPolicies.imageBuilder" if image_builder else "iam")
-    return Value(policies, Provenance.DECLARED if image_builder else Provenance.DEFAULTED, origin,
-                 default_by=None if image_builder else TOOL)
+    policies += inline
+    declared = "imageBuilder" if image_builder else addons[0] if addons else None
+    origin = ng.origin(f"iam.withAddonPolicies.{declared}" if declared else "iam")
+    return Value(policies, Provenance.DECLARED if declared else Provenance.DEFAULTED, origin,
+                 default_by=None if declared else TOOL)
 
 
 @dataclass(frozen=True, slots=True)
