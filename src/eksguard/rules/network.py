@@ -144,6 +144,9 @@ def private_cluster_endpoints(cluster: Cluster, ctx: RuleContext) -> Iterator[Re
     if cluster.endpoint_private_access is None and cluster.private_cluster is None:
         yield not_applicable(cluster.target)  # no control-plane definition (e.g. manifests only)
         return
+    if not cluster.node_groups and not cluster.fargate_profiles:
+        yield no_node_groups(cluster)  # nothing here pulls images or joins the cluster
+        return
     network = cluster.network
     # from the node subnets' route tables when described (CloudFormation, Terraform, live), else from what
     # the source says about gateways (eksctl)

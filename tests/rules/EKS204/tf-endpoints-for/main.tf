@@ -46,4 +46,8 @@ module "eks" {
   kubernetes_version = "1.35"
   vpc_id             = module.vpc.vpc_id
   subnet_ids         = module.vpc.private_subnets
+
+  eks_managed_node_groups = {
+    default = { instance_types = ["m5.large"] }
+  }
 }
