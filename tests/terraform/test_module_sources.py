@@ -31,7 +31,9 @@ from eksguard.sources.terraform import module_kind
     ("github.com/aws-ia/terraform-aws-eks-blueprints-addons?ref=v1.21.0", "addons"),
     ("git::https://github.com/aws-ia/terraform-aws-eks-blueprints-addons.git?ref=v1.21.0", "addons"),
     ("aws-ia/eks-blueprints-addon/aws", None),
-    ("github.com/aws-ia/terraform-aws-eks-blueprints?ref=v4.32.1", None),
+    ("github.com/aws-ia/terraform-aws-eks-blueprints?ref=v4.32.1", "unread-cluster"),
+    ("github.com/aws-ia/terraform-aws-eks-blueprints//modules/kubernetes-addons?ref=v4.32.1", None),
+    ("cloudposse/eks-cluster/aws", "unread-cluster"),
     ("terraform-aws-modules/eks-pod-identity/aws", None),
 ])
 def test_module_kind_matches_the_whole_module_name(source: str, kind: str | None) -> None:
@@ -53,6 +55,21 @@ def test_blueprints_v4_module_is_not_taken_for_terraform_aws_eks(tmp_path: Path)
         """)
     estate = collect([str(tmp_path)], {})
     assert estate.clusters == [] and estate.problems == []
+    [warning] = estate.warnings  # its cluster is not read, and the scan says so
+    assert (warning.kind, warning.line) == ("module-not-read", 2) and "terraform show -json" in warning.text("en")
+
+
+def test_a_cloud_posse_cluster_module_is_named_as_not_read(tmp_path: Path) -> None:
+    _module(tmp_path, """        module "eks_cluster" {
+          source             = "cloudposse/eks-cluster/aws"
+          version            = "2.9.0"
+          kubernetes_version = "1.26"
+        }
+        """)
+    estate = collect([str(tmp_path)], {})
+    assert estate.clusters == []
+    assert [(w.kind, w.line) for w in estate.warnings] == [("module-not-read", 2)]
+    assert "`eks_cluster` (source cloudposse/eks-cluster/aws)" in estate.warnings[0].text("en")
 
 
 def test_git_sourced_addons_module_is_read_as_addons_not_as_a_cluster(tmp_path: Path) -> None:

@@ -1993,6 +1993,9 @@ KNOWN_MODULES: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("terraform-aws-modules/vpc/aws", "terraform-aws-vpc", {"": "vpc", "modules/vpc-endpoints": "vpc-endpoints"}),
     ("aws-ia/eks-blueprints-addons/aws", "terraform-aws-eks-blueprints-addons", {"": "addons"}),
     ("cloudposse/label/null", "terraform-null-label", {"": "label"}),
+    # modules that make a cluster with defaults of their own, not read here: a warning names them
+    ("cloudposse/eks-cluster/aws", "terraform-aws-eks-cluster", {"": "unread-cluster"}),
+    ("aws-ia/eks-blueprints/aws", "terraform-aws-eks-blueprints", {"": "unread-cluster"}),
 )
 # kinds of module calls that make no node groups of a cluster they are given, or whose node groups are read here
 # (terraform-aws-eks modules/karpenter makes the controller's IAM roles and queue; the nodes Karpenter launches
@@ -2180,6 +2183,12 @@ class Builder:
                             f"{OLD_EKS_MODULE_NOTE.en}",
                             f"モジュール `{call.label}`（terraform-aws-eks v{eks.major}）のクラスターは評価されません: "
                             f"{OLD_EKS_MODULE_NOTE.ja}"))
+                elif kind == "unread-cluster" and warn is not None:
+                    warn(call.view.origin("source"), Text(
+                        f"the cluster of module `{call.label}` (source {call.source}) is not evaluated: this tool does "
+                        "not know that module's defaults; scan its plan (`terraform show -json plan.out > plan.json`)",
+                        f"モジュール `{call.label}`（source {call.source}）のクラスターは評価されません: このツールはそのモジュールの"
+                        "既定値を知りません。プラン（`terraform show -json plan.out > plan.json`）をスキャンしてください"))
                 elif local is not None and local.major is not None:
                     self.eks_modules[call.label] = EksModule(call, self, local.major)
                 elif local is not None and local.not_read is not None:

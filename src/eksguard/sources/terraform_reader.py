@@ -52,7 +52,8 @@ _EKS_TYPES = r"aws_eks_(?:cluster|node_group|fargate_profile|access_entry|access
              r"pod_identity_association)"
 # HCL takes a block's labels quoted or as bare identifiers (`resource aws_eks_cluster "x"`, as terragoat writes):
 # https://github.com/hashicorp/hcl/blob/main/hclsyntax/spec.md#structural-elements
-RELEVANT = re.compile(rf'resource\s+"?{_EKS_TYPES}\b(?!-)|"{_EKS_TYPES}"\s*:|terraform-aws-modules/eks/aws|terraform-aws-eks')
+RELEVANT = re.compile(rf'resource\s+"?{_EKS_TYPES}\b(?!-)|"{_EKS_TYPES}"\s*:|terraform-aws-modules/eks/aws|terraform-aws-eks'
+                      r'|cloudposse/eks-cluster/aws|aws-ia/eks-blueprints/aws')
 
 
 def _relevant(text: str) -> bool:
