@@ -156,7 +156,7 @@ def test_baseline_field_paths() -> None:
         "sysctls": ("spec.securityContext.sysctls[0].name",),
     }
     host_ns = _only(evaluate(metadata, spec, "baseline", "latest"), "hostNamespaces")
-    assert host_ns.detail == "hostNetwork=true"
+    assert host_ns.detail == "host namespaces (hostNetwork=true)"
     assert host_ns.level == "baseline"
 
 

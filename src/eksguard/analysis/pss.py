@@ -221,7 +221,8 @@ def _host_namespaces(pod: _Pod) -> _Finding | None:
     bad = [key for key in ("hostNetwork", "hostPID", "hostIPC") if pod.spec.get(key) is True]
     if not bad:
         return None
-    return tuple(f"spec.{key}" for key in bad), ", ".join(f"{key}=true" for key in bad)
+    # upstream's forbidden reason, then its detail: "host namespaces (hostNetwork=true)"
+    return tuple(f"spec.{key}" for key in bad), "host namespaces (" + ", ".join(f"{key}=true" for key in bad) + ")"
 
 
 def _privileged(pod: _Pod) -> _Finding | None:
@@ -271,7 +272,7 @@ def _host_path_volumes(pod: _Pod) -> _Finding | None:
             names.append(_str(volume.get("name")))
     if not paths:
         return None
-    return tuple(paths), f"{_plural('volume', 'volumes', len(names))} {_join_quote(names)}"
+    return tuple(paths), f"hostPath volumes ({_plural('volume', 'volumes', len(names))} {_join_quote(names)})"
 
 
 def _host_ports(pod: _Pod) -> _Finding | None:
@@ -528,7 +529,7 @@ def _sysctls(pod: _Pod, allowed: frozenset[str]) -> _Finding | None:
             names.append(name)
     if not paths:
         return None
-    return tuple(paths), ", ".join(names)
+    return tuple(paths), f"forbidden sysctls ({', '.join(names)})"
 
 
 def _sysctls_1_0(pod: _Pod) -> _Finding | None:
