@@ -365,7 +365,11 @@ def _writes_configmaps(item: Mapping[str, Any]) -> bool:
     verbs = {str(v) for v in _list(item.get("verbs"))}
     names = [str(n) for n in _list(item.get("resourceNames"))]
     return (("" in groups or "*" in groups) and ("configmaps" in resources or "*" in resources)
-            and bool(verbs & {"update", "patch", "delete", "*"}) and (not names or "aws-auth" in names))
+            and bool(verbs & AWS_AUTH_REWRITES) and (not names or "aws-auth" in names))
+
+
+# the verbs that change an existing aws-auth (`create` cannot: it exists on every EKS cluster with nodes)
+AWS_AUTH_REWRITES = frozenset({"update", "patch", "delete", "*"})
 
 
 @rule(
@@ -398,11 +402,11 @@ def aws_auth_writable(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
             if isinstance(item, Mapping) and _writes_configmaps(item):
                 clean = False
                 where = "in kube-system" if role.kind == "Role" else "cluster-wide"
+                rewrites = ", ".join(sorted({str(v) for v in _list(item.get("verbs"))} & AWS_AUTH_REWRITES))
                 yield fail(role.target, None, Text(
-                    f"{role.kind} `{role.name}` can {', '.join(sorted(str(v) for v in _list(item.get('verbs'))))} "
-                    f"ConfigMaps {where}, aws-auth included.",
+                    f"{role.kind} `{role.name}` can {rewrites} ConfigMaps {where}, aws-auth included.",
                     f"{role.kind} `{role.name}` は aws-auth を含む ConfigMap を{'kube-system で' if role.kind == 'Role' else 'クラスター全体で'}"
-                    f"変更できます（{', '.join(sorted(str(v) for v in _list(item.get('verbs'))))}）。"),
+                    f"変更できます（{rewrites}）。"),
                     observed=f"resources={_list(item.get('resources'))}, verbs={_list(item.get('verbs'))}",
                     origin=role.origin_at(f"rules[{index}].verbs"))
                 break
