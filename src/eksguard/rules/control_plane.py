@@ -259,12 +259,18 @@ def version_support(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
                             ctx.config.raw.get("_support_windows"))
     observed = f"version={version.value}"
     window = status.window
-    if status.phase == "past-extended":
-        ended = f" on {window.end_of_extended}" if window else ""
-        ended_ja = f"（{window.end_of_extended}）" if window else ""
-        yield fail(cluster.target, version, Text(f"Kubernetes {version.value} left extended support{ended}.",
-                                                 f"Kubernetes {version.value} は延長サポートも終了しています{ended_ja}。"),
-                   observed=observed, severity="high")
+    if status.phase == "past-extended" and window:
+        yield fail(cluster.target, version, Text(
+            f"Kubernetes {version.value} left extended support on {window.end_of_extended}.",
+            f"Kubernetes {version.value} は延長サポートも終了しています（{window.end_of_extended}）。"),
+            observed=observed, severity="high")
+    elif status.phase == "past-extended":  # older than extended support itself (it began with 1.23)
+        yield fail(cluster.target, version, Text(
+            f"Kubernetes {version.value} is out of EKS support (it ended before extended support began with 1.23); "
+            "EKS no longer creates clusters of it.",
+            f"Kubernetes {version.value} の EKS サポートは終了しています（1.23 で延長サポートが始まる前に終了）。"
+            "EKS はこのバージョンのクラスターをもう作成しません。"),
+            observed=observed, severity="high")
     elif status.phase == "past-standard" and window:
         yield fail(cluster.target, version, Text(
             f"Kubernetes {version.value} left standard support on {window.end_of_standard}; extended support "
