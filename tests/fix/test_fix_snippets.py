@@ -32,9 +32,11 @@ def apply(text: str, replacement: dict[str, Any]) -> str:
 
 
 @pytest.mark.parametrize(("fixture", "expected"), [
-    ("cfn/cluster.yaml", {"EKS103", "EKS107", "EKS301"}),
+    # EKS302 there is IMDSv1 with hop limit 1: requiring IMDSv2 clears it
+    ("cfn/cluster.yaml", {"EKS103", "EKS107", "EKS301", "EKS302"}),
     ("cfn/cluster.json", {"EKS103", "EKS107"}),
-    ("tf/main.tf", {"EKS103", "EKS107", "EKS301", "EKS302"}),
+    # EKS302 there is hop limit 2 with IMDSv1: no one-line edit clears it (the snippet sets both)
+    ("tf/main.tf", {"EKS103", "EKS107", "EKS301"}),
 ])
 def test_replacements_clear_their_findings(tmp_path: Path, fixture: str, expected: set[str]) -> None:
     pytest.importorskip("eksguard.sources.cloudformation" if fixture.startswith("cfn") else "eksguard.sources.terraform")
@@ -101,7 +103,7 @@ def test_sarif_turns_replacements_into_fixes(tmp_path: Path) -> None:
     annotate(report)
     log = sarif.sarif_log(report, "en")
     fixes = [r for r in log["runs"][0]["results"] if r.get("fixes")]
-    assert {r["ruleId"] for r in fixes} == {"EKS103", "EKS107", "EKS301"}
+    assert {r["ruleId"] for r in fixes} == {"EKS103", "EKS107", "EKS301", "EKS302"}
     region = fixes[0]["fixes"][0]["artifactChanges"][0]["replacements"][0]["deletedRegion"]
     assert region["startLine"] >= 1 and region["startColumn"] >= 1
 
@@ -143,3 +145,18 @@ def test_quickstart_cluster_snippets_use_its_own_property_names(tmp_path: Path) 
     assert SNIPPET_KEY not in failed["EKS107"].extra and SNIPPET_KEY not in failed["EKS108"].extra
     fixed = apply(text, failed["EKS103"].extra[REPLACEMENT_KEY])  # type: ignore[arg-type]
     assert "EndpointPrivateAccess: true" in fixed
+
+
+def test_a_hop_limit_edit_is_offered_only_where_imdsv2_is_required(tmp_path: Path) -> None:
+    pytest.importorskip("eksguard.sources.terraform")
+    path = tmp_path / "main.tf"
+    shutil.copyfile(FIXTURES / "tf" / "main.tf", path)
+    path.write_text(path.read_text(encoding="utf-8").replace('http_tokens                 = "optional"',
+                                                              'http_tokens                 = "required"'))
+    report = report_of(path)
+    annotate(report)
+    [finding] = [f for f in report.failures if f.rule == "EKS302"]
+    replacement = finding.extra[REPLACEMENT_KEY]
+    assert isinstance(replacement, dict) and replacement["new"] == "http_put_response_hop_limit = 1"
+    path.write_text(apply(path.read_text(encoding="utf-8"), replacement), encoding="utf-8")
+    assert not [f for f in report_of(path).failures if f.rule == "EKS302"]

@@ -282,12 +282,23 @@ _TF_SCALARS: dict[str, dict[str, str]] = {
 }
 
 
+def _edit_rule(finding: Finding) -> str:
+    """Whose one-value edit clears the finding: EKS302 on IMDSv1 (hop limit already 1) is cleared by requiring
+    IMDSv2 (EKS301's edit); a hop limit above 1 by the hop limit only where IMDSv2 is already required, else
+    by no single edit (the snippet sets both)."""
+    if finding.rule != "EKS302":
+        return finding.rule
+    if (finding.observed or "").startswith("HttpTokens="):
+        return "EKS301"
+    return "EKS302" if finding.extra.get("http_tokens") == "required" else ""
+
+
 def tf_replacement(finding: Finding) -> dict[str, Any] | None:
     """A written Terraform attribute set to the secure value in place (one line)."""
     origin = finding.origin
     if origin is None or origin.line is None or finding.provenance != "declared":
         return None
-    wanted = _TF_SCALARS.get(finding.rule)
+    wanted = _TF_SCALARS.get(_edit_rule(finding))
     text = _read(origin.path) if wanted else None
     if text is None or wanted is None:
         return None
@@ -339,14 +350,15 @@ def cfn_replacement(finding: Finding) -> dict[str, Any] | None:
 
     origin = finding.origin
     logical_id = _logical_id(finding)
-    if origin is None or logical_id is None or finding.rule not in _CFN_EDITS:
+    rule = _edit_rule(finding)
+    if origin is None or logical_id is None or rule not in _CFN_EDITS:
         return None
     if not origin.path.lower().endswith((".yaml", ".yml", ".template")):
         return json_replacement(finding)
     text = _read(origin.path)
     if text is None:
         return None
-    kinds, pointer, value = _CFN_EDITS[finding.rule]
+    kinds, pointer, value = _CFN_EDITS[rule]
     keys: tuple[str, ...] = ("Resources", logical_id, "Properties", *pointer)
     entry = block_entry(text, "Resources", logical_id)
     if entry is not None:  # the resource's own lines: edited and checked without the rest of the template
@@ -383,9 +395,10 @@ _JSON_SCALAR = re.compile(r'"(?P<key>[A-Za-z]+)"(?P<colon>\s*:\s*)(?P<value>true
 def json_replacement(finding: Finding) -> dict[str, Any] | None:
     """A written scalar of a CloudFormation JSON template changed in place (one line)."""
     origin = finding.origin
-    if origin is None or origin.line is None or finding.provenance != "declared" or finding.rule not in _CFN_EDITS:
+    rule = _edit_rule(finding)
+    if origin is None or origin.line is None or finding.provenance != "declared" or rule not in _CFN_EDITS:
         return None
-    _, pointer, value = _CFN_EDITS[finding.rule]
+    _, pointer, value = _CFN_EDITS[rule]
     text = _read(origin.path)
     if text is None:
         return None

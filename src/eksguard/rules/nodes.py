@@ -47,16 +47,18 @@ def imdsv1_enabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
 @rule(
     id="EKS302", slug="imds-reachable-from-pods", severity="medium",
     title=Text("Pods can reach the node's instance metadata", "Pod からノードのインスタンスメタデータに到達できます"),
-    risk=Text("With a hop limit above 1 any pod can fetch the node role's credentials from IMDS and act as the "
-              "node (article 003).",
-              "ホップ数上限が 1 を超えると、どの Pod も IMDS からノードロールの認証情報を取得し、ノードとして振る舞えます（記事 003）。"),
-    fix=Text("Set the IMDS hop limit to 1: `disablePodIMDS: true` (eksctl; it refuses it next to "
-             "`iam.withAddonPolicies`, so move those to IRSA first), `HttpPutResponseHopLimit: 1` "
-             "(CloudFormation), `http_put_response_hop_limit = 1` (Terraform); or block 169.254.169.254/32 with an "
+    risk=Text("With a hop limit above 1, or with IMDSv1 allowed, any pod can fetch the node role's credentials "
+              "from IMDS and act as the node (article 003).",
+              "ホップ数上限が 1 を超えるか IMDSv1 が許可されていると、どの Pod も IMDS からノードロールの認証情報を取得し、"
+              "ノードとして振る舞えます（記事 003）。"),
+    fix=Text("Require IMDSv2 with a hop limit of 1: `disablePodIMDS: true` (eksctl; it refuses it next to "
+             "`iam.withAddonPolicies`, so move those to IRSA first), `HttpTokens: required` and "
+             "`HttpPutResponseHopLimit: 1` (CloudFormation), `http_tokens = \"required\"` and "
+             "`http_put_response_hop_limit = 1` (Terraform); or block 169.254.169.254/32 with an "
              "egress NetworkPolicy (with an enforcing engine). Give pods IRSA or Pod Identity instead.",
-             "IMDS のホップ数上限を 1 にしてください: eksctl では `disablePodIMDS: true`（`iam.withAddonPolicies` と"
-             "併用できないため、先にそれらを IRSA に移す）、CloudFormation では "
-             "`HttpPutResponseHopLimit: 1`、Terraform では `http_put_response_hop_limit = 1`。または外向き NetworkPolicy で "
+             "IMDSv2 を必須にし、ホップ数上限を 1 にしてください: eksctl では `disablePodIMDS: true`（`iam.withAddonPolicies` と"
+             "併用できないため、先にそれらを IRSA に移す）、CloudFormation では `HttpTokens: required` と "
+             "`HttpPutResponseHopLimit: 1`、Terraform では `http_tokens = \"required\"` と `http_put_response_hop_limit = 1`。または外向き NetworkPolicy で "
              "169.254.169.254/32 を遮断（ポリシーエンジンが必要）し、Pod には IRSA か Pod Identity を使わせてください。"),
     dont=Text("Do not lower the hop limit on running nodes before pods that call AWS have IRSA or Pod "
               "Identity: they silently lose the node role's credentials.",
@@ -71,19 +73,32 @@ def imds_reachable(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     for group in cluster.node_groups:
         target = node_group_target(cluster, group)
         hops = group.imds_hop_limit
+        # the hop limit only stops the IMDSv2 token's PUT response: with IMDSv1 allowed a pod reads the
+        # credentials with a plain GET (eks-domain.md §9: HttpTokens=required and hop limit 1 together)
+        tokens = group.imds_http_tokens
         if hops is None:
             yield not_applicable(target)
         elif not hops.known:
             yield unknown_value(cluster, hops, target)
-        elif (hops.value or 0) <= 1:
-            yield passed(target, hops.origin)
         elif blocked is not None and blocked.value:
             yield passed(target, blocked.origin)
+        elif (hops.value or 0) <= 1 and tokens is not None and tokens.known and tokens.value == "optional":
+            yield fail(target, tokens, Text(
+                f"Node group `{group.name}` allows IMDSv1 (HttpTokens=optional): the hop limit of 1 only stops "
+                "IMDSv2, so pods read the node role's credentials with IMDSv1, and no NetworkPolicy blocks IMDS.",
+                f"ノードグループ `{group.name}` は IMDSv1 を許可しています（HttpTokens=optional）。ホップ数上限 1 は IMDSv2 "
+                "しか止めないため、Pod は IMDSv1 でノードロールの認証情報を読めます。IMDS を遮断する NetworkPolicy もありません。"),
+                observed=f"HttpTokens=optional, HttpPutResponseHopLimit={hops.value}")
+        elif (hops.value or 0) <= 1 and tokens is not None and not tokens.known:
+            yield unknown_value(cluster, tokens, target)
+        elif (hops.value or 0) <= 1:
+            yield passed(target, hops.origin)
         else:
             yield fail(target, hops, Text(
                 f"Node group `{group.name}` has IMDS hop limit {hops.value} and no NetworkPolicy blocks IMDS.",
                 f"ノードグループ `{group.name}` の IMDS ホップ数上限が {hops.value} で、IMDS を遮断する NetworkPolicy がありません。"),
-                observed=f"HttpPutResponseHopLimit={hops.value}")
+                observed=f"HttpPutResponseHopLimit={hops.value}",
+                **({"http_tokens": tokens.value} if tokens is not None and tokens.known else {}))
 
 
 ACCOUNT_DECIDES = Text("it does not request encryption, so the account's EBS encryption-by-default setting decides",

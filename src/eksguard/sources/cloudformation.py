@@ -1100,47 +1100,59 @@ class _Builder:
                                     "ノードロールはこのテンプレートの外で定義されており、ポリシーはここにありません"))
 
     def from_launch_template(self, group: NodeGroup, lt: Res, cluster: Cluster) -> str | None:
-        """Fill the group from its launch template; returns the key name when one is set."""
+        """Fill the group from its launch template, or from an `AWS::AutoScaling::LaunchConfiguration` (the same
+        settings at the top of its properties: AWS's node group templates before 2020 and many since); returns
+        the key name when one is set."""
         self.used_templates.add(lt.id)
-        data = "LaunchTemplateData"
-        anchor = lt.origin(data) if lt.raw(data)[0] else lt.origin()
-        meta = f"{data}.MetadataOptions"
+        data = "LaunchTemplateData" if self.t.type_of(lt.id) == "AWS::EC2::LaunchTemplate" else ""
+
+        def at(name: str) -> str:
+            return f"{data}.{name}" if data else name
+
+        anchor = lt.origin(data) if data and lt.raw(data)[0] else lt.origin()
+        meta = at("MetadataOptions")
         meta_anchor = lt.origin(meta) if lt.raw(meta)[0] else anchor
-        # EC2 LaunchTemplateInstanceMetadataOptionsRequest: HttpTokens defaults to optional, the hop limit
-        # to 1 (eks-domain.md §2 `AWS::EC2::LaunchTemplate`)
+        # EC2 LaunchTemplateInstanceMetadataOptionsRequest and the launch configuration's MetadataOptions:
+        # HttpTokens defaults to optional, the hop limit to 1 (eks-domain.md §2 `AWS::EC2::LaunchTemplate`;
+        # AWS::AutoScaling::LaunchConfiguration MetadataOptions)
         group.imds_http_tokens = lt.value(f"{meta}.HttpTokens", as_str, "optional", EC2, Text(
             "`MetadataOptions.HttpTokens` is not set; EC2 defaults to optional (IMDSv1 allowed) unless the AMI "
             "or the account's IMDS defaults require IMDSv2",
             "`MetadataOptions.HttpTokens` が未設定のため、AMI やアカウントの IMDS デフォルトが IMDSv2 を必須にしない限り "
             "EC2 は optional（IMDSv1 を許可）にします"), meta_anchor)
         group.imds_hop_limit = lt.value(f"{meta}.HttpPutResponseHopLimit", as_int, 1, EC2, None, meta_anchor)
-        group.volume_encrypted = self._root_encryption(lt, anchor)
-        instance_type = lt.known_text(f"{data}.InstanceType")
+        group.volume_encrypted = self._root_encryption(lt, at("BlockDeviceMappings"), anchor)
+        instance_type = lt.known_text(at("InstanceType"))
         if instance_type:
-            group.instance_types = declared([instance_type], lt.origin(f"{data}.InstanceType"))
-        sgs = idents(lt.get(f"{data}.SecurityGroupIds")) + idents(lt.get(f"{data}.SecurityGroups"))
-        for pointer, interface in lt.items(f"{data}.NetworkInterfaces"):
+            group.instance_types = declared([instance_type], lt.origin(at("InstanceType")))
+        sgs = idents(lt.get(at("SecurityGroupIds"))) + idents(lt.get(at("SecurityGroups")))
+        # EC2: AssociatePublicIpAddress gives the node a public IP whatever the subnet's MapPublicIpOnLaunch says
+        # (on a launch template's network interface, as eksctl's older node group templates do; at the top of a
+        # launch configuration)
+        public_ip = [at("AssociatePublicIpAddress")] if not data else []
+        for pointer, interface in lt.items(at("NetworkInterfaces")):
             if isinstance(interface, Mapping):
                 sgs += idents(interface.get("Groups"))
-                # EC2: an interface with AssociatePublicIpAddress gives the node a public IP whatever the
-                # subnet's MapPublicIpOnLaunch says (eksctl's older node group templates do this)
-                if lt.value(f"{pointer}.AssociatePublicIpAddress", as_bool, False, EC2).value:
-                    group.public_subnets = declared(True, lt.origin(f"{pointer}.AssociatePublicIpAddress"))
+                public_ip.append(f"{pointer}.AssociatePublicIpAddress")
+        for pointer in public_ip:
+            if lt.value(pointer, as_bool, False, EC2).value:
+                group.public_subnets = declared(True, lt.origin(pointer))
         sgs = [self.normalise_sg(s, cluster) for s in sgs]
         if sgs:
             # EKS: when the launch template lists security groups, the cluster SG is not added (eks-domain.md §2)
             group.security_group_ids = list(dict.fromkeys(sgs))
             group.attaches_cluster_sg = False
-        profile = lt.get(f"{data}.IamInstanceProfile")
-        if isinstance(profile, Mapping):
-            target = profile.get("Arn", profile.get("Name"))
-            group.role_policies = self.role_of(target, lt.origin(f"{data}.IamInstanceProfile"))
-        key = lt.text(f"{data}.KeyName")
+        profile = lt.get(at("IamInstanceProfile"))
+        if isinstance(profile, Mapping) or (not data and lt.raw(at("IamInstanceProfile"))[0]):
+            # a launch template names it by Arn or Name, a launch configuration directly
+            target = profile.get("Arn", profile.get("Name")) if isinstance(profile, Mapping) else profile
+            group.role_policies = self.role_of(target, lt.origin(at("IamInstanceProfile")))
+        key = lt.text(at("KeyName"))
         if key:
-            group.ssh = SshAccess(declared(True, lt.origin(f"{data}.KeyName")),
+            group.ssh = SshAccess(declared(True, lt.origin(at("KeyName"))),
                                   declared(group.security_group_ids or [cluster.cluster_security_group_id or ""],
-                                           lt.origin(f"{data}.KeyName")),
-                                  declared(key, lt.origin(f"{data}.KeyName")), group.ssh.windows if group.ssh else False)
+                                           lt.origin(at("KeyName"))),
+                                  declared(key, lt.origin(at("KeyName"))), group.ssh.windows if group.ssh else False)
         return key
 
     @staticmethod
@@ -1153,8 +1165,8 @@ class _Builder:
             cluster.cluster_security_group_id = sg_id
         return cluster.cluster_security_group_id
 
-    def _root_encryption(self, lt: Res, anchor: Origin) -> Value[bool]:
-        mappings = lt.items("LaunchTemplateData.BlockDeviceMappings")
+    def _root_encryption(self, lt: Res, mappings_path: str, anchor: Origin) -> Value[bool]:
+        mappings = lt.items(mappings_path)
         chosen = None
         for pointer, item in mappings:
             if not (isinstance(item, Mapping) and isinstance(item.get("Ebs"), Mapping)):
@@ -1234,12 +1246,14 @@ class _Builder:
         group.security_group_ids.append(sg_id)
 
     def read_self_managed(self) -> None:
-        """Self-managed node groups: an Auto Scaling group with a launch template, or a launch template no
-        managed node group uses (eksctl's node group stacks)."""
+        """Self-managed node groups: an Auto Scaling group with a launch template or a launch configuration, or a
+        launch template no managed node group uses (eksctl's node group stacks)."""
         groups: list[tuple[str, Res, Res | None]] = []
         for scaling in self.t.of_type("AWS::AutoScaling::AutoScalingGroup"):
+            configuration = scaling.get("LaunchConfigurationName")
             used = self.launch_template(scaling.get("LaunchTemplate")) or self.launch_template(
-                scaling.get("MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification"))
+                scaling.get("MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification")) or (
+                self.t.resource(configuration.logical_id) if isinstance(configuration, Ref) else None)
             if used is not None and used.id not in self.used_templates:
                 groups.append((scaling.id, used, scaling))
                 self.used_templates.add(used.id)
