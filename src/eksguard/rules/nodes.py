@@ -98,7 +98,7 @@ def imds_reachable(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
                 f"Node group `{group.name}` has IMDS hop limit {hops.value} and no NetworkPolicy blocks IMDS.",
                 f"ノードグループ `{group.name}` の IMDS ホップ数上限が {hops.value} で、IMDS を遮断する NetworkPolicy がありません。"),
                 observed=f"HttpPutResponseHopLimit={hops.value}",
-                **({"http_tokens": tokens.value} if tokens is not None and tokens.known else {}))
+                http_tokens=tokens.value if tokens is not None and tokens.known else None)
 
 
 ACCOUNT_DECIDES = Text("it does not request encryption, so the account's EBS encryption-by-default setting decides",
