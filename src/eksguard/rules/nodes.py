@@ -205,11 +205,23 @@ def node_role_overprivileged(cluster: Cluster, ctx: RuleContext) -> Iterator[Res
             yield unknown_value(cluster, policies, target)
             continue
         names = [p.rsplit("/", 1)[-1] for p in policies.value or []]
-        broad = [n for n in names if n in BROAD_POLICIES]
-        if not broad:
+        broad = [(n, _broad(n)) for n in names]
+        described = [(n, words) for n, words in broad if words is not None]
+        if not described:
             yield passed(target, policies.origin)
             continue
         yield fail(target, policies, Text(
-            f"Node role of `{group.name}` has " + "; ".join(f"{n}: {BROAD_POLICIES[n][0]}" for n in broad) + ".",
-            f"`{group.name}` のノードロールに " + "、".join(f"{n}（{BROAD_POLICIES[n][1]}）" for n in broad) + "があります。"),
+            f"Node role of `{group.name}` has " + "; ".join(f"{n}: {en}" for n, (en, _) in described) + ".",
+            f"`{group.name}` のノードロールに " + "、".join(f"{n}（{ja}）" for n, (_, ja) in described) + "があります。"),
             observed=f"node role policies={names}")
+
+
+def _broad(policy: str) -> tuple[str, str] | None:
+    """What a node-role policy gives every pod beyond what nodes need; AWS managed `*FullAccess` policies and
+    PowerUserAccess allow every action of their service(s) (AutoScalingFullAccess: `autoscaling:*`)."""
+    if policy in BROAD_POLICIES:
+        return BROAD_POLICIES[policy]
+    if policy.endswith("FullAccess") or policy == "PowerUserAccess":
+        return ("every action of its service (an AWS managed full-access policy)",
+                "そのサービスのすべてのアクション（AWS 管理のフルアクセスポリシー）")
+    return None
