@@ -67,11 +67,13 @@ def test_subnet_without_association_uses_the_main_route_table() -> None:
 
 
 def test_named_private_but_routed_to_an_igw_gives_eks201() -> None:
-    for path, line in ((TESTS / "cloudformation/fixtures/bad.yaml", 47), (TESTS / "terraform/fixtures/bad", 30)):
+    for path, lines in ((TESTS / "cloudformation/fixtures/bad.yaml", [118, 97]),
+                        (TESTS / "terraform/fixtures/bad", [129, 95])):
         failing = [f for f in results(scan(path), "EKS201") if f.status.value == "fail"]
         assert [f.target for f in failing] == ["cluster/bad/nodegroup/lt", "cluster/bad/nodegroup/ssh"]
+        # located where each node group names its subnets (the line to change); the note says why they are public
+        assert [f.origin.line if f.origin else None for f in failing] == lines
         for finding in failing:
-            assert finding.origin is not None and finding.origin.line == line  # the route to the IGW
             assert finding.note is not None and "to internet gateway" in finding.note.en
 
 
@@ -100,7 +102,7 @@ def test_main_route_table_replaced_by_one_to_the_igw_gives_eks201() -> None:
     [finding] = results(scan(FIXTURES / "main-table-tf"), "EKS201")
     assert finding.status.value == "fail"
     assert finding.note is not None and "the VPC's main route table aws_route_table.public" in finding.note.en
-    assert finding.origin is not None and finding.origin.line == 17
+    assert finding.origin is not None and finding.origin.line == 49  # the node group's subnet_ids
 
 
 @pytest.mark.parametrize(("path", "with_sts"), [(FIXTURES / "private-endpoints.yaml", {"CreateStsEndpoint": "true"}),

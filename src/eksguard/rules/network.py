@@ -59,9 +59,12 @@ def nodes_in_public_subnets(cluster: Cluster, ctx: RuleContext) -> Iterator[Resu
         if not public.known:
             yield unknown_value(cluster, public, target)
         elif public.value:
+            # found from the subnets: located where the group names them (the line to change, and where an
+            # inline suppression goes); the note says which subnet is public and why
+            where = group.subnets_origin if group.public_subnets is None else None
             yield fail(target, public, Text(f"Node group `{group.name}` runs in public subnets.",
                                             f"ノードグループ `{group.name}` がパブリックサブネットで動いています。"),
-                       observed="public subnets")
+                       observed="public subnets", origin=where)
         else:
             yield passed(target, public.origin)
 
