@@ -433,6 +433,8 @@ def aws_auth_writable(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
              "ServiceAccount）に `automountServiceAccountToken: false` を設定してください。"),
     references=("https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/",),
     reads=(*WORKLOAD_KINDS, "ServiceAccount"),
+    # of a ServiceAccount only its identity and automount matter (not its IRSA role annotation)
+    fields={"ServiceAccount": ("metadata.name", "metadata.namespace", "automountServiceAccountToken")},
 )
 def default_token_automount(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     accounts = {(o.namespace, o.name): o for o in scope.of_kind("ServiceAccount")}
