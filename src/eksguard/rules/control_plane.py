@@ -335,11 +335,18 @@ def authentication_mode(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     risk=Text("Whoever ran the create (a person or a CI role) keeps full admin rights that no reviewed "
               "configuration shows.",
               "作成を実行した人や CI ロールが、レビューされた設定に現れない完全な管理者権限を持ち続けます。"),
-    fix=Text("Set `accessConfig.bootstrapClusterCreatorAdminPermissions: false` (eksctl) or "
-             "`BootstrapClusterCreatorAdminPermissions: false` (CloudFormation) and grant admin through an explicit "
-             "access entry for a dedicated role.",
-             "eksctl では `accessConfig.bootstrapClusterCreatorAdminPermissions: false`、CloudFormation では "
-             "`BootstrapClusterCreatorAdminPermissions: false` にし、専用ロールのアクセスエントリーで明示的に管理者権限を付けてください。"),
+    fix=Text("At creation set `accessConfig.bootstrapClusterCreatorAdminPermissions: false` (eksctl), "
+             "`BootstrapClusterCreatorAdminPermissions: false` (CloudFormation) or `access_config { "
+             "bootstrap_cluster_creator_admin_permissions = false }` (Terraform) and grant admin through an explicit "
+             "access entry for a dedicated role. The setting is create-only (changing it replaces the cluster): on an "
+             "existing cluster add the dedicated role's access entry, then delete the creator's (with CONFIG_MAP, "
+             "move to API_AND_CONFIG_MAP first, which shows the creator's entry).",
+             "作成時に eksctl では `accessConfig.bootstrapClusterCreatorAdminPermissions: false`、CloudFormation では "
+             "`BootstrapClusterCreatorAdminPermissions: false`、Terraform では `access_config { "
+             "bootstrap_cluster_creator_admin_permissions = false }` にし、専用ロールのアクセスエントリーで明示的に管理者権限を"
+             "付けてください。この設定は作成時のみで、変更するとクラスターが置き換わります。既存のクラスターでは専用ロールの"
+             "アクセスエントリーを追加してから作成者のエントリーを削除します（CONFIG_MAP では先に API_AND_CONFIG_MAP に移行する"
+             "と作成者のエントリーが現れます）。"),
     dont=Text("Do not delete the creator's access entry before a dedicated admin role's entry is in place and "
               "tested: you can lock everyone out of the cluster.",
               "専用の管理者ロールのアクセスエントリーを作って動作を確認する前に、作成者のアクセスエントリーを削除しないでくださ"
@@ -360,6 +367,12 @@ def creator_admin(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
         yield unknown_value(cluster, bootstrap)
     elif not bootstrap.value:
         yield passed(cluster.target, bootstrap.origin)
+    elif cluster.authentication_mode is not None and cluster.authentication_mode.value == "CONFIG_MAP":
+        # eks-domain.md §8.1: with CONFIG_MAP the creator is system:masters and appears in no aws-auth entry
+        yield fail(cluster.target, bootstrap, Text(
+            "The cluster creator is system:masters implicitly (CONFIG_MAP: no aws-auth entry shows it).",
+            "クラスター作成者は暗黙に system:masters になります（CONFIG_MAP では aws-auth のどのエントリーにも現れません）。"),
+            observed="bootstrapClusterCreatorAdminPermissions=true")
     else:
         yield fail(cluster.target, bootstrap, Text("The cluster creator gets AmazonEKSClusterAdminPolicy implicitly.",
                                                    "クラスター作成者に AmazonEKSClusterAdminPolicy が暗黙に付与されます。"),
