@@ -861,6 +861,8 @@ class Sequence:
         self.resolver = resolver
         self.path = path
         self.entries: list[_Entry] = []
+        # clusters whose OIDC provider only `utils associate-iam-oidc-provider` made: aws-node has no IRSA role
+        self.oidc_without_aws_node_role: set[int] = set()
 
     # -- clusters of this sequence
 
@@ -1086,7 +1088,11 @@ class Sequence:
         builder.put(root, "apiVersion", "eksctl.io/v1alpha5", "apiVersion")
         builder.put(root, "kind", "ClusterConfig", "kind")
         builder.put(root, "metadata.name", cluster.name, "metadata.name")
-        if cluster.irsa_enabled is not None and cluster.irsa_enabled.value:
+        # eksctl `create nodegroup` leaves AmazonEKS_CNI_Policy off the node role only when aws-node already uses
+        # IRSA (pkg/actions/nodegroup/create.go DoesAWSNodeUseIRSA): a cluster created with withOIDC, not one
+        # whose OIDC provider was associated later
+        if cluster.irsa_enabled is not None and cluster.irsa_enabled.value \
+                and id(cluster) not in self.oidc_without_aws_node_role:
             builder.put(root, "iam.withOIDC", True, "iam.withOIDC")
         name: str | None = None
         if not parsed.given("name") and parsed.positionals and parsed.positionals[0].known:
@@ -1290,6 +1296,8 @@ class Sequence:
     def _utils_associate_iam_oidc_provider(self, invocation: Invocation, parsed: Parsed) -> None:
         cluster = self._utils_target(invocation, parsed, name_flags=("cluster", "name"))
         if cluster is not None:
+            if cluster.irsa_enabled is None or not cluster.irsa_enabled.value:
+                self.oidc_without_aws_node_role.add(id(cluster))
             cluster.irsa_enabled = declared(True, Origin(invocation.path, invocation.line, None,
                                                          "eksctl utils associate-iam-oidc-provider"))
 
