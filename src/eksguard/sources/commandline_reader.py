@@ -46,6 +46,7 @@ from eksguard import sources
 from eksguard.model import (
     Cluster,
     ExposureWindow,
+    FargateProfile,
     InputProblem,
     InputRecord,
     Network,
@@ -169,6 +170,9 @@ UPDATE_ENDPOINTS = _flags(GLOBAL, AWS, _UTILS_GENERAL, (F("name", S, "n"), F("pr
                                                         F("public-access", B)))
 UPDATE_LOGGING = _flags(GLOBAL, AWS, _UTILS_GENERAL, (F("name", S, "n"), F("enable-types", L), F("disable-types", L)))
 ASSOCIATE_OIDC = _flags(GLOBAL, AWS, _UTILS_GENERAL, (F("name", S, "n"),))
+# eksctl create fargateprofile (userdocs usage/fargate.md): one profile, one namespace selector
+FARGATE_PROFILE = _flags(GLOBAL, AWS, (CONFIG_FILE, F("cluster", S, "c"), F("name", S), F("namespace", S),
+                                       F("labels", S, "l"), F("region", S, "r")))
 IDENTITY_MAPPING = _flags(GLOBAL, AWS, (CONFIG_FILE, F("cluster", S, "c"), F("name", S, "n"), F("region", S, "r"),
                                         F("account", S), F("arn", S), F("role", S), F("username", S),
                                         F("group", L), F("service-name", S), F("namespace", S),
@@ -205,6 +209,7 @@ COMMANDS: dict[tuple[str, str], dict[str, Flag]] = {
     ("create", "nodegroup"): CREATE_NODEGROUP,
     ("create", "ng"): CREATE_NODEGROUP,
     ("create", "iamidentitymapping"): IDENTITY_MAPPING,
+    ("create", "fargateprofile"): FARGATE_PROFILE,
     ("utils", "update-cluster-vpc-config"): UPDATE_VPC,
     ("utils", "update-cluster-endpoints"): UPDATE_ENDPOINTS,
     ("utils", "update-cluster-logging"): UPDATE_LOGGING,
@@ -1292,6 +1297,24 @@ class Sequence:
             return
         cluster.log_types = declared(sorted(result), origin)
         cluster.uses_cloudwatch_logging = bool(result)
+
+    def _create_fargateprofile(self, invocation: Invocation, parsed: Parsed) -> None:
+        """A Fargate profile from flags: the pods of its namespace run on Fargate, where IMDS is not reachable
+        (the `-f` form is read with its ClusterConfig)."""
+        if parsed.given("config-file"):
+            return
+        namespace = parsed.last("namespace")
+        if namespace is None:
+            _warn(self.ctx, invocation.path, invocation.line, Text(
+                "`eksctl create fargateprofile` without `--namespace` is not evaluated",
+                "`--namespace` のない `eksctl create fargateprofile` は評価しません"))
+            return
+        cluster = self.target(_word_of(parsed.last("cluster")), invocation)
+        name = parsed.last("name")
+        origin = Origin(invocation.path, namespace.line, None, "--namespace")
+        cluster.fargate_profiles.append(FargateProfile(
+            name.text if name is not None and name.unknown is None else f"fargateprofile-{len(cluster.fargate_profiles)}",
+            origin, [namespace.text] if namespace.unknown is None else []))
 
     def _utils_associate_iam_oidc_provider(self, invocation: Invocation, parsed: Parsed) -> None:
         cluster = self._utils_target(invocation, parsed, name_flags=("cluster", "name"))
