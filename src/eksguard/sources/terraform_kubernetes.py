@@ -15,6 +15,7 @@ recorded in `unknown_fields` with why. This module describes; it never judges.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -41,6 +42,7 @@ from eksguard.sources.terraform import (
     Unknown,
     View,
     _is_block_list,
+    _JsonPending,
     _known,
     _skip_interpolation,
     _skip_string,
@@ -124,6 +126,15 @@ def _not_known(value: Any) -> Text:
     return Text(f"not known before Terraform runs ({reason}{shown})", f"Terraform の実行前には不明です（{reason}{shown}）")
 
 
+def _as_written(value: Any) -> Any:
+    """A structure with each value not known here replaced by its expression as written (`${...}`)."""
+    if isinstance(value, list):
+        return [_as_written(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _as_written(item) for key, item in value.items()}
+    return value if _known(value) else "${" + (text_of(value) or "?") + "}"
+
+
 def _briefly(written: str | None) -> str | None:
     """An expression as written, on one line: a whole template (a YAML body) shows only its interpolations."""
     if written is None or ("\n" not in written and len(written) <= 120):
@@ -173,6 +184,11 @@ class _Reader:
         if isinstance(value, dict):
             out = _line_map(line)
             for key, item in value.items():
+                if api_path == "data" and isinstance(item, _JsonPending) and isinstance(item.value, (list, dict)):
+                    # a ConfigMap value built by yamlencode() whose leaves are partly known only after apply (an
+                    # aws-auth mapUsers with `userarn = aws_iam_user.x.arn`): the YAML with those leaves as written,
+                    # `${aws_iam_user.x.arn}`, so what is known (groups, usernames, which keys) is still read
+                    item = json.dumps(_as_written(item.value))
                 if not _known(item):
                     self.not_known(f"{api_path}.{key}", item)
                     continue
