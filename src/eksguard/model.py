@@ -239,6 +239,8 @@ class FargateProfile:
     origin: Origin
     namespaces: list[str] = field(default_factory=list)
     subnet_ids: list[str] = field(default_factory=list)
+    # the namespaces a selector takes without labels: every pod there runs on Fargate (no IMDS)
+    whole_namespaces: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True, repr=False, eq=False)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eksguard.analysis.pss import pod_spec_of
-from eksguard.model import KubeObject, KubeScope, Text, Value, declared, defaulted, unknown
+from eksguard.model import FargateProfile, KubeObject, KubeScope, Text, Value, declared, defaulted, unknown
 
 IMDS = ipaddress.ip_address("169.254.169.254")
 SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
@@ -204,6 +204,14 @@ def enforcement(scope: KubeScope) -> Value[bool]:
     return defaulted(False, VPC_CNI_TOOL, where, Text(
         "the vpc-cni addon enforces NetworkPolicies only with `enableNetworkPolicy: \"true\"` in its configuration",
         "vpc-cni アドオンは設定に `enableNetworkPolicy: \"true\"` がある場合にのみ NetworkPolicy を適用します"))
+
+
+def fargate_profile_of(scope: KubeScope, namespace: str) -> FargateProfile | None:
+    """The Fargate profile that takes every pod of `namespace` (a selector without labels), if any: those pods
+    run on Fargate, which has no IMDS."""
+    if scope.unbound is not None or scope.cluster is None:
+        return None
+    return next((p for p in scope.cluster.fargate_profiles if namespace in p.whole_namespaces), None)
 
 
 def nodes_reach_imds(scope: KubeScope) -> Value[bool]:

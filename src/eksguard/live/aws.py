@@ -634,10 +634,11 @@ class ClusterCollector:
             response = self.get("eks", "DescribeFargateProfile", {"clusterName": self.name, "fargateProfileName": name})
             data = (response or {}).get("fargateProfile") or {}
             resource = str(data.get("fargateProfileArn") or f"eks:DescribeFargateProfile {self.name}/{name}")
+            selectors = data.get("selectors") or []
             cluster.fargate_profiles.append(FargateProfile(
                 str(name), self.origin(resource, "fargateProfile"),
-                [str(s.get("namespace") or "") for s in data.get("selectors") or []],
-                [str(s) for s in data.get("subnets") or []]))
+                [str(s.get("namespace") or "") for s in selectors], [str(s) for s in data.get("subnets") or []],
+                [str(s.get("namespace") or "") for s in selectors if not s.get("labels")]))
 
     # --- the network ---------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from typing import Any
 from eksguard.analysis.imds import (
     SYSTEM_NAMESPACES,
     enforcement,
+    fargate_profile_of,
     namespaces_with_workloads,
     nodes_reach_imds,
     reach,
@@ -424,6 +425,10 @@ def imds_not_blocked(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
         open_ = [r.workload for r in reaches if not r.blocked]
         if not open_:
             yield passed(target, reaches[0].policies[0].origin if reaches[0].policies else None)
+            continue
+        fargate = fargate_profile_of(scope, name)
+        if fargate is not None:  # every pod of the namespace runs on Fargate
+            yield passed(target, fargate.origin)
             continue
         if nodes.known and nodes.value is False:
             yield passed(target, nodes.origin)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eksguard.model import Estate, InputProblem, InputRecord, Text
+from eksguard.model import Cluster, Estate, InputProblem, InputRecord, Text
 from eksguard.sources.fields import Variables
 from eksguard.sources.loading import InputError, Limits, parse_documents, read_text
 from eksguard.sources.parallel import ParsedAhead, start_parsing_ahead
@@ -179,6 +179,27 @@ def walk(root: Path) -> Iterator[Path]:
             except OSError:
                 continue
         stack.extend(reversed(subfolders))
+
+
+def join_stub(stub: Cluster, target: Cluster) -> None:
+    """What a template or module adds to a cluster it does not define (`stub`) joins that cluster."""
+    stub_sg = stub.cluster_security_group_id
+    for group in stub.node_groups:
+        if stub_sg and target.cluster_security_group_id:
+            group.security_group_ids = [target.cluster_security_group_id if s == stub_sg else s
+                                        for s in group.security_group_ids]
+    target.node_groups.extend(stub.node_groups)
+    target.fargate_profiles.extend(stub.fargate_profiles)
+    if stub.access_entries:
+        target.access_entries = [*(target.access_entries or []), *stub.access_entries]
+    if stub.addons:
+        target.addons = [*(target.addons or []), *stub.addons]
+    for sg_id, sg in stub.network.security_groups.items():
+        target.network.security_groups.setdefault(sg_id, sg)
+    for subnet_id, subnet in stub.network.subnets.items():
+        target.network.subnets.setdefault(subnet_id, subnet)
+    for table_id, table in stub.network.route_tables.items():
+        target.network.route_tables.setdefault(table_id, table)
 
 
 def record_problem(ctx: ScanContext, path: str, error: InputError) -> None:

@@ -49,6 +49,7 @@ from eksguard.model import (
     defaulted,
     unknown,
 )
+from eksguard.sources import join_stub
 from eksguard.sources.fields import Variables, as_bool, as_int, as_str, coerce_declared, configuration_values
 from eksguard.sources.loading import LineList, LineMap
 
@@ -1281,11 +1282,12 @@ class _Builder:
 
     def read_fargate(self, res: Res) -> None:
         cluster = self.cluster_for(res.get("ClusterName"), res.origin())
-        namespaces = [text_of(s.get("Namespace")) or "" for _, s in res.items("Selectors") if isinstance(s, Mapping)]
+        selectors = [s for _, s in res.items("Selectors") if isinstance(s, Mapping)]
         name = res.known_text("FargateProfileName") or res.id
         cluster.fargate_profiles.append(FargateProfile(
             name, res.origin("FargateProfileName") if res.raw("FargateProfileName")[0] else res.origin(),
-            namespaces, idents(res.get("Subnets"))))
+            [text_of(s.get("Namespace")) or "" for s in selectors], idents(res.get("Subnets")),
+            [text_of(s.get("Namespace")) or "" for s in selectors if not s.get("Labels")]))
 
     def read_access_entry(self, res: Res) -> None:
         cluster = self.cluster_for(res.get("ClusterName"), res.origin())
@@ -1496,27 +1498,6 @@ def is_stub(cluster: Cluster) -> bool:
     return cluster.source == "cloudformation" and cluster.endpoint_public_access is None
 
 
-def join_stub(stub: Cluster, target: Cluster) -> None:
-    """What a template adds to a cluster it does not define (`stub`) joins that cluster."""
-    stub_sg = stub.cluster_security_group_id
-    for group in stub.node_groups:
-        if stub_sg and target.cluster_security_group_id:
-            group.security_group_ids = [target.cluster_security_group_id if s == stub_sg else s
-                                        for s in group.security_group_ids]
-    target.node_groups.extend(stub.node_groups)
-    target.fargate_profiles.extend(stub.fargate_profiles)
-    if stub.access_entries:
-        target.access_entries = [*(target.access_entries or []), *stub.access_entries]
-    if stub.addons:
-        target.addons = [*(target.addons or []), *stub.addons]
-    for sg_id, sg in stub.network.security_groups.items():
-        target.network.security_groups.setdefault(sg_id, sg)
-    for subnet_id, subnet in stub.network.subnets.items():
-        target.network.subnets.setdefault(subnet_id, subnet)
-    for table_id, table in stub.network.route_tables.items():
-        target.network.route_tables.setdefault(table_id, table)
-
-
 def join_stubs(clusters: list[Cluster], full: Mapping[str, Cluster]) -> list[Cluster]:
     """The clusters that are not stubs of a cluster of `full` (by name); those join it."""
     kept = []
@@ -1534,6 +1515,6 @@ def merge_stubs(clusters: list[Cluster]) -> list[Cluster]:
     return join_stubs(clusters, {c.name: c for c in clusters if c.source == "cloudformation" and not is_stub(c)})
 
 
-__all__ = ["NOVALUE", "ClusterNameOf", "Ref", "Template", "Unknown", "is_stub", "join_stub", "join_stubs", "local_nested_stacks",
+__all__ = ["NOVALUE", "ClusterNameOf", "Ref", "Template", "Unknown", "is_stub", "join_stubs", "local_nested_stacks",
            "merge_stubs", "read_template", "stack_parameters", "template_clusters",
            "template_kind"]

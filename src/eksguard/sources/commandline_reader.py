@@ -1312,9 +1312,10 @@ class Sequence:
         cluster = self.target(_word_of(parsed.last("cluster")), invocation)
         name = parsed.last("name")
         origin = Origin(invocation.path, namespace.line, None, "--namespace")
+        namespaces = [namespace.text] if namespace.unknown is None else []
         cluster.fargate_profiles.append(FargateProfile(
             name.text if name is not None and name.unknown is None else f"fargateprofile-{len(cluster.fargate_profiles)}",
-            origin, [namespace.text] if namespace.unknown is None else []))
+            origin, namespaces, [], [] if parsed.given("labels") else namespaces))
 
     def _utils_associate_iam_oidc_provider(self, invocation: Invocation, parsed: Parsed) -> None:
         cluster = self._utils_target(invocation, parsed, name_flags=("cluster", "name"))

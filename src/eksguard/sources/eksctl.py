@@ -616,8 +616,10 @@ def read_cluster_config(document: Mapping[str, Any], path: str, variables: Varia
             if ng.get("iam.withAddonPolicies.autoScaler", as_bool, TOOL, False).value:
                 cluster.cluster_autoscaler = True
     for profile, _ in doc.items("fargateProfiles"):
+        selectors = [sel for sel, _ in profile.items("selectors")]
         cluster.fargate_profiles.append(FargateProfile(
             profile.text("name") or "fargate", profile.origin("name"),
-            [sel.text("namespace") or "" for sel, _ in profile.items("selectors")],
-            as_str_list(profile.raw("subnets")[1]) or []))
+            [sel.text("namespace") or "" for sel in selectors],
+            as_str_list(profile.raw("subnets")[1]) or [],
+            [sel.text("namespace") or "" for sel in selectors if not sel.raw("labels")[1]]))
     return cluster

@@ -2783,11 +2783,12 @@ class Builder:
     def read_fargate(self, resource: Resource) -> None:
         v = resource.view
         cluster = self.cluster_for(v.get("cluster_name"), v.origin())
-        namespaces = [b.text("namespace") or "" for b in v.blocks("selector")]
+        selectors = v.blocks("selector")
         name = v.known_text("fargate_profile_name") or resource.name
         cluster.fargate_profiles.append(FargateProfile(
             name, v.origin("fargate_profile_name") if v.written("fargate_profile_name") else v.origin(),
-            namespaces, self.idents(v.get("subnet_ids"))))
+            [b.text("namespace") or "" for b in selectors], self.idents(v.get("subnet_ids")),
+            [b.text("namespace") or "" for b in selectors if not b.written("labels")]))
 
     def read_access(self) -> None:
         for resource in self.m.of_type("aws_eks_access_entry"):
@@ -3256,11 +3257,11 @@ class EksModule:
         for key in v.keys("fargate_profiles"):
             item = v.sub(f"fargate_profiles.{key}")
             selectors = item.get("selectors")
-            namespaces = [str(s.get("namespace")) for s in selectors if isinstance(s, dict)] \
-                if isinstance(selectors, list) else []
+            listed = [s for s in selectors if isinstance(s, dict)] if isinstance(selectors, list) else []
             cluster.fargate_profiles.append(FargateProfile(
-                item.known_text("name") or key, v.origin(f"fargate_profiles.{key}"), namespaces,
-                self.builder.idents(item.get("subnet_ids")) or node_subnets))
+                item.known_text("name") or key, v.origin(f"fargate_profiles.{key}"),
+                [str(s.get("namespace")) for s in listed], self.builder.idents(item.get("subnet_ids")) or node_subnets,
+                [str(s.get("namespace")) for s in listed if not s.get("labels")]))
         return cluster
 
     def kms_key(self) -> Value[str | None]:

@@ -193,6 +193,8 @@ def finish(ctx: sources.ScanContext) -> None:
         ctx.estate.warnings.append(InputProblem.of(origin.path, origin.line, text, "module-not-read"))
 
     built: dict[str, list[Cluster]] = {}
+    backends: dict[str, StateAddress] = {}  # directory → where its state is kept
+    remote_states: dict[str, dict[str, StateAddress]] = {}  # directory → its terraform_remote_state by label
     # node groups that callers make for the clusters of a directory (a local module whose cluster the callers
     # do not read: it is read in its own directory, with its variables' defaults)
     elsewhere: dict[str, list[UnreadNodeGroups]] = {}
@@ -226,9 +228,83 @@ def finish(ctx: sources.ScanContext) -> None:
                 built[os.path.normpath(directory)] = clusters
                 ctx.estate.clusters.extend(clusters)
                 _declare_objects(directory, files, tfvars, clusters, ctx)
+            backend, remote = state_addresses(files)
+            if backend is not None:
+                backends[os.path.normpath(directory)] = backend
+            remote_states[os.path.normpath(directory)] = remote
     for called, unread in elsewhere.items():
         for cluster in built.get(called, []):
             cluster.unread_node_groups.extend(unread)
+    _join_remote_state_stubs(ctx, built, backends, remote_states)
+
+
+StateAddress = tuple[str, ...]  # the backend type and its bucket/key (or path ...) settings, as written
+_REMOTE_CLUSTER = re.compile(r"^data\.terraform_remote_state\.([\w-]+)\.outputs\.")
+# the settings that say which state a backend keeps (https://developer.hashicorp.com/terraform/language/backend)
+_STATE_SETTINGS = ("bucket", "key", "prefix", "path", "container_name", "storage_account_name", "workspace_key_prefix",
+                   "organization", "workspaces")
+
+
+def _literal(value: Any) -> str | None:
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"' and "${" not in value:
+        return value[1:-1]
+    return None
+
+
+def _address(kind: str, settings: Any) -> StateAddress | None:
+    if not isinstance(settings, dict):
+        return None
+    values = tuple(f"{name}={_literal(settings[name])}" for name in _STATE_SETTINGS if name in settings)
+    if not values or any(v.endswith("=None") for v in values):
+        return None  # a setting from a variable (or partial configuration): not comparable
+    return (kind, *values)
+
+
+def state_addresses(files: list[TFFile]) -> tuple[StateAddress | None, dict[str, StateAddress]]:
+    """Where a root module keeps its state (`terraform { backend "s3" {...} }`) and where each of its
+    `terraform_remote_state` data sources reads one, from literal settings only."""
+    backend: StateAddress | None = None
+    remote: dict[str, StateAddress] = {}
+    for file in files:
+        for block in file.data.get("terraform", []) or []:
+            for item in block.get("backend", []) if isinstance(block, dict) else []:
+                for kind, settings in item.items() if isinstance(item, dict) else []:
+                    backend = _address(kind.strip('"'), settings) or backend
+        for block in file.data.get("data", []) or []:
+            named = block.get('"terraform_remote_state"', block.get("terraform_remote_state")) \
+                if isinstance(block, dict) else None
+            for label, body in named.items() if isinstance(named, dict) else []:
+                kind = _literal(body.get("backend")) if isinstance(body, dict) else None
+                address = _address(kind, body.get("config")) if kind and isinstance(body, dict) else None
+                if address is not None:
+                    remote[label.strip('"')] = address
+    return backend, remote
+
+
+def _join_remote_state_stubs(ctx: sources.ScanContext, built: dict[str, list[Cluster]],
+                             backends: dict[str, StateAddress],
+                             remote_states: dict[str, dict[str, StateAddress]]) -> None:
+    """A module that names its cluster by another root's state (`cluster_name =
+    data.terraform_remote_state.eks.outputs.cluster_id`, a common split of one cluster into several roots)
+    adds its node groups, Fargate profiles, add-ons and access entries to that root's cluster, when exactly
+    one scanned root keeps that state and defines exactly one cluster."""
+    roots: dict[StateAddress, list[str]] = {}
+    for directory, address in backends.items():
+        roots.setdefault(address, []).append(directory)
+    for directory, clusters in built.items():
+        for stub in list(clusters):
+            match = _REMOTE_CLUSTER.match(stub.name)
+            read = remote_states.get(directory, {}).get(match.group(1)) if match else None
+            owners = roots.get(read, []) if read is not None else []
+            if len(owners) != 1 or owners[0] == directory:
+                continue
+            targets = [c for c in built.get(owners[0], []) if not _REMOTE_CLUSTER.match(c.name)]
+            if len(targets) == 1 and stub in ctx.estate.clusters:
+                sources.join_stub(stub, targets[0])
+                ctx.estate.clusters.remove(stub)
+                for declared in state_of(ctx.estate.extras).declared:  # its Kubernetes objects: that cluster's
+                    if declared.cluster == stub.name and os.path.dirname(os.path.normpath(declared.path)) == directory:
+                        declared.cluster = targets[0].name
 
 
 def _declare_objects(directory: str, files: list[TFFile], tfvars: dict[str, Any], clusters: list[Cluster],
