@@ -31,6 +31,15 @@ def no_node_groups(cluster: Cluster) -> Result:
         cluster.unread_node_groups[0].origin)
 
 
+def no_aws_auth(cluster: Cluster) -> Result:
+    """No aws-auth mappings: nothing to judge, unless they exist but could not be read."""
+    why = cluster.identity_mappings_unknown
+    if why is None:
+        return not_applicable(cluster.target)
+    return unknown_result(cluster.target, None, Text(f"aws-auth could not be read: {why.en}.",
+                                                     f"aws-auth を読み取れませんでした: {why.ja}。"), cluster.origin)
+
+
 def mapping_problem(cluster: Cluster, problem: MappingProblem) -> Result:
     """An aws-auth field that could not be read: `error` when it is not valid, `unknown` when it is not known
     before apply."""

@@ -5,25 +5,16 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterator
 
-from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
+from eksguard.findings import Result, fail, not_applicable, passed
 from eksguard.model import Cluster, Text
 from eksguard.rules import RuleContext, rule
-from eksguard.rules.common import mapping_problem, on_outposts, unknown_value
+from eksguard.rules.common import mapping_problem, no_aws_auth, on_outposts, unknown_value
 
 ADMIN_POLICIES = ("AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy")
 
 
 def break_glass(arn: str | None, ctx: RuleContext) -> bool:
     return bool(arn) and any(fnmatch.fnmatch(str(arn), pattern) for pattern in ctx.config.break_glass_principals)
-
-
-def _no_aws_auth(cluster: Cluster) -> Result:
-    """No aws-auth mappings: nothing to judge, unless they exist but could not be read."""
-    why = cluster.identity_mappings_unknown
-    if why is None:
-        return not_applicable(cluster.target)
-    return unknown_result(cluster.target, None, Text(f"aws-auth could not be read: {why.en}.",
-                                                     f"aws-auth を読み取れませんでした: {why.ja}。"), cluster.origin)
 
 
 def account_of(arn: str) -> str | None:
@@ -85,7 +76,7 @@ def workload_identity(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
 )
 def system_masters(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     if cluster.identity_mappings is None:
-        yield _no_aws_auth(cluster)
+        yield no_aws_auth(cluster)
         return
     found = False
     for problem in cluster.identity_mapping_problems:
@@ -100,7 +91,7 @@ def system_masters(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
                 observed=f"{mapping.kind} {mapping.arn} groups={mapping.groups}", origin=mapping.origin)
     if not found:  # mappings read, but others not known (a Terraform value known only after apply): no pass
         yield passed(cluster.target, cluster.origin) if cluster.identity_mappings_unknown is None \
-            else _no_aws_auth(cluster)
+            else no_aws_auth(cluster)
 
 
 @rule(
@@ -118,7 +109,7 @@ def system_masters(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
 )
 def whole_account(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     if cluster.identity_mappings is None:
-        yield _no_aws_auth(cluster)
+        yield no_aws_auth(cluster)
         return
     accounts = [m for m in cluster.identity_mappings if m.kind == "account"]
     unreadable = [p for p in cluster.identity_mapping_problems if p.field == "mapAccounts"]
@@ -130,7 +121,7 @@ def whole_account(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
             observed=f"mapAccounts: {mapping.account}", origin=mapping.origin)
     if not accounts and not unreadable:
         yield passed(cluster.target, cluster.origin) if cluster.identity_mappings_unknown is None \
-            else _no_aws_auth(cluster)
+            else no_aws_auth(cluster)
 
 
 @rule(

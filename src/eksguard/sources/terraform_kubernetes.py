@@ -135,6 +135,18 @@ def _as_written(value: Any) -> Any:
     return value if _known(value) else "${" + (text_of(value) or "?") + "}"
 
 
+_NAME_KEYS = frozenset({"rolearn", "userarn", "username"})
+
+
+def _unknown_beyond_names(value: Any) -> bool:
+    """Whether a value not known here sits anywhere but at an aws-auth entry's ARN or user name."""
+    if isinstance(value, list):
+        return any(_unknown_beyond_names(item) for item in value)
+    if isinstance(value, dict):
+        return any(_unknown_beyond_names(item) for key, item in value.items() if key not in _NAME_KEYS)
+    return not _known(value)
+
+
 def _briefly(written: str | None) -> str | None:
     """An expression as written, on one line: a whole template (a YAML body) shows only its interpolations."""
     if written is None or ("\n" not in written and len(written) <= 120):
@@ -187,7 +199,10 @@ class _Reader:
                 if api_path == "data" and isinstance(item, _JsonPending) and isinstance(item.value, (list, dict)):
                     # a ConfigMap value built by yamlencode() whose leaves are partly known only after apply (an
                     # aws-auth mapUsers with `userarn = aws_iam_user.x.arn`): the YAML with those leaves as written,
-                    # `${aws_iam_user.x.arn}`, so what is known (groups, usernames, which keys) is still read
+                    # `${aws_iam_user.x.arn}`, so what is known (groups, usernames, which keys) is still read; a
+                    # leaf other than a name (a group) not known is still said (no pass on what it may grant)
+                    if _unknown_beyond_names(item.value):
+                        self.not_known(f"{api_path}.{key}", item)
                     item = json.dumps(_as_written(item.value))
                 if not _known(item):
                     self.not_known(f"{api_path}.{key}", item)
