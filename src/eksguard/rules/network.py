@@ -220,7 +220,10 @@ def node_ssh_open(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
         port = "RDP" if ssh is not None and ssh.windows else "SSH"
         open_rule = [c for c in group.remote_access_cidrs if c in OPEN_CIDRS]
         if open_rule:
-            yield fail(target, ssh.enabled if ssh else None, Text(
+            # the open CIDR is the default for no source security groups: that is its provenance
+            opened = ssh.source_security_groups if ssh and not ssh.source_security_groups.declared else \
+                ssh.enabled if ssh else None
+            yield fail(target, opened, Text(
                 f"{port} to node group `{group.name}` is open to {', '.join(open_rule)}.",
                 f"ノードグループ `{group.name}` への {port} が {', '.join(open_rule)} に開いています。"),
                 observed=f"remote access from {open_rule}",

@@ -50,7 +50,15 @@ from eksguard.model import (
     unknown,
 )
 from eksguard.sources import join_stub
-from eksguard.sources.fields import Variables, as_bool, as_int, as_str, coerce_declared, configuration_values
+from eksguard.sources.fields import (
+    OPEN_REMOTE_ACCESS_NOTE,
+    Variables,
+    as_bool,
+    as_int,
+    as_str,
+    coerce_declared,
+    configuration_values,
+)
 from eksguard.sources.loading import LineList, LineMap
 
 CFN = "CloudFormation"
@@ -1227,7 +1235,10 @@ class _Builder:
         port = RDP_PORT if windows else SSH_PORT
         key_origin = res.origin("RemoteAccess.Ec2SshKey")
         sources = idents(res.get("RemoteAccess.SourceSecurityGroups"))
-        group.ssh = SshAccess(declared(True, key_origin), declared(sources, res.origin("RemoteAccess")),
+        written = res.raw("RemoteAccess.SourceSecurityGroups")[0]
+        # EKS RemoteAccessConfig: without SourceSecurityGroups the port is open to 0.0.0.0/0 (eks-domain.md §2)
+        group.ssh = SshAccess(declared(True, key_origin), declared(sources, res.origin("RemoteAccess")) if written
+                              else defaulted([], EKS, res.origin("RemoteAccess"), OPEN_REMOTE_ACCESS_NOTE),
                               declared(key, key_origin), windows)
         sg_id = f"{res.id}.RemoteAccessSecurityGroup"
         sg = SecurityGroup(sg_id, res.origin("RemoteAccess"), f"eks-remoteAccess ({group.name})",

@@ -220,3 +220,10 @@ def configuration_values(raw: Any) -> dict[str, Any]:
                 return {}
         return dict(parsed) if isinstance(parsed, Mapping) else {}
     return {}
+
+
+# EKS RemoteAccessConfig (managed node groups): an SSH key without source security groups opens the port to
+# 0.0.0.0/0 (eks-domain.md §2, §3.1)
+OPEN_REMOTE_ACCESS_NOTE = Text(
+    "a key without source security groups: EKS opens the remote-access port to 0.0.0.0/0",
+    "送信元セキュリティグループのないキーのため、EKS はリモートアクセスのポートを 0.0.0.0/0 に開きます")

@@ -57,7 +57,7 @@ from eksguard.model import (
     defaulted,
     unknown,
 )
-from eksguard.sources.fields import as_bool, as_int, as_str
+from eksguard.sources.fields import OPEN_REMOTE_ACCESS_NOTE, as_bool, as_int, as_str
 from eksguard.sources.loading import LineList, LineMap
 
 PROVIDER = "Terraform AWS provider"
@@ -2681,7 +2681,10 @@ class Builder:
             return
         where = v.origin(pointer)
         sources = self.idents(v.get(f"{pointer}.source_security_group_ids"))
-        group.ssh = SshAccess(declared(True, v.origin(f"{pointer}.ec2_ssh_key")), declared(sources, where),
+        # EKS RemoteAccessConfig: without source security groups the port is open to 0.0.0.0/0 (eks-domain.md §3.1)
+        group.ssh = SshAccess(declared(True, v.origin(f"{pointer}.ec2_ssh_key")),
+                              declared(sources, where) if v.written(f"{pointer}.source_security_group_ids")
+                              else defaulted([], EKS, where, OPEN_REMOTE_ACCESS_NOTE),
                               declared(key, v.origin(f"{pointer}.ec2_ssh_key")), windows)
         port = RDP_PORT if windows else SSH_PORT
         sg_id = f"{v.address}.remote_access_security_group"
