@@ -18,6 +18,9 @@ PINNING_OPERATORS = ("stringequals", "stringequalsignorecase", "stringlike", "fo
                      "foranyvalue:stringequals", "forallvalues:stringlike", "foranyvalue:stringlike")
 OBSERVABILITY_ADDONS = ("metrics-server", "amazon-cloudwatch-observability", "adot",
                         "prometheus-node-exporter", "kube-state-metrics")
+# Helm charts (Terraform `helm_release`) that run a metrics or monitoring agent, by words of the chart's name
+OBSERVABILITY_CHARTS = ("metrics-server", "prometheus", "cloudwatch", "adot", "opentelemetry", "kube-state-metrics",
+                        "datadog", "grafana-agent", "k8s-monitoring", "victoria-metrics")
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -140,8 +143,13 @@ def observability_missing(cluster: Cluster, ctx: RuleContext) -> Iterator[Result
             next(a.origin for a in cluster.addons or [] if a.name in OBSERVABILITY_ADDONS)
         yield passed(cluster.target, origin)
         return
+    charts = [c for c in cluster.helm_charts
+              if c.chart and any(word in c.chart.rsplit("/", 1)[-1] for word in OBSERVABILITY_CHARTS)]
+    if charts:
+        yield passed(cluster.target, charts[0].origin)
+        return
     if seen is None:
-        yield not_applicable(cluster.target)  # in-cluster installs (Helm...) are not visible to this source
+        yield not_applicable(cluster.target)  # what runs in the cluster is not visible to this source
         return
     if not seen.known:
         yield unknown_value(cluster, seen)
