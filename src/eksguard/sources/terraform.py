@@ -1976,6 +1976,23 @@ MODULE_DEFAULT_LT_ENCRYPTION_NOTE = Text(
     "`use_custom_launch_template = false` のため EKS の既定の起動テンプレートが使われ、ルートボリュームの暗号化はアカウントの "
     "EBS デフォルト暗号化設定で決まります。モジュールの起動テンプレート（既定）で "
     "`block_device_mappings = { xvda = { device_name = \"/dev/xvda\", ebs = { encrypted = true } } }` を設定してください")
+_DATA_ZONES = re.compile(r"data\.aws_availability_zones\.[\w-]+\.names")
+_SLICE_BOUNDS = re.compile(r"slice\(.*,\s*(\d+)\s*,\s*(\d+)\s*\)\s*$")
+
+
+def _two_data_zones(written: str) -> bool:
+    """`azs` written as the names of an `aws_availability_zones` data source (whole, or a slice of two or more)."""
+    written = written.strip()
+    if _DATA_ZONES.fullmatch(written):
+        return True
+    bounds = _SLICE_BOUNDS.search(written)
+    return written.startswith("slice(data.aws_availability_zones.") and bounds is not None \
+        and int(bounds.group(2)) - int(bounds.group(1)) >= 2
+
+
+DATA_ZONES_NOTE = Text(
+    "a zone of the region's `aws_availability_zones` data source, read at plan: the first two are different",
+    "リージョンの `aws_availability_zones` データソースのゾーン（plan 時に読まれます）。先頭の 2 つは別のゾーンです")
 DEFAULT_LT_TOKENS_NOTE = Text(
     "no launch template: EKS creates one whose IMDSv2 setting depends on the AMI and the account's IMDS defaults",
     "起動テンプレートがないため、EKS が作成するテンプレートの IMDSv2 設定は AMI とアカウントの IMDS デフォルトによります")
@@ -2498,14 +2515,18 @@ class Builder:
         found: set[str] = set()
         if not subnet_ids:
             return unknown(origin, Text("the cluster's subnets are not known", "クラスターのサブネットが不明です"))
+        missing: str | None = None
         for subnet_id in subnet_ids:
             subnet = self.network.subnets.get(subnet_id)
             if subnet is None or subnet.availability_zone is None or not subnet.availability_zone.known \
                     or not subnet.availability_zone.value:
-                return unknown(origin, Text(
-                    f"the Availability Zone of subnet {subnet_id} is not known before apply",
-                    f"サブネット {subnet_id} のアベイラビリティーゾーンは apply 前には不明です"))
+                missing = missing or subnet_id
+                continue
             found.add(subnet.availability_zone.value)
+        if missing is not None and len(found) < 2:  # two known zones already answer "more than one"
+            return unknown(origin, Text(
+                f"the Availability Zone of subnet {missing} is not known before apply",
+                f"サブネット {missing} のアベイラビリティーゾーンは apply 前には不明です"))
         return declared(sorted(found), origin)
 
     def cluster_for(self, value: Any, origin: Origin) -> Cluster:
@@ -3034,6 +3055,8 @@ class VpcModule:
                                 origin=v.origin("intra_subnets")),
         }
         zones = v.get("azs")
+        raw_zones = v.body.get("azs") if isinstance(v, HclView) and isinstance(v.body, dict) else None
+        zones_written = raw_zones.strip().removeprefix("${").removesuffix("}") if isinstance(raw_zones, str) else ""
         base_tags = v.get("tags")
         for kind, ids in self.subnets.items():
             table = tables.get(kind, tables["private"])
@@ -3047,6 +3070,10 @@ class VpcModule:
                     zone = zones[index % len(zones)]
                     az: Value[str] = declared(zone, v.origin("azs")) if isinstance(zone, str) else unknown(
                         v.origin("azs"))
+                elif index < 2 and _two_data_zones(zones_written) and not subnet_id.endswith("[*]"):
+                    # the module puts subnet i in azs[i]; the first two names of the aws_availability_zones data
+                    # source are two different zones in every region (the names are known at plan, not here)
+                    az = Value(f"{zones_written}[{index}]", Provenance.DECLARED, v.origin("azs"), note=DATA_ZONES_NOTE)
                 else:
                     az = unknown(v.origin("azs"), Text("the subnets' Availability Zones are not known before apply",
                                                        "サブネットのアベイラビリティーゾーンは apply 前には不明です"))
