@@ -98,6 +98,36 @@ def test_logging_oidc_nodegroups_and_identity_mappings(scan_files: ScanFiles) ->
                                                                            "arn:aws:iam::111122223333:role/admins")
 
 
+def test_later_commands_apply_to_every_way_the_document_creates_the_cluster(scan_files: ScanFiles) -> None:
+    # external-dns's AWS tutorial: two alternative `create cluster` commands, then IRSA, logging and a mapping
+    scan = scan_files({"setup.sh": """
+        eksctl create cluster --name dns --external-dns-access
+        eksctl create cluster --name dns
+        eksctl utils associate-iam-oidc-provider --cluster dns --approve
+        eksctl utils update-cluster-logging --cluster dns --enable-types all --approve
+        eksctl utils update-cluster-vpc-config --cluster dns --public-access-cidrs 203.0.113.7/32 --approve
+        eksctl create iamidentitymapping --cluster dns --arn arn:aws:iam::111122223333:role/admins \\
+          --group system:masters --username admin
+    """})
+    assert len(scan.estate.clusters) == 2
+    for rule, line in (("EKS401", 3), ("EKS104", 4)):
+        assert [(f.status, f.origin.line if f.origin else None) for f in scan.results(rule)] == [(Status.PASS, line)] * 2
+    # restricted later: each has only the exposure window until then (info)
+    assert [(f.status, f.severity) for f in scan.results("EKS101")] == [(Status.FAIL, "info")] * 2
+    assert [f.origin.line if f.origin else None for f in scan.failing("EKS402")] == [6, 6]
+
+
+def test_a_deleted_cluster_is_no_alternative(scan_files: ScanFiles) -> None:
+    scan = scan_files({"lab.sh": """
+        eksctl create cluster --name lab
+        eksctl delete cluster --name lab
+        eksctl create cluster --name lab
+        eksctl utils associate-iam-oidc-provider --cluster lab --approve
+    """})
+    assert [(f.status, f.origin.line if f.origin else None) for f in scan.results("EKS401")] == \
+        [(Status.FAIL, 1), (Status.PASS, 4)]
+
+
 def test_commands_on_a_cluster_created_elsewhere_only_know_what_they_change(scan_files: ScanFiles) -> None:
     scan = scan_files({"grant.sh": """
         eksctl create iamidentitymapping --cluster prod --arn arn:aws:iam::111122223333:user/bob --group system:masters

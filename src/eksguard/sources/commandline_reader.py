@@ -868,6 +868,7 @@ class Sequence:
         self.entries: list[_Entry] = []
         # clusters whose OIDC provider only `utils associate-iam-oidc-provider` made: aws-node has no IRSA role
         self.oidc_without_aws_node_role: set[int] = set()
+        self.deleted: set[int] = set()  # clusters a later `eksctl delete cluster` removes
 
     # -- clusters of this sequence
 
@@ -1143,8 +1144,8 @@ class Sequence:
         self.ctx.estate.clusters.remove(config)
 
     def _create_iamidentitymapping(self, invocation: Invocation, parsed: Parsed) -> None:
-        cluster = self._utils_target(invocation, parsed, approve_needed=False, name_flags=("cluster", "name"))
-        if cluster is None:
+        clusters = self._utils_targets(invocation, parsed, approve_needed=False, name_flags=("cluster", "name"))
+        if not clusters:
             return
         item: dict[str, Any] = {}
         for flag, key in (("arn", "arn"), ("role", "arn"), ("username", "username"), ("account", "account"),
@@ -1158,30 +1159,35 @@ class Sequence:
         builder.put(builder.root, "kind", "ClusterConfig", "kind")
         builder.put(builder.root, "iamIdentityMappings", [item], "iamIdentityMappings")
         built = read_cluster_config(builder.root, invocation.path, VerbatimVariables({}))
-        if cluster.identity_mappings is None:
-            cluster.identity_mappings = []
-        cluster.identity_mappings.extend(built.identity_mappings or [])
+        for cluster in clusters:
+            cluster.identity_mappings = [*(cluster.identity_mappings or []), *(built.identity_mappings or [])]
 
-    def _utils_target(self, invocation: Invocation, parsed: Parsed, approve_needed: bool = True,
-                      name_flags: tuple[str, ...] = ("cluster",)) -> Cluster | None:
-        """The cluster a `utils` command changes, or None when eksctl would change nothing."""
+    def _utils_targets(self, invocation: Invocation, parsed: Parsed, approve_needed: bool = True,
+                       name_flags: tuple[str, ...] = ("cluster",)) -> list[Cluster]:
+        """The clusters a `utils` command changes (none when eksctl would change nothing): the one it names, and
+        the other ways this document creates a cluster of that name (a guide's alternatives: the command applies
+        to whichever was run)."""
         if parsed.given("config-file"):
             _warn(self.ctx, invocation.path, invocation.line, Text(
                 "`-f` with this command is not evaluated; pass the flags instead",
                 "このコマンドの `-f` は評価しません。フラグで指定してください"))
-            return None
+            return []
         if approve_needed and not self._switched_on(parsed, "approve"):
             self._changes_nothing(invocation, Text("without `--approve` eksctl only prints the plan",
                                                    "`--approve` がないため eksctl は計画を表示するだけです"))
-            return None
+            return []
         word = next((_word_of(parsed.last(n)) for n in name_flags if parsed.given(n)), None)
         if word is None and parsed.positionals:
             word = parsed.positionals[0]
         word = _named(word)
         if word is None and not self.entries:
             _refuse(self.ctx, invocation, "--cluster must be set")
-            return None
-        return self.target(word, invocation)
+            return []
+        cluster = self.target(word, invocation)
+        alternatives = [e.cluster for e in self.entries if not e.partial and e.cluster is not cluster
+                        and e.cluster.name == cluster.name and e.cluster.partial_use is None
+                        and id(e.cluster) not in self.deleted]
+        return [*alternatives, cluster]
 
     @staticmethod
     def _switched_on(parsed: Parsed, flag: str) -> bool:
@@ -1231,13 +1237,15 @@ class Sequence:
         self._update_endpoint(invocation, parsed, name_flags=("cluster", "name"))
 
     def _update_endpoint(self, invocation: Invocation, parsed: Parsed, name_flags: tuple[str, ...] = ("cluster",)) -> None:
-        cluster = self._utils_target(invocation, parsed, name_flags=name_flags)
-        if cluster is None:
-            return
-        before = endpoint_open(cluster)
         private = self._flag_value(invocation, parsed, "private-access")
         public = self._flag_value(invocation, parsed, "public-access")
         cidrs = self._flag_value(invocation, parsed, "public-access-cidrs")
+        for cluster in self._utils_targets(invocation, parsed, name_flags=name_flags):
+            self._set_endpoint(cluster, invocation, private, public, cidrs)
+
+    def _set_endpoint(self, cluster: Cluster, invocation: Invocation, private: Value[Any] | None,
+                      public: Value[Any] | None, cidrs: Value[Any] | None) -> None:
+        before = endpoint_open(cluster)
         if private is not None:
             cluster.endpoint_private_access = private
         if public is not None:
@@ -1270,9 +1278,10 @@ class Sequence:
         if not parsed.given("enable-types") and not parsed.given("disable-types") and not parsed.given("config-file"):
             _refuse(self.ctx, invocation, "at least one flag has to be provided: --enable-types, --disable-types")
             return
-        cluster = self._utils_target(invocation, parsed, name_flags=("cluster", "name"))
-        if cluster is None:
-            return
+        for cluster in self._utils_targets(invocation, parsed, name_flags=("cluster", "name")):
+            self._set_logging(cluster, invocation, parsed)
+
+    def _set_logging(self, cluster: Cluster, invocation: Invocation, parsed: Parsed) -> None:
         origin = self._origin(invocation, "enable-types" if parsed.given("enable-types") else "disable-types")
         enable = converted(parsed.values["enable-types"]) if parsed.given("enable-types") else []
         disable = converted(parsed.values["disable-types"]) if parsed.given("disable-types") else []
@@ -1318,8 +1327,7 @@ class Sequence:
             origin, namespaces, [], [] if parsed.given("labels") else namespaces))
 
     def _utils_associate_iam_oidc_provider(self, invocation: Invocation, parsed: Parsed) -> None:
-        cluster = self._utils_target(invocation, parsed, name_flags=("cluster", "name"))
-        if cluster is not None:
+        for cluster in self._utils_targets(invocation, parsed, name_flags=("cluster", "name")):
             if cluster.irsa_enabled is None or not cluster.irsa_enabled.value:
                 self.oidc_without_aws_node_role.add(id(cluster))
             cluster.irsa_enabled = declared(True, Origin(invocation.path, invocation.line, None,
@@ -1329,6 +1337,7 @@ class Sequence:
         word = _word_of(parsed.last("name")) or (parsed.positionals[0] if parsed.positionals else None)
         cluster = self.find(word)
         if cluster is not None:
+            self.deleted.add(id(cluster))
             cluster.notes.append(Text(
                 f"{invocation.path}:{invocation.line} deletes this cluster later (`{_clip(invocation.source)}`); "
                 "the settings above apply until then.",
