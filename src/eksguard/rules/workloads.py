@@ -328,8 +328,9 @@ def _namespace_not_scanned(scope: KubeScope, obj: KubeObject, ref: PodTemplateRe
             f"{_describe(obj)} の名前空間は{unknown_namespace.ja}。そのため強制される Pod Security レベルは不明です。"
             f"{would.ja}。名前空間に値を与える（`--var`）か、実際の名前空間のラベルを確認してください。"),
             origin=obj.origin_at("metadata.namespace"))
-    exists = Text(" always exists, but its labels are", " は常に存在しますが、そのラベルは") if name == "default" \
-        else Text(" is", " は")
+    # the namespaces every cluster has (kube-system, kube-public, kube-node-lease, default): their labels are missing
+    exists = Text(" always exists, but its labels are", " は常に存在しますが、そのラベルは") \
+        if name == "default" or name in SYSTEM_NAMESPACES else Text(" is", " は")
     return unknown_result(obj.target, None, Text(
         f"Namespace `{name}`{exists.en} not in this scan, so the Pod Security level it enforces on {_describe(obj)} "
         f"is not known; {would.en}. Scan its Namespace manifest with the workload, or read its labels with "
