@@ -288,8 +288,9 @@ def _edit_rule(finding: Finding) -> str:
     by no single edit (the snippet sets both)."""
     if finding.rule != "EKS302":
         return finding.rule
-    if (finding.observed or "").startswith("HttpTokens="):
-        return "EKS301"
+    hops = finding.extra.get("hop_limit")
+    if isinstance(hops, int) and hops <= 1:
+        return "EKS301"  # only IMDSv1 is left to close
     return "EKS302" if finding.extra.get("http_tokens") == "required" else ""
 
 

@@ -88,7 +88,8 @@ def imds_reachable(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
                 "IMDSv2, so pods read the node role's credentials with IMDSv1, and no NetworkPolicy blocks IMDS.",
                 f"ノードグループ `{group.name}` は IMDSv1 を許可しています（HttpTokens=optional）。ホップ数上限 1 は IMDSv2 "
                 "しか止めないため、Pod は IMDSv1 でノードロールの認証情報を読めます。IMDS を遮断する NetworkPolicy もありません。"),
-                observed=f"HttpTokens=optional, HttpPutResponseHopLimit={hops.value}")
+                observed=f"HttpTokens=optional, HttpPutResponseHopLimit={hops.value}", http_tokens="optional",
+                hop_limit=hops.value)
         elif (hops.value or 0) <= 1 and tokens is not None and not tokens.known:
             yield unknown_value(cluster, tokens, target)
         elif (hops.value or 0) <= 1:
@@ -98,7 +99,7 @@ def imds_reachable(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
                 f"Node group `{group.name}` has IMDS hop limit {hops.value} and no NetworkPolicy blocks IMDS.",
                 f"ノードグループ `{group.name}` の IMDS ホップ数上限が {hops.value} で、IMDS を遮断する NetworkPolicy がありません。"),
                 observed=f"HttpPutResponseHopLimit={hops.value}",
-                http_tokens=tokens.value if tokens is not None and tokens.known else None)
+                http_tokens=tokens.value if tokens is not None and tokens.known else None, hop_limit=hops.value)
 
 
 ACCOUNT_DECIDES = Text("it does not request encryption, so the account's EBS encryption-by-default setting decides",
