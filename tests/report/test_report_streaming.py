@@ -18,7 +18,8 @@ from eksguard.findings import Finding, Status
 from eksguard.fixes.snippets import annotate
 from eksguard.model import Origin, Text
 from eksguard.report import render_chunks, sarif
-from eksguard.report.jsonout import _ENCODER, _statuses, _Texts, chunks, finding_dict, report_dict
+from eksguard.report.common import COMPACT_JSON
+from eksguard.report.jsonout import _statuses, _Texts, chunks, finding_dict, report_dict
 from eksguard.rules import get_rule
 
 EXAMPLES = REPO / "examples"
@@ -112,5 +113,5 @@ def test_findings_and_statuses_are_written_as_the_encoder_writes_them(
                       suppressed, extra, note)
     texts = _Texts({rule.id: rule}, lang)
     for _ in range(2):  # and again from what it keeps
-        assert texts.finding(finding) == _ENCODER.encode(finding_dict(finding, rule, lang))
-        assert texts.status(finding) == _ENCODER.encode(_statuses([finding], lang)[0])
+        assert texts.finding(finding) == COMPACT_JSON.encode(finding_dict(finding, rule, lang))
+        assert texts.status(finding) == COMPACT_JSON.encode(_statuses([finding], lang)[0])

@@ -18,6 +18,7 @@ A rule passes it through `fail(..., fix_replacement={...})`. Reporters only pres
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from collections.abc import Iterable
@@ -59,6 +60,11 @@ def fix_replacements(finding: Finding) -> list[FixReplacement]:
     raw = finding.extra.get(FIX_KEY)
     items = raw if isinstance(raw, list) else [raw] if raw is not None else []
     return [fix for fix in (_one_fix(item) for item in items) if fix is not None]
+
+
+# compact JSON with the C encoder (`indent` takes json's pure-Python one): the JSON and SARIF reports write
+# with it, piece by piece
+COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def cluster_of(target: str) -> str:

@@ -12,6 +12,7 @@ from eksguard.findings import Finding, Status
 from eksguard.i18n import localize, provenance_text
 from eksguard.model import InputProblem, Origin, Text
 from eksguard.report.baseline import fingerprint
+from eksguard.report.common import COMPACT_JSON
 from eksguard.rules import Rule
 
 SCHEMA_VERSION = 1
@@ -91,8 +92,6 @@ def report_dict(report: ScanReport, lang: str) -> dict[str, Any]:
     }
 
 
-# compact, and the C encoder: `indent` would switch json to its pure-Python encoder, 10x slower
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 # what that encoder writes a str as (ensure_ascii=False): the same function, without an encoder call
 _string = json.encoder.encode_basestring
 
@@ -100,7 +99,7 @@ _string = json.encoder.encode_basestring
 class _Texts:
     """The JSON text of values a report repeats, each encoded once per report: a rule's title, risk, fix
     and references (the bulk of every finding), messages (shared objects), targets and paths. Joined
-    with the few values of each result, exactly what `_ENCODER` writes for `finding_dict`/`_statuses`
+    with the few values of each result, exactly what `COMPACT_JSON` writes for `finding_dict`/`_statuses`
     (tests/report/test_report_streaming.py), in a third of the time at 10,000 files."""
 
     def __init__(self, rules: dict[str, Rule], lang: str) -> None:
@@ -145,7 +144,7 @@ class _Texts:
         if found is None:
             rule = self.rules[rule_id]
             lang = self.lang
-            risk_to_help = _ENCODER.encode({"risk": rule.risk.get(lang), "fix": rule.fix.get(lang),
+            risk_to_help = COMPACT_JSON.encode({"risk": rule.risk.get(lang), "fix": rule.fix.get(lang),
                                             "dont": rule.dont.get(lang) if rule.dont else None,
                                             "references": list(rule.references), "help_uri": rule.help_uri})
             found = self.rule_texts[rule_id] = (_string(rule.title.get(lang)), risk_to_help[1:-1])
@@ -166,7 +165,7 @@ class _Texts:
                 f'"provenance_text":{string(provenance_text(finding.provenance, lang))},'
                 f'"provenance_note":{string(finding.note.get(lang)) if finding.note else "null"}')
         title, risk_to_help = self.rule(finding.rule)
-        details = f',"details":{_ENCODER.encode(finding.extra)}' if finding.extra else ""
+        details = f',"details":{COMPACT_JSON.encode(finding.extra)}' if finding.extra else ""
         return (f'{head}{string(finding.target)},"location":{self.location(finding.origin)},'
                 f'"observed":{string(finding.observed)},{provenance},"title":{title},'
                 f'"message":{self.message(finding.message)},{risk_to_help},'
@@ -189,7 +188,7 @@ def chunks(report: ScanReport, *, lang: str, fail_on: str = "high", colour: bool
     for tens of thousands of files) in memory at once. Joined, exactly `json.dumps(report_dict(...))`."""
     rules, findings, suppressed = _split(report)
     texts = _Texts(rules, lang)
-    yield _ENCODER.encode({"schema_version": SCHEMA_VERSION, "tool": {"name": "eksguard", "version": __version__}})[:-1]
+    yield COMPACT_JSON.encode({"schema_version": SCHEMA_VERSION, "tool": {"name": "eksguard", "version": __version__}})[:-1]
     for key, group in (("findings", findings), ("suppressed", suppressed)):
         yield f',"{key}":['
         for index, finding in enumerate(group):
@@ -199,7 +198,7 @@ def chunks(report: ScanReport, *, lang: str, fail_on: str = "high", colour: bool
     status = texts.status
     for start in range(0, len(report.results), 1000):
         yield ("," if start else "") + ",".join(map(status, report.results[start:start + 1000]))
-    yield "]," + _ENCODER.encode(_rest(report, lang))[1:] + "\n"
+    yield "]," + COMPACT_JSON.encode(_rest(report, lang))[1:] + "\n"
 
 
 def render(report: ScanReport, *, lang: str, fail_on: str = "high", colour: bool = False) -> str:

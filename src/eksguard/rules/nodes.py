@@ -206,8 +206,7 @@ def node_role_overprivileged(cluster: Cluster, ctx: RuleContext) -> Iterator[Res
             yield unknown_value(cluster, policies, target)
             continue
         names = [p.rsplit("/", 1)[-1] for p in policies.value or []]
-        broad = [(n, _broad(n)) for n in names]
-        described = [(n, words) for n, words in broad if words is not None]
+        described = [(n, words) for n in names if (words := _broad(n)) is not None]
         if not described:
             yield passed(target, policies.origin)
             continue

@@ -360,6 +360,10 @@ def rbac_wildcard(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
         yield passed(scope.target, scope.origin)
 
 
+# the verbs that change an existing aws-auth (`create` cannot: it exists on every EKS cluster with nodes)
+AWS_AUTH_REWRITES = frozenset({"update", "patch", "delete", "*"})
+
+
 def _writes_configmaps(item: Mapping[str, Any]) -> bool:
     groups = [str(g) for g in _list(item.get("apiGroups"))]
     resources = [str(r) for r in _list(item.get("resources"))]
@@ -367,10 +371,6 @@ def _writes_configmaps(item: Mapping[str, Any]) -> bool:
     names = [str(n) for n in _list(item.get("resourceNames"))]
     return (("" in groups or "*" in groups) and ("configmaps" in resources or "*" in resources)
             and bool(verbs & AWS_AUTH_REWRITES) and (not names or "aws-auth" in names))
-
-
-# the verbs that change an existing aws-auth (`create` cannot: it exists on every EKS cluster with nodes)
-AWS_AUTH_REWRITES = frozenset({"update", "patch", "delete", "*"})
 
 
 @rule(

@@ -89,7 +89,7 @@ def _glob_regex(glob: str) -> str:
     return "".join(out)
 
 
-def ignore_rule(line: str) -> IgnoreRule | None:
+def _ignore_rule(line: str) -> IgnoreRule | None:
     """The rule of one .gitignore line; None for blank lines and comments."""
     text = line.rstrip("\r")
     text = text.rstrip(" ") + (" " if text.endswith("\\ ") else "")  # `\ ` keeps one trailing space
@@ -116,10 +116,10 @@ def _gitignore_rules(folder: Path) -> list[IgnoreRule]:
         lines = (folder / ".gitignore").read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return []
-    return [rule for rule in map(ignore_rule, lines) if rule is not None]
+    return [rule for rule in map(_ignore_rule, lines) if rule is not None]
 
 
-def ignored(name: str, relative: str, is_folder: bool, rules: list[IgnoreRule], verdict: bool = False) -> bool:
+def _ignored(name: str, relative: str, is_folder: bool, rules: list[IgnoreRule], verdict: bool = False) -> bool:
     """Whether git ignores the entry `relative` (to the rules' folder, `/`-separated) named `name`: the last
     matching rule decides; `verdict` is what outer .gitignore files decided."""
     for rule in rules:
@@ -166,8 +166,8 @@ def walk(root: Path) -> Iterator[Path]:
             # a folder git ignores is not walked, so nothing under it is re-included (as in git)
             verdict = False
             for base, base_rules in active:
-                verdict = ignored(entry.name, os.path.relpath(path, base).replace(os.sep, "/"), is_folder,
-                                  base_rules, verdict)
+                verdict = _ignored(entry.name, os.path.relpath(path, base).replace(os.sep, "/"), is_folder,
+                                   base_rules, verdict)
             if verdict:
                 continue
             try:

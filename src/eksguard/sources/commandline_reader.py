@@ -1318,13 +1318,14 @@ class Sequence:
                 "`eksctl create fargateprofile` without `--namespace` is not evaluated",
                 "`--namespace` のない `eksctl create fargateprofile` は評価しません"))
             return
-        cluster = self.target(_word_of(parsed.last("cluster")), invocation)
         name = parsed.last("name")
         origin = Origin(invocation.path, namespace.line, None, "--namespace")
         namespaces = [namespace.text] if namespace.unknown is None else []
-        cluster.fargate_profiles.append(FargateProfile(
-            name.text if name is not None and name.unknown is None else f"fargateprofile-{len(cluster.fargate_profiles)}",
-            origin, namespaces, [], [] if parsed.given("labels") else namespaces))
+        for cluster in self._utils_targets(invocation, parsed, approve_needed=False):
+            cluster.fargate_profiles.append(FargateProfile(
+                name.text if name is not None and name.unknown is None
+                else f"fargateprofile-{len(cluster.fargate_profiles)}",
+                origin, namespaces, [], [] if parsed.given("labels") else namespaces))
 
     def _utils_associate_iam_oidc_provider(self, invocation: Invocation, parsed: Parsed) -> None:
         for cluster in self._utils_targets(invocation, parsed, name_flags=("cluster", "name")):

@@ -141,10 +141,10 @@ def _node_policies(ng: Fields, managed: bool, cluster_oidc: bool) -> Value[list[
     if ng.has("iam.attachPolicy"):
         policies.append("inline:attachPolicy")
     policies += inline
-    declared = "imageBuilder" if image_builder else addons[0] if addons else None
-    origin = ng.origin(f"iam.withAddonPolicies.{declared}" if declared else "iam")
-    return Value(policies, Provenance.DECLARED if declared else Provenance.DEFAULTED, origin,
-                 default_by=None if declared else TOOL)
+    written = "imageBuilder" if image_builder else addons[0] if addons else None  # the setting that added some
+    origin = ng.origin(f"iam.withAddonPolicies.{written}" if written else "iam")
+    return Value(policies, Provenance.DECLARED if written else Provenance.DEFAULTED, origin,
+                 default_by=None if written else TOOL)
 
 
 @dataclass(frozen=True, slots=True)
