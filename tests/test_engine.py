@@ -1,5 +1,5 @@
 """The engine: one verdict per rule and subject, the same whether `scan` keeps the model or drops each
-cluster once its rules ran, and each cluster's findings handed to `after_cluster` while it exists."""
+cluster and its Kubernetes scopes once their rules ran, and each cluster's findings handed to `after_cluster` while it exists."""
 
 from __future__ import annotations
 
@@ -41,8 +41,30 @@ def test_releasing_clusters_gives_the_same_findings_with_the_same_suggestions() 
     assert [facts(f) for f in released.results] == [facts(f) for f in kept.results]
     assert any("fix_snippet" in f.extra for f in released.results)  # the suggestions were made per cluster
     assert released.estate.clusters == [] and released.cluster_count == kept.cluster_count >= 5
-    assert released.estate.kube_scopes and [s.target for s in released.estate.kube_scopes] == [
-        s.target for s in kept.estate.kube_scopes]
+    assert released.estate.kube_scopes == [] and kept.estate.kube_scopes
+
+
+def test_scopes_bound_to_a_cluster_are_judged_with_it_and_released_with_it(tmp_path: Path) -> None:
+    (tmp_path / "cluster.yaml").write_text(
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: shop, region: us-east-1}\n"
+        "managedNodeGroups: [{name: ng, disableIMDSv1: false}]\n")
+    (tmp_path / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\n"
+        "spec: {containers: [{name: web, image: nginx}]}\n")
+    results = {}
+    for release in (False, True):
+        estate = collect([str(tmp_path)], {})
+        assert [s.cluster.name if s.cluster else None for s in estate.kube_scopes] == ["shop"]
+        handed: list[str] = []
+        done = evaluate(estate, Config(), TODAY, release_clusters=release,
+                        after_cluster=lambda cluster, made: handed.append(cluster.name))
+        assert handed == ["shop"]
+        assert (done.estate.kube_scopes == []) is release and (done.estate.clusters == []) is release
+        results[release] = [facts(f) for f in done.results]
+    assert results[True] == results[False]
+    # EKS505 read the cluster's node hop limit while the cluster still existed
+    assert any(f[0] == "EKS505" and f[1] is Status.FAIL and "hop limit is above 1" in str(f[5])
+               for f in results[True])
 
 
 def test_after_cluster_gets_each_cluster_with_exactly_its_findings() -> None:

@@ -148,12 +148,13 @@ def evaluate(estate: Estate, config: Config, today: dt.date | None = None,
              selected: Iterable[str] = (), skipped: Iterable[str] = (), *,
              after_cluster: Callable[[Cluster, list[Finding]], object] | None = None,
              release_clusters: bool = False) -> ScanReport:
-    """Every enabled rule on every subject: each cluster in turn, then each Kubernetes scope.
+    """Every enabled rule on every subject: the Kubernetes scopes of no scanned cluster, then each cluster
+    followed by the scopes bound to it.
 
     `after_cluster(cluster, findings)` sees a cluster's findings while its model is still there.
-    `release_clusters`: drop each cluster from the estate once its rules ran, so the findings grow
-    while the model shrinks (`scan`, whose reports need only the findings); the report keeps the
-    count. Kubernetes scopes are kept: their rules read the clusters they are bound to.
+    `release_clusters`: drop each cluster and its scopes from the estate once their rules ran, so the
+    findings grow while the model shrinks (`scan`, whose reports need only the findings); the report
+    keeps the count. A scope's rules read its cluster, so a cluster is freed with its scopes.
     """
     today = today or dt.date.today()
     ctx = RuleContext(config, today)
@@ -163,11 +164,17 @@ def evaluate(estate: Estate, config: Config, today: dt.date | None = None,
              if config.rule_enabled(r.id) and (not chosen or r.id in chosen) and r.id not in skip]
     judge = _Judge(estate, config, today)
     cluster_rules = [r for r in rules if r.subject != "kubernetes"]
+    kube_rules = [r for r in rules if r.subject == "kubernetes"]
     pending = list(estate.clusters)
+    scopes_of = _scopes_by_cluster(estate.kube_scopes)
     released = 0
     if release_clusters:
         estate.clusters = []
+        estate.kube_scopes = []
         released = len(pending)
+    scanned = {id(cluster) for cluster in pending}
+    for cluster_id in [key for key in scopes_of if key not in scanned]:
+        _judge_scopes(judge, kube_rules, scopes_of.pop(cluster_id), ctx)
     pending.reverse()  # popped from the end: each cluster is freed once its turn is over
     while pending:
         cluster = pending.pop()
@@ -176,13 +183,7 @@ def evaluate(estate: Estate, config: Config, today: dt.date | None = None,
         if after_cluster is not None:
             after_cluster(cluster, made)
         judge.findings.extend(made)
-    kube_rules = [r for r in rules if r.subject == "kubernetes"]
-    for scope in estate.kube_scopes:
-        target = getattr(scope, "target", "kubernetes")
-        # `eksguard.io/ignore` by target as well as by line: live objects have no lines
-        ignored = {obj.target: obj.ignored_rules for obj in scope.objects if obj.ignored_rules}
-        judge.findings.extend(judge.finding(rule, result, ignored) for rule in kube_rules
-                              for result in _run(rule, target, scope, ctx))
+        _judge_scopes(judge, kube_rules, scopes_of.pop(id(cluster), []), ctx)
     findings = judge.findings
     # Failures worst first, then by target and rule: three stable sorts on one existing object each
     # rather than one sort on a key tuple per finding (270,000 findings: 20 MB of tuples at once).
@@ -190,6 +191,22 @@ def evaluate(estate: Estate, config: Config, today: dt.date | None = None,
     findings.sort(key=attrgetter("target"))
     findings.sort(key=_severity_first)
     return ScanReport(estate, findings, rules, judge.notices, released)
+
+
+def _scopes_by_cluster(scopes: list[KubeScope]) -> dict[int, list[KubeScope]]:
+    by_cluster: dict[int, list[KubeScope]] = {}
+    for scope in scopes:
+        by_cluster.setdefault(id(scope.cluster), []).append(scope)
+    return by_cluster
+
+
+def _judge_scopes(judge: _Judge, kube_rules: list[Rule], scopes: list[KubeScope], ctx: RuleContext) -> None:
+    while scopes:
+        scope = scopes.pop(0)  # freed once its rules ran, when the estate no longer holds it
+        # `eksguard.io/ignore` by target as well as by line: live objects have no lines
+        ignored = {obj.target: obj.ignored_rules for obj in scope.objects if obj.ignored_rules}
+        judge.findings.extend(judge.finding(rule, result, ignored) for rule in kube_rules
+                              for result in _run(rule, scope.target, scope, ctx))
 
 
 _NO_IGNORES: Mapping[str, frozenset[str]] = {}

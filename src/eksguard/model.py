@@ -479,7 +479,7 @@ class Estate:
     problems: list[InputProblem] = field(default_factory=list)
     warnings: list[InputProblem] = field(default_factory=list)
     # Kubernetes manifests grouped by the cluster they belong to (filled by the manifest source)
-    kube_scopes: list[Any] = field(default_factory=list)
+    kube_scopes: list[KubeScope] = field(default_factory=list)
     # inline `# eksguard:ignore RULE reason` comments: path -> line -> [(rule, reason)]
     inline_ignores: dict[str, dict[int, list[tuple[str, str]]]] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
