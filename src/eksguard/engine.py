@@ -90,7 +90,7 @@ def _related(pointer: str, field_path: str) -> bool:
 
 
 def _not_known_objects(rule: Rule, scope: KubeScope, results: list[Result]) -> list[Result]:
-    """Objects of the kinds the rule reads with fields not known before apply: `unknown` instead of a pass (or
+    """Objects of the kinds the rule reads with fields not known (before apply, or a `${VAR}` no --var sets): `unknown` instead of a pass (or
     of no verdict) on them, and instead of a failure at a field not known, with why; a failure at known
     fields stays, since what is known already fails."""
     out = results
@@ -112,9 +112,8 @@ def _not_known_objects(rule: Rule, scope: KubeScope, results: list[Result]) -> l
         ja = "; ".join(f"`{path}`: {text.ja}" for path, text in why.items())
         out = [*(r for r in out if r.target != obj.target),
                Result(Status.UNKNOWN, obj.target, obj.origin_at(next(iter(why))), None, "unknown",
-                      Text(f"{obj.kind} `{obj.name}` is not fully known before Terraform runs ({en}); what it would "
-                           "be is not checked.",
-                           f"{obj.kind} `{obj.name}` の一部が Terraform の実行前には不明です（{ja}）。その値は検査されていません。"))]
+                      Text(f"{obj.kind} `{obj.name}` is not fully known ({en}); what it would be is not checked.",
+                           f"{obj.kind} `{obj.name}` の一部が不明です（{ja}）。その値は検査されていません。"))]
     return out
 
 

@@ -429,16 +429,16 @@ def converted(values: list[FlagValue]) -> Any:
 class VerbatimVariables(Variables):
     """Values of a generated document are already expanded by the shell: never substitute again."""
 
-    def substitute(self, text: str, path: str, line: int) -> tuple[str, list[str]]:
+    def substitute(self, text: str, path: str, line: int, *, required: bool = True) -> tuple[str, list[str]]:
         return text, []
 
 
 class ShellVariables(Variables):
     """`${VAR}` left open in a here-document: unresolved (unknown) values without an input problem."""
 
-    def substitute(self, text: str, path: str, line: int) -> tuple[str, list[str]]:
+    def substitute(self, text: str, path: str, line: int, *, required: bool = True) -> tuple[str, list[str]]:
         saved = list(self.problems)
-        result = super().substitute(text, path, line)
+        result = super().substitute(text, path, line, required=required)
         self.problems[:] = saved
         return result
 

@@ -37,7 +37,9 @@ class Variables:
     problems: list[InputProblem] = field(default_factory=list)
     _seen: set[tuple[str, int, str]] = field(default_factory=set)
 
-    def substitute(self, text: str, path: str, line: int) -> tuple[str, list[str]]:
+    def substitute(self, text: str, path: str, line: int, *, required: bool = True) -> tuple[str, list[str]]:
+        """`text` with the set variables put in, and the names not set; those are problems (each once per
+        path and line) unless not `required`."""
         missing: list[str] = []
 
         def replace(match: re.Match[str]) -> str:
@@ -48,7 +50,7 @@ class Variables:
             return match.group(0)
 
         result = _VARIABLE.sub(replace, text) if "$" in text else text
-        for name in missing:
+        for name in missing if required else ():
             key = (path, line, name)
             if key not in self._seen:
                 self._seen.add(key)

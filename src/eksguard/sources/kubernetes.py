@@ -52,7 +52,7 @@ from eksguard.model import (
     declared,
     defaulted,
 )
-from eksguard.sources.fields import as_str_list
+from eksguard.sources.fields import Variables, as_str_list
 from eksguard.sources.loading import InputError, Limits, LineList, LineMap, load_yaml_documents, read_text
 
 STATE_KEY = "kubernetes.state"
@@ -77,6 +77,8 @@ _FIELD_TOKEN = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
 class ManifestFile:
     path: str
     documents: list[Any]
+    # id(document) -> API path -> why: fields holding a `${VAR}` placeholder no `--var` sets
+    unknown_fields: dict[int, dict[str, Text]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -138,7 +140,7 @@ def state_of(estate_extras: dict[str, Any]) -> KubeState:
     return state
 
 
-def record_file(state: KubeState, documents: list[Any], text: str, path: str) -> bool:
+def record_file(state: KubeState, documents: list[Any], text: str, path: str, variables: Variables) -> bool:
     """Remember a manifest or kustomization file; False when it holds no Kubernetes object."""
     key = os.path.abspath(path)
     if is_kustomization_file(path):
@@ -146,12 +148,55 @@ def record_file(state: KubeState, documents: list[Any], text: str, path: str) ->
         return True
     if not manifest_objects(documents):
         return False
-    state.files[key] = ManifestFile(path, documents)
+    entry = state.files[key] = ManifestFile(path, documents)
+    if "$" in text:
+        for doc in documents:
+            unknown: dict[str, Text] = {}
+            _put_variables(doc, "", "", path, variables, unknown)
+            if unknown:
+                entry.unknown_fields[id(doc)] = unknown
     if "aws-auth" in text:
         lines = {number for number, line in enumerate(text.splitlines(), start=1) if _BLOCK_KEY.match(line)}
         if lines:
             state.block_scalars[path] = lines
     return True
+
+
+# Fields whose syntax has no `$` (object names, label values, image references): a `${VAR}` there can only be
+# a placeholder for envsubst or Flux's postBuild substitution. Elsewhere (`args`, ConfigMap data) `${VAR}` is
+# often shell for the container to expand, so it stays as written unless --var sets it.
+_NAME_FIELDS = frozenset({"name", "namespace", "generateName"})  # of `metadata`
+_LABEL_MAPS = frozenset({"labels", "matchLabels"})
+_PLACEHOLDER_ONLY = frozenset({"image", "serviceAccountName", "serviceAccount"})
+
+
+def _put_variables(node: Any, api_path: str, parent: str, path: str, variables: Variables,
+                   unknown: dict[str, Text]) -> None:
+    """Put `--var` values into a manifest's strings, as envsubst would; a placeholder left in a field that can
+    only hold a placeholder is an unresolved-variable problem, and that field goes into `unknown`."""
+    if isinstance(node, LineMap):
+        for key, value in node.items():
+            field_path = f"{api_path}.{key}" if api_path else str(key)
+            if isinstance(value, str):
+                if "$" not in value:
+                    continue
+                placeholder_only = (key in _PLACEHOLDER_ONLY or parent in _LABEL_MAPS
+                                    or (parent == "metadata" and key in _NAME_FIELDS))
+                line = node.marks.get(key, (node.line, 0))[0]
+                node[key], missing = variables.substitute(value, path, line, required=placeholder_only)
+                if missing and placeholder_only:
+                    unknown[field_path] = Text(f"not known until `{value}` is set",
+                                               f"`{value}` が設定されるまで不明です")
+            else:
+                _put_variables(value, field_path, str(key), path, variables, unknown)
+    elif isinstance(node, LineList):
+        for index, item in enumerate(node):
+            if isinstance(item, str):
+                if "$" in item:
+                    line = node.item_lines[index] if index < len(node.item_lines) else node.line
+                    node[index] = variables.substitute(item, path, line, required=False)[0]
+            else:
+                _put_variables(item, f"{api_path}[{index}]", parent, path, variables, unknown)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -522,8 +567,14 @@ class Builder:
             if key in claimed:
                 continue
             overlay = overlay_of(entry.path)
-            placed.extend(Placed(make_object(doc, entry.path, None, overlay), entry.path)
-                          for doc in manifest_objects(entry.documents))
+            for doc in manifest_objects(entry.documents):
+                obj = make_object(doc, entry.path, None, overlay)
+                unknown = entry.unknown_fields.get(id(doc))
+                if unknown:
+                    obj.unknown_fields = unknown
+                    if "metadata.namespace" in unknown and obj.namespace is not None:
+                        obj.namespace = f"({obj.namespace})"  # as written, like a namespace Terraform sets later
+                placed.append(Placed(obj, entry.path))
         for declared_object in self.state.declared:
             obj = make_object(declared_object.doc, declared_object.path, None, None, declared_object.resource)
             obj.unknown_fields = declared_object.unknown_fields

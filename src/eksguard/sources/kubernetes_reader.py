@@ -22,7 +22,7 @@ HELM_NOTE = Text("Helm chart template, not rendered: scan the output of `helm te
 
 
 def read(documents: list[Any], text: str, path: str, ctx: sources.ScanContext) -> bool:
-    return record_file(state_of(ctx.estate.extras), documents, text, path)
+    return record_file(state_of(ctx.estate.extras), documents, text, path, ctx.variables)
 
 
 def _helm_template(name: str) -> bool:
