@@ -1,7 +1,7 @@
 """Can pods reach the instance metadata service (169.254.169.254)? NetworkPolicy, enforcement, node settings.
 
 NetworkPolicy semantics (networking.k8s.io/v1): a pod is isolated for egress when a policy of its namespace
-selects it and has `Egress` in `policyTypes` (or, without `policyTypes`, has an `egress` section); its allowed
+selects it and has `Egress` in `policyTypes` (or, with no or empty `policyTypes`, has at least one egress rule); its allowed
 egress is then the union of those policies' egress rules. A rule allows IMDS when its `to` is empty (every
 destination) or holds an `ipBlock` whose `cidr` contains 169.254.169.254 and whose `except` does not, and its
 `ports` are empty or admit TCP 80. Pod and namespace selectors never match IMDS. hostNetwork pods are outside
@@ -72,11 +72,14 @@ def selector_selects(selector: Any, labels: Mapping[str, Any]) -> bool:
 
 
 def isolates_egress(policy: KubeObject) -> bool:
+    # the API server's defaulting (SetDefaults_NetworkPolicy, pkg/apis/networking/v1/defaults.go): absent or
+    # empty `policyTypes` become Ingress, plus Egress when `egress` has at least one rule
     spec = _map(policy.doc.get("spec"))
     types = spec.get("policyTypes")
-    if isinstance(types, list):
+    if isinstance(types, list) and types:
         return "Egress" in types
-    return "egress" in spec
+    egress = spec.get("egress")
+    return isinstance(egress, list) and len(egress) > 0
 
 
 def _port_admits_http(port: Any) -> bool:
