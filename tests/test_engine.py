@@ -57,7 +57,7 @@ def test_scopes_bound_to_a_cluster_are_judged_with_it_and_released_with_it(tmp_p
         assert [s.cluster.name if s.cluster else None for s in estate.kube_scopes] == ["shop"]
         handed: list[str] = []
         done = evaluate(estate, Config(), TODAY, release_clusters=release,
-                        after_cluster=lambda cluster, made: handed.append(cluster.name))
+                        after_cluster=lambda cluster, made, seen=handed: seen.append(cluster.name))
         assert handed == ["shop"]
         assert (done.estate.kube_scopes == []) is release and (done.estate.clusters == []) is release
         results[release] = [facts(f) for f in done.results]

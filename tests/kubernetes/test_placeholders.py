@@ -7,12 +7,13 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from kubekit import TODAY
+
 from eksguard.config import Config
 from eksguard.engine import evaluate
 from eksguard.findings import Status
 from eksguard.model import KubeObject
 from eksguard.sources import collect
-from kubekit import TODAY
 
 MANIFEST = """
     apiVersion: v1

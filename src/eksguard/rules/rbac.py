@@ -195,30 +195,42 @@ def iam_user_write_access(cluster: Cluster, ctx: RuleContext) -> Iterator[Result
         if problem.field == "mapUsers":
             settled = False
             yield mapping_problem(cluster, problem)
-    principals: list[tuple[str, str, list[str], str | None, list[str], Origin]] = []
+    # (target, principal, groups, username, policies, origin, whether the principal is known to be a user)
+    principals: list[tuple[str, str, list[str], str | None, list[str], Origin, bool]] = []
     for mapping in cluster.identity_mappings or []:
         if mapping.kind == "user" or (mapping.kind == "role" and _user_arn(mapping.arn)):
             principals.append((f"{cluster.target}/aws-auth/{mapping.arn}", str(mapping.arn), mapping.groups,
-                               mapping.username, [], mapping.origin))
+                               mapping.username, [], mapping.origin, True))
     for entry in cluster.access_entries or []:
-        if _user_arn(entry.principal_arn):
+        # not an ARN: the identity running Terraform (the module's creator entry), or a value known after apply
+        user = _user_arn(entry.principal_arn)
+        if user or not str(entry.principal_arn).startswith("arn:"):
             policies = [p.policy_arn.rsplit("/", 1)[-1] + (f" ({','.join(p.namespaces)})" if p.namespaces else "")
                         for p in entry.policies]
             principals.append((f"{cluster.target}/access-entry/{entry.principal_arn}", entry.principal_arn,
-                               entry.kubernetes_groups, None, policies, entry.origin))
-    for target, arn, groups, username, policies, origin in principals:
+                               entry.kubernetes_groups, None, policies, entry.origin, user))
+    for target, arn, groups, username, policies, origin, user in principals:
         writes = [p for p in policies if p.split(" ")[0] in WRITE_POLICIES]
         unknown = any(p.split(" ")[0] not in WRITE_POLICIES | READ_POLICIES for p in policies)
         for group in groups:
             found, undecided = _group_verdict(cluster, group, username)
             writes.extend(found)
             unknown = unknown or undecided
-        if writes:
+        if writes and not user:
+            settled = False
+            yield unknown_result(target, None, Text(
+                f"The access entry of {arn} can write to the cluster ({'; '.join(writes)}); whether that principal "
+                "is an IAM user is not known from the files. Make it a role (for the creator's entry, run "
+                "`terraform apply` as a role), or give named roles explicit access entries instead.",
+                f"{arn} のアクセスエントリーはクラスターに書き込めます（{'; '.join(writes)}）。そのプリンシパルが IAM ユーザーか"
+                "どうかはファイルからは分かりません。ロールにしてください（作成者のエントリーなら `terraform apply` をロールで"
+                "実行します）。または名前の付いたロールに明示的なアクセスエントリーを与えてください。"), origin=origin)
+        elif writes:
             settled = False
             yield fail(target, None, Text(f"IAM user `{arn}` can write to the cluster: {'; '.join(writes)}.",
                                           f"IAM ユーザー `{arn}` はクラスターに書き込めます: {'; '.join(writes)}。"),
                        observed=f"groups={groups}" + (f", policies={policies}" if policies else ""), origin=origin)
-        elif unknown:
+        elif unknown and user:
             settled = False
             yield unknown_result(target, None, Text(
                 f"IAM user `{arn}` is mapped to {groups or policies}; what those grant is not in this scan "
