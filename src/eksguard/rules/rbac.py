@@ -451,7 +451,6 @@ def aws_auth_writable(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
 )
 def default_token_automount(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     accounts = {(o.namespace, o.name): o for o in scope.of_kind("ServiceAccount")}
-    seen: set[tuple[str, int | None, str | None]] = set()  # with the resource: for_each instances share lines
     any_workload = False
     for obj in scope.objects:
         ref = pod_spec_of(obj.doc)
@@ -472,9 +471,7 @@ def default_token_automount(scope: KubeScope, ctx: RuleContext) -> Iterator[Resu
             yield passed(obj.target, where)
             continue
         origin = obj.origin_at(f"{spec_path}.automountServiceAccountToken" if mount is not None else spec_path)
-        if (origin.path, origin.line, origin.resource) in seen:
-            continue
-        seen.add((origin.path, origin.line, origin.resource))
+        # each kustomize rendering is its own subject, as for EKS501/EKS502: no overlay left without a status
         yield fail(obj.target, None, Text(
             f"{obj.kind} `{obj.name}` runs as the `default` service account with its token mounted.",
             f"{obj.kind} `{obj.name}` はトークンをマウントした `default` サービスアカウントで動いています。"),
