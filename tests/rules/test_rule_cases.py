@@ -9,7 +9,8 @@ and what the rule must report for each (status, severity, line, provenance, targ
 - file: pass.yaml
   expect: [{status: pass}]
 ```
-Keys left out of an expectation are not checked; `count` (default: len(expect)) is the number of
+Keys left out of an expectation are not checked (`suppressed: true`: by an inline or configured
+suppression); `count` (default: len(expect)) is the number of
 results the rule must give for the file.
 """
 
@@ -47,6 +48,7 @@ def _matches(result: Any, expected: dict[str, Any]) -> bool:
         "provenance": result.provenance,
         "target": result.target,
         "message": result.message.en if result.message else None,
+        "suppressed": bool(result.suppressed),
     }
     for key, value in expected.items():
         if key == "message_contains":

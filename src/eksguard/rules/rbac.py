@@ -366,8 +366,7 @@ def rbac_wildcard(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
                     f"{role.kind} `{role.name}` rule {index + 1} has `*` in {', '.join(wild)}.",
                     f"{role.kind} `{role.name}` のルール {index + 1} の {', '.join(wild)} に `*` があります。"),
                     observed="; ".join(f"{k}={_list(item.get(k))}" for k in ("apiGroups", "resources", "verbs")),
-                    origin=role.origin_at(f"rules[{index}].{wild[0]}"))
-                break
+                    origin=role.origin_at(f"rules[{index}].{wild[0]}"))  # one per rule: each is suppressed on its own
     if clean:
         yield passed(scope.target, scope.origin)
 
