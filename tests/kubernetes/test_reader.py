@@ -126,6 +126,20 @@ def test_helm_chart_templates_are_skipped_with_a_warning(kube: Kube) -> None:
     assert [w.kind for w in estate.warnings] == ["helm-template"]
 
 
+def test_helm_templates_in_subfolders_are_templates_too(kube: Kube) -> None:
+    # `helm create` makes templates/tests/; a quoted placeholder parses as YAML but is no object yet
+    kube.write({
+        "chart/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+        "chart/templates/tests/test-connection.yaml": 'apiVersion: v1\nkind: Pod\nmetadata:\n'
+                                                      '  name: "{{ .Release.Name }}-test"\n'
+                                                      'spec: {containers: [{name: t, image: busybox}]}\n',
+    })
+    estate = kube.collect()
+    assert [(w.kind, w.path) for w in estate.warnings] == [
+        ("helm-template", str(kube.root / "chart/templates/tests/test-connection.yaml"))]
+    assert estate.kube_scopes == []
+
+
 def test_unparseable_yaml_outside_a_chart_is_still_a_problem(kube: Kube) -> None:
     kube.write({"broken.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: [\n"})
     estate = kube.collect()

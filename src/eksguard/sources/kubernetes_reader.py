@@ -33,8 +33,9 @@ def read_helm_template(text: str, path: str, ctx: sources.ScanContext) -> bool:
     """Take (and skip, with a warning) templates of a Helm chart: `{{ ... }}` is not YAML until rendered."""
     if "{{" not in text or path == "-":
         return False
-    folder = Path(path).parent
-    if folder.name != "templates" or not (folder.parent / "Chart.yaml").is_file():
+    # Helm renders every file under `templates/`, subfolders too (`helm create` makes `templates/tests/`)
+    if not any(folder.name == "templates" and (folder.parent / "Chart.yaml").is_file()
+               for folder in Path(path).parents):
         return False
     ctx.estate.warnings.append(InputProblem.of(path, None, HELM_NOTE, "helm-template"))
     return True
