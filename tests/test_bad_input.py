@@ -171,10 +171,12 @@ def test_placeholder_templates_are_named_not_failed(tmp_path: Path) -> None:
         "  config: {{config_data}}\n")
     (tmp_path / "include.yaml").write_text('a: b\n{{ include "x" . }}\nc: d\n')  # libyaml stops a line later
     (tmp_path / "broken.yaml").write_text("# {{not_here}}\na: [\n")  # a placeholder, but not where YAML broke
+    # a quoted placeholder is a plain string: the bad indentation on its line is what broke the file
+    (tmp_path / "quoted.yaml").write_text("metadata:\n  annotations:\n    a: '1'\n     b: '{{ x }}'\n")
     done = run_scan(str(tmp_path), "--format", "json")
     report = json.loads(done.stdout)
     assert done.returncode == 2
-    assert [e["path"] for e in report["errors"]] == [str(tmp_path / "broken.yaml")]
+    assert [e["path"] for e in report["errors"]] == [str(tmp_path / "broken.yaml"), str(tmp_path / "quoted.yaml")]
     kinds = {Path(i["path"]).name: i["kind"] for i in report["inputs"]}
     assert kinds["secret-template.yaml"] == kinds["include.yaml"] == "placeholder-template"
     text = run_scan(str(tmp_path / "secret-template.yaml"), str(tmp_path / "include.yaml"))

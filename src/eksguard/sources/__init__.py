@@ -243,6 +243,15 @@ TERRAFORM_TEMPLATE_NOTE = Text(
 _PLACEHOLDER = re.compile(r"\{\{[^{}\n]{1,80}\}\}")
 
 
+def _unquoted_placeholder(line: str) -> str | None:
+    """The first `{{x}}` of a line outside quotes: a quoted one is a plain string to YAML and breaks nothing."""
+    for match in _PLACEHOLDER.finditer(line):
+        before = line[:match.start()]
+        if before.count('"') % 2 == 0 and before.count("'") % 2 == 0:
+            return match.group(0)
+    return None
+
+
 def _template_of(text: str, error: InputError) -> tuple[str, int | None, Text] | None:
     """(input kind, line, note) of a template that did not parse as YAML, None for a broken YAML/JSON file."""
     if _TEMPLATE_DIRECTIVE.search(text):  # Terraform `templatefile()` input: YAML once Terraform renders it
@@ -251,8 +260,8 @@ def _template_of(text: str, error: InputError) -> tuple[str, int | None, Text] |
     # merely mentions `{{x}}` elsewhere stays an input error
     lines = text.splitlines()
     stopped = (error.line, error.line - 1) if error.line else ()
-    found = next(((line, match.group(0)) for line in stopped if 0 < line <= len(lines)
-                  if (match := _PLACEHOLDER.search(lines[line - 1]))), None)
+    found = next(((line, name) for line in stopped if 0 < line <= len(lines)
+                  if (name := _unquoted_placeholder(lines[line - 1]))), None)
     if found is None:
         return None
     line, name = found
