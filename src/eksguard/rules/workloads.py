@@ -249,11 +249,11 @@ def pss_restricted(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
               "nothing stops a bad manifest at deploy time.",
               "enforce ラベルがないと Pod Security Admission は特権 Pod も含めてすべて受け入れ、デプロイ時に危険なマニフェストを止めるものがありません。"),
     fix=Text("Label the namespace `pod-security.kubernetes.io/enforce: restricted` (or `baseline`) and pin "
-             "`pod-security.kubernetes.io/enforce-version: v1.30` (your cluster's version); try it first with the "
-             "`warn` and `audit` labels.",
+             "`pod-security.kubernetes.io/enforce-version` to your cluster's minor version (`v1.N`, as the finding "
+             "says when the cluster is in the scan); try it first with the `warn` and `audit` labels.",
              "名前空間に `pod-security.kubernetes.io/enforce: restricted`（または `baseline`）を付け、"
-             "`pod-security.kubernetes.io/enforce-version: v1.30`（クラスターのバージョン）で固定してください。先に `warn` と "
-             "`audit` のラベルで試すと安全です。"),
+             "`pod-security.kubernetes.io/enforce-version` をクラスターのマイナーバージョン（`v1.N`。クラスターがスキャンに"
+             "含まれていれば検出結果に示します）で固定してください。先に `warn` と `audit` のラベルで試すと安全です。"),
     references=PSS_REFERENCES,
     reads=("Namespace",),
 )
@@ -267,18 +267,29 @@ def namespace_unenforced(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]
             continue
         policy = mode_policy(scope, namespace, "enforce")
         label = _labels(namespace).get(f"{LABEL_PREFIX}enforce")
+        pin = _version_to_pin(scope)
         if label is None:
             yield fail(namespace.target, None, Text(
-                f"Namespace `{namespace.name}` has no `{LABEL_PREFIX}enforce` label: every pod is admitted.",
-                f"名前空間 `{namespace.name}` に `{LABEL_PREFIX}enforce` ラベルがなく、すべての Pod が受け入れられます。"),
+                f"Namespace `{namespace.name}` has no `{LABEL_PREFIX}enforce` label: every pod is admitted.{pin.en}",
+                f"名前空間 `{namespace.name}` に `{LABEL_PREFIX}enforce` ラベルがなく、すべての Pod が受け入れられます。{pin.ja}"),
                 observed=f"{LABEL_PREFIX}enforce not set", origin=namespace.origin_at("metadata.labels"))
         elif policy.level == "privileged":
             yield fail(namespace.target, None, Text(
-                f"Namespace `{namespace.name}` enforces `privileged`: every pod is admitted.",
-                f"名前空間 `{namespace.name}` は `privileged` を強制しており、すべての Pod が受け入れられます。"),
+                f"Namespace `{namespace.name}` enforces `privileged`: every pod is admitted.{pin.en}",
+                f"名前空間 `{namespace.name}` は `privileged` を強制しており、すべての Pod が受け入れられます。{pin.ja}"),
                 observed=f"{LABEL_PREFIX}enforce={label}", origin=policy.origin)
         else:
             yield passed(namespace.target, policy.origin)
+
+
+def _version_to_pin(scope: KubeScope) -> Text:
+    """The `enforce-version` to pin, when the scan knows the cluster's Kubernetes version."""
+    version = scope.cluster.version if scope.cluster is not None else None
+    if version is None or not version.known or not version.value:
+        return Text("", "")
+    pinned = f"v{str(version.value).lstrip('v')}"
+    return Text(f" Pin `{LABEL_PREFIX}enforce-version: {pinned}`, the cluster's version.",
+                f"`{LABEL_PREFIX}enforce-version: {pinned}`（クラスターのバージョン）で固定してください。")
 
 
 def _admission_message(obj: KubeObject, policy: ModePolicy, checks: list[str]) -> Text:
