@@ -519,8 +519,10 @@ def network_policy_not_enforced(scope: KubeScope, ctx: RuleContext) -> Iterator[
         yield passed(scope.target, engine.origin)
     elif not engine.known:
         note = engine.note or Text("not in this scan", "このスキャンにありません")
+        # at the first policy rather than at whichever object the scope starts with
+        where = policies[0].origin if policies and engine.origin == scope.origin else None
         yield unknown_result(scope.target, engine, Text(f"{why}; whether they are enforced is not known: {note.en}.",
-                                                        f"{why_ja}。適用されるかは不明です: {note.ja}。"))
+                                                        f"{why_ja}。適用されるかは不明です: {note.ja}。"), origin=where)
     else:
         yield fail(scope.target, engine, Text(
             f"{why}, but no engine enforces them: vpc-cni has no `enableNetworkPolicy: \"true\"` and no Calico or "
