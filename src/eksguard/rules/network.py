@@ -369,7 +369,14 @@ def pod_capacity(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
 def vpc_dns_disabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     vpc = cluster.network.vpc
     if vpc is None:
-        yield not_applicable(cluster.target)
+        elsewhere = [s for s in cluster.control_plane_subnet_ids if s not in cluster.network.subnets]
+        if elsewhere:  # the cluster has a VPC, made outside this scan (as eksctl's `vpc.id` is unknown)
+            yield unknown_result(cluster.target, None, Text(
+                f"The VPC of subnet {elsewhere[0]} is not described here, so its DNS attributes are not known.",
+                f"サブネット {elsewhere[0]} の VPC はここに記述されていないため、DNS 属性は不明です。"),
+                origin=cluster.cluster_subnet_azs.origin if cluster.cluster_subnet_azs else cluster.origin)
+        else:
+            yield not_applicable(cluster.target)
         return
     attributes = [(name, value) for name, value in (
         (Text("DNS resolution (enableDnsSupport)", "DNS 解決（enableDnsSupport）"), vpc.dns_support),
