@@ -160,3 +160,34 @@ def test_a_hop_limit_edit_is_offered_only_where_imdsv2_is_required(tmp_path: Pat
     assert isinstance(replacement, dict) and replacement["new"] == "http_put_response_hop_limit = 1"
     path.write_text(apply(path.read_text(encoding="utf-8"), replacement), encoding="utf-8")
     assert not [f for f in report_of(path).failures if f.rule == "EKS302"]
+
+
+def test_version_and_cni_policy_snippets_name_the_terraform_inputs(tmp_path: Path) -> None:
+    """EKS106: the next minor version in the version input of the module's major (or the resource);
+    EKS304 on the CNI policy: the node group input and the vpc-cni addon role, per flavour."""
+    pytest.importorskip("eksguard.sources.terraform")
+    for major, version in ((20, "~> 20.31"), (21, "~> 21.0")):
+        folder = tmp_path / f"v{major}"
+        folder.mkdir()
+        prefix = "cluster_" if major < 21 else ""
+        version_input = "cluster_version" if major < 21 else "kubernetes_version"
+        (folder / "main.tf").write_text(
+            'module "eks" {\n  source  = "terraform-aws-modules/eks/aws"\n'
+            f'  version = "{version}"\n  {prefix}name = "demo"\n  {version_input} = "1.30"\n'
+            '  eks_managed_node_groups = { one = { instance_types = ["m5.large"] } }\n}\n')
+        report = report_of(folder)
+        annotate(report)
+        snippets = {f.rule: f.extra[SNIPPET_KEY] for f in report.failures if SNIPPET_KEY in f.extra}
+        assert snippets["EKS106"]["text"] == f'{version_input} = "1.31"\n', snippets  # type: ignore[index]
+        addons = "cluster_addons" if major < 21 else "addons"
+        cni = str(snippets["EKS304"]["text"])  # type: ignore[index]
+        assert "iam_role_attach_cni_policy = false" in cni and f"{addons} = {{" in cni, cni
+    resource = tmp_path / "resource"
+    resource.mkdir()
+    (resource / "main.tf").write_text(
+        'resource "aws_eks_cluster" "this" {\n  name     = "demo"\n  version  = "1.29"\n'
+        '  role_arn = "arn:aws:iam::111122223333:role/eks"\n  vpc_config { subnet_ids = ["subnet-1"] }\n}\n')
+    report = report_of(resource)
+    annotate(report)
+    [upgrade] = [f for f in report.failures if f.rule == "EKS106"]
+    assert upgrade.extra[SNIPPET_KEY]["text"] == 'version = "1.30"\n'  # type: ignore[index]

@@ -231,6 +231,28 @@ def tf_snippet(finding: Finding, options: FixOptions, module_major: int | None =
                     f"  principal_arn = {role}\n}}\n\nresource \"aws_eks_access_policy_association\" \"admin\" {{\n"
                     "  cluster_name  = aws_eks_cluster.this.name\n  principal_arn = aws_eks_access_entry.admin.principal_arn\n"
                     f"  policy_arn    = \"{ADMIN_POLICY_ARN}\"\n  access_scope {{\n    type = \"cluster\"\n  }}\n}}\n")
+    elif rule == "EKS106":
+        current = re.fullmatch(r"version=(\d+)\.(\d+)", finding.observed or "")
+        if current is not None:
+            name = ("cluster_version" if v20 else "kubernetes_version") if module else "version"
+            text = f'{name} = "{current.group(1)}.{int(current.group(2)) + 1}"\n'
+            note = Text("One minor version per apply, until the version is in standard support; then the node "
+                        "groups and add-ons.",
+                        "適用 1 回につきマイナーバージョン 1 つずつ、標準サポート内のバージョンになるまで上げ、その後ノードグループと"
+                        "アドオンを上げてください。")
+    elif rule == "EKS304" and "AmazonEKS_CNI_Policy" in (finding.observed or ""):
+        addons = ("cluster_addons" if v20 else "addons") if module else ""
+        text = (f"# the node group:\niam_role_attach_cni_policy = false\n\n# the module:\n{addons} = {{\n"
+                "  vpc-cni = {\n    service_account_role_arn = module.vpc_cni_irsa.iam_role_arn\n  }\n}\n" if module else
+                "resource \"aws_eks_addon\" \"vpc_cni\" {\n  cluster_name             = aws_eks_cluster.this.name\n"
+                "  addon_name               = \"vpc-cni\"\n  service_account_role_arn = aws_iam_role.vpc_cni.arn\n}\n")
+        note = Text("First give aws-node its own role with AmazonEKS_CNI_Policy (IRSA, e.g. terraform-aws-modules/iam "
+                    "`iam-role-for-service-accounts-eks` with `attach_vpc_cni_policy = true`, or Pod Identity); then "
+                    "drop the policy from the node role"
+                    + ("." if module else " (its `aws_iam_role_policy_attachment`)."),
+                    "先に aws-node に AmazonEKS_CNI_Policy を持つ専用ロールを与えてください（IRSA。例: terraform-aws-modules/iam "
+                    "の `iam-role-for-service-accounts-eks` で `attach_vpc_cni_policy = true`、または Pod Identity）。その後で"
+                    "ノードロールからポリシーを外します" + ("。" if module else "（その `aws_iam_role_policy_attachment`）。"))
     elif rule == "EKS201":
         text = "subnet_ids = module.vpc.private_subnets # route 0.0.0.0/0 to a NAT gateway\n"
         note = Text("Changing a node group's subnets replaces it.", "ノードグループのサブネットを変えると置き換えになります。")
