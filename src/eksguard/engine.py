@@ -28,6 +28,9 @@ class ScanReport:
     rules: list[Rule]
     notices: list[Text | str] = field(default_factory=list)  # expired suppressions and the like
     released_clusters: int = 0  # clusters evaluated and then dropped from `estate` (see `evaluate`)
+    # what the sources say about how a cluster was read (the command that uses its file, a stack it is
+    # defined outside of, an endpoint opened for a while), by cluster target: kept when the model is dropped
+    cluster_notes: dict[str, list[Text]] = field(default_factory=dict)
 
     @property
     def failures(self) -> list[Finding]:
@@ -175,8 +178,11 @@ def evaluate(estate: Estate, config: Config, today: dt.date | None = None,
     for cluster_id in [key for key in scopes_of if key not in scanned]:
         _judge_scopes(judge, kube_rules, scopes_of.pop(cluster_id), ctx)
     pending.reverse()  # popped from the end: each cluster is freed once its turn is over
+    cluster_notes: dict[str, list[Text]] = {}
     while pending:
         cluster = pending.pop()
+        if cluster.notes:
+            cluster_notes.setdefault(cluster.target, []).extend(dict.fromkeys(cluster.notes))
         made = [judge.finding(rule, result) for rule in cluster_rules
                 for result in _run(rule, cluster.target, cluster, ctx)]
         if after_cluster is not None:
@@ -189,7 +195,7 @@ def evaluate(estate: Estate, config: Config, today: dt.date | None = None,
     findings.sort(key=attrgetter("rule"))
     findings.sort(key=attrgetter("target"))
     findings.sort(key=_severity_first)
-    return ScanReport(estate, findings, rules, judge.notices, released)
+    return ScanReport(estate, findings, rules, judge.notices, released, cluster_notes)
 
 
 def _scopes_by_cluster(scopes: list[KubeScope]) -> dict[int, list[KubeScope]]:

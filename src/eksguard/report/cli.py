@@ -53,6 +53,11 @@ def merge_reports(reports: list[dict[str, Any]], names: list[str]) -> dict[str, 
         merged[key].sort(key=lambda f: (-SEVERITY_ORDER.get(str(f.get("severity")), 0), str(f.get("target")),
                                         str(f.get("rule"))))
     merged["notices"] = list(dict.fromkeys(n for r in reports for n in r.get("notices") or []))
+    cluster_notes: dict[str, dict[str, None]] = {}
+    for report in reports:
+        for target, notes in (report.get("cluster_notes") or {}).items():
+            cluster_notes.setdefault(target, {}).update(dict.fromkeys(notes))
+    merged["cluster_notes"] = {target: list(notes) for target, notes in sorted(cluster_notes.items())}
     merged["merged_from"] = names
     return merged
 

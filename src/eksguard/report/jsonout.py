@@ -75,6 +75,7 @@ def _rest(report: ScanReport, lang: str) -> dict[str, Any]:
         # what was not checked and why (templates, modules and commands not evaluated); exit code unchanged
         "warnings": [_problem(p, lang) for p in report.estate.warnings],
         "notices": [localize(n, lang) for n in report.notices],
+        "cluster_notes": {target: [n.get(lang) for n in notes] for target, notes in sorted(report.cluster_notes.items())},
     }
 
 

@@ -48,6 +48,7 @@ def chunks(report: ScanReport, *, lang: str, fail_on: str, colour: bool) -> Iter
         by_target[cluster_of(finding.target)].append(finding)
     for target in sorted(by_target, key=lambda t: -max(f.severity_rank for f in by_target[t])):
         out = [_paint(target, BOLD, colour)]
+        out.extend(f"  {message('notice', lang)}: {note.get(lang)}" for note in report.cluster_notes.get(target, []))
         for finding in sorted(by_target[target], key=lambda f: (-f.severity_rank, f.rule, f.target)):
             out.extend(_finding_lines(finding, rules[finding.rule], lang, colour))
         out.append("")
