@@ -8,7 +8,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from eksguard.model import Origin, Text, Value
+from eksguard.model import Origin, Provenance, Text, Value
 
 SEVERITY_ORDER = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 
@@ -44,11 +44,19 @@ class Result:
     note: Text | None = None  # why a default applies ("`publicAccessCIDRs` is not set; ...")
 
 
+# the provenance of a finding on objects rather than on one value: what they say is written there, or a field
+# left out takes the API server's default
+WRITTEN = Provenance.DECLARED.value
+KUBERNETES_DEFAULT = "defaulted by Kubernetes"
+
+
 def fail(target: str, value: Value[Any] | None, message: Text, *, observed: str | None = None,
-         origin: Origin | None = None, severity: str | None = None, **extra: object) -> Result:
-    """A failing result located at `value` (or `origin`), with the value's provenance."""
+         origin: Origin | None = None, severity: str | None = None, provenance: str | None = None,
+         **extra: object) -> Result:
+    """A failing result located at `value` (or `origin`), with the value's provenance (or `provenance`, for a
+    finding on objects rather than on one value: "declared", "defaulted by Kubernetes")."""
     where = origin or (value.origin if value is not None else None)
-    return Result(Status.FAIL, target, where, observed, value.describe_provenance() if value else None,
+    return Result(Status.FAIL, target, where, observed, value.describe_provenance() if value else provenance,
                   message, severity, dict(extra) if extra else NO_DETAILS, value.note if value is not None else None)
 
 

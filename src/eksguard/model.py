@@ -493,6 +493,8 @@ class Estate:
 # --- Kubernetes manifests -----------------------------------------------------------------
 
 
+# the tool whose defaults apply to a namespace's Pod Security labels (no `enforce` label: privileged)
+PSA_TOOL = "Pod Security Admission"
 # the suppression reason of `eksguard.io/ignore` on a Kubernetes object (KubeObject.ignored_rules)
 IGNORE_REASON = "annotation eksguard.io/ignore"
 

@@ -235,6 +235,36 @@ def test_stdin_pipelines_resolve_to_the_scanned_file(scan_files: ScanFiles) -> N
     assert len(scan.failing("EKS101")) == 1  # one cluster, reported once, at the config file
 
 
+TEMPLATE = ("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: ${CLUSTER_NAME}\n"
+            "  region: ${AWS_REGION}\n")
+
+
+def test_envsubst_puts_in_what_the_script_exported(scan_files: ScanFiles) -> None:
+    """eks-workshop: `export EKS_CLUSTER_NAME=…`, then `curl …/cluster.yaml | envsubst | eksctl create cluster -f -`.
+    envsubst sees exported variables only, and with a SHELL-FORMAT argument only the names it lists."""
+    scan = scan_files({
+        "eks/cluster.yaml": TEMPLATE,
+        "setup.md": "```bash\n$ export CLUSTER_NAME=shop\n$ AWS_REGION=us-east-1\n"
+                    "$ curl -s https://example.com/o/r/main/eks/cluster.yaml | envsubst | eksctl create cluster -f -\n"
+                    "```\n",
+    })
+    cluster = scan.cluster("shop")
+    assert cluster.origin.path.endswith("eks/cluster.yaml")
+    assert any("setup.md:4 runs" in n.en for n in cluster.notes)
+    # AWS_REGION was set but not exported: still a placeholder envsubst leaves, reported once at its line
+    assert sorted((p.line, p.message.split("`")[1]) for p in scan.estate.problems) == [(5, "${AWS_REGION}")]
+
+
+def test_envsubst_with_a_shell_format_puts_in_only_the_listed_names(scan_files: ScanFiles) -> None:
+    listed = scan_files({
+        "eks/cluster.yaml": TEMPLATE,
+        "setup.sh": "export CLUSTER_NAME=shop AWS_REGION=us-east-1\n"
+                    "envsubst '$AWS_REGION' < eks/cluster.yaml | eksctl create cluster -f -\n",
+    })
+    assert [c.name for c in listed.estate.clusters] == ["${CLUSTER_NAME}"]
+    assert [(p.line, p.message.split("`")[1]) for p in listed.estate.problems] == [(4, "${CLUSTER_NAME}")]
+
+
 def test_a_malformed_url_is_a_warning_not_a_crash(scan_files: ScanFiles) -> None:
     scan = scan_files({"a.md": "```sh\ncurl -fsSL https://raw.example.com]/x/cluster.yaml | eksctl create cluster -f -\n```\n"})
     assert scan.estate.clusters == [] and scan.estate.problems == []

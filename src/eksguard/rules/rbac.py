@@ -10,7 +10,15 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from eksguard.analysis.pss import WORKLOAD_KINDS, pod_spec_of
-from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
+from eksguard.findings import (
+    KUBERNETES_DEFAULT,
+    WRITTEN,
+    Result,
+    fail,
+    not_applicable,
+    passed,
+    unknown_result,
+)
 from eksguard.model import Cluster, KubeObject, KubeScope, Origin, Text
 from eksguard.rules import RuleContext, rule
 from eksguard.rules.common import mapping_problem, no_aws_auth
@@ -229,7 +237,8 @@ def iam_user_write_access(cluster: Cluster, ctx: RuleContext) -> Iterator[Result
             settled = False
             yield fail(target, None, Text(f"IAM user `{arn}` can write to the cluster: {'; '.join(writes)}.",
                                           f"IAM ユーザー `{arn}` はクラスターに書き込めます: {'; '.join(writes)}。"),
-                       observed=f"groups={groups}" + (f", policies={policies}" if policies else ""), origin=origin)
+                       observed=f"groups={groups}" + (f", policies={policies}" if policies else ""), origin=origin,
+                       provenance=WRITTEN)
         elif unknown and user:
             settled = False
             yield unknown_result(target, None, Text(
@@ -277,7 +286,7 @@ def anonymous_binding(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
                 yield fail(binding.target, None, Text(
                     f"{binding.kind} `{binding.name}` grants `{role}` to {name}.",
                     f"{binding.kind} `{binding.name}` が {name} に `{role}` を与えています。"),
-                    observed=_subject_text(subject), origin=origin)
+                    observed=_subject_text(subject), origin=origin, provenance=WRITTEN)
             elif kind == "Group" and name == "system:authenticated" and role not in DEFAULT_AUTHENTICATED_ROLES:
                 verbs = _role_verbs(roles, binding)
                 if verbs is None:
@@ -293,7 +302,7 @@ def anonymous_binding(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
                         f"{', '.join(sorted(verbs - READ_VERBS))}.",
                         f"{binding.kind} `{binding.name}` が認証済みの全プリンシパルに `{role}` を与えています"
                         f"（{', '.join(sorted(verbs - READ_VERBS))} が可能）。"),
-                        observed=_subject_text(subject), origin=origin)
+                        observed=_subject_text(subject), origin=origin, provenance=WRITTEN)
     if clean:
         yield passed(scope.target, scope.origin)
 
@@ -326,7 +335,7 @@ def cluster_admin_binding(scope: KubeScope, ctx: RuleContext) -> Iterator[Result
             yield fail(binding.target, None, Text(
                 f"ClusterRoleBinding `{binding.name}` gives cluster-admin to {label.en}.",
                 f"ClusterRoleBinding `{binding.name}` が {label.ja} に cluster-admin を与えています。"),
-                observed=_subject_text(subject), origin=binding.origin_at(f"subjects[{index}]"))
+                observed=_subject_text(subject), origin=binding.origin_at(f"subjects[{index}]"), provenance=WRITTEN)
     if clean:
         yield passed(scope.target, scope.origin)
 
@@ -366,7 +375,7 @@ def rbac_wildcard(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
                     f"{role.kind} `{role.name}` rule {index + 1} has `*` in {', '.join(wild)}.",
                     f"{role.kind} `{role.name}` のルール {index + 1} の {', '.join(wild)} に `*` があります。"),
                     observed="; ".join(f"{k}={_list(item.get(k))}" for k in ("apiGroups", "resources", "verbs")),
-                    origin=role.origin_at(f"rules[{index}].{wild[0]}"))  # one per rule: each is suppressed on its own
+                    origin=role.origin_at(f"rules[{index}].{wild[0]}"), provenance=WRITTEN)  # one per rule: each suppressed alone
     if clean:
         yield passed(scope.target, scope.origin)
 
@@ -420,7 +429,7 @@ def aws_auth_writable(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
                     f"{role.kind} `{role.name}` は aws-auth を含む ConfigMap を{'kube-system で' if role.kind == 'Role' else 'クラスター全体で'}"
                     f"変更できます（{rewrites}）。"),
                     observed=f"resources={_list(item.get('resources'))}, verbs={_list(item.get('verbs'))}",
-                    origin=role.origin_at(f"rules[{index}].verbs"))
+                    origin=role.origin_at(f"rules[{index}].verbs"), provenance=WRITTEN)
                 break
     if clean:
         yield passed(scope.target, scope.origin)
@@ -475,6 +484,8 @@ def default_token_automount(scope: KubeScope, ctx: RuleContext) -> Iterator[Resu
             f"{obj.kind} `{obj.name}` runs as the `default` service account with its token mounted.",
             f"{obj.kind} `{obj.name}` はトークンをマウントした `default` サービスアカウントで動いています。"),
             observed=f"serviceAccountName={ref.spec.get('serviceAccountName') or 'unset (default)'}, "
-                     f"automountServiceAccountToken={mount if mount is not None else 'unset'}", origin=origin)
+                     f"automountServiceAccountToken={mount if mount is not None else 'unset'}", origin=origin,
+            # `automountServiceAccountToken: true` written, else Kubernetes' default account and token mount
+            provenance=WRITTEN if mount is True else KUBERNETES_DEFAULT)
     if not any_workload:
         yield not_applicable(scope.target)

@@ -30,8 +30,16 @@ from eksguard.analysis.pss import (
     evaluate,
     pod_spec_of,
 )
-from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
-from eksguard.model import KubeObject, KubeScope, Origin, Text
+from eksguard.findings import (
+    KUBERNETES_DEFAULT,
+    WRITTEN,
+    Result,
+    fail,
+    not_applicable,
+    passed,
+    unknown_result,
+)
+from eksguard.model import PSA_TOOL, KubeObject, KubeScope, Origin, Text
 from eksguard.rules import RuleContext, rule
 
 LABEL_PREFIX = "pod-security.kubernetes.io/"
@@ -124,7 +132,7 @@ def _tokens(field_path: str) -> list[str]:
     return parts
 
 
-def _observed(doc: Any, field_path: str) -> str:
+def _lookup(doc: Any, field_path: str) -> tuple[bool, Any]:
     node = doc
     for token in _tokens(field_path):
         if isinstance(node, Mapping) and token in node:
@@ -132,8 +140,13 @@ def _observed(doc: Any, field_path: str) -> str:
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
             node = node[int(token)]
         else:
-            return f"{field_path} not set"
-    return f"{field_path}={json.dumps(node, default=str)}"
+            return False, None
+    return True, node
+
+
+def _observed(doc: Any, field_path: str) -> str:
+    present, node = _lookup(doc, field_path)
+    return f"{field_path}={json.dumps(node, default=str)}" if present else f"{field_path} not set"
 
 
 def _violations(ref: PodTemplateRef, level: str, version: str, ctx: RuleContext) -> list[PssViolation]:
@@ -185,6 +198,8 @@ def _pss_results(scope: KubeScope, level: str, ctx: RuleContext) -> Iterator[Res
                 f"{_describe(obj)} が Pod Security Standards {level} のチェック `{violation.check_id}` に違反しています"
                 f"（`{fields[0]}`{f' ほか {more} 箇所' if more else ''}、{version}）: {violation.detail}"),
                 observed="; ".join(_observed(obj.doc, field_path) for field_path in fields), origin=origin,
+                provenance=(WRITTEN if any(_lookup(obj.doc, f)[0] for f in fields)
+                            else KUBERNETES_DEFAULT),
                 check=violation.check_id, field=fields[0], fields=fields, pss_version=version, level=level)
     if not any_workload:
         yield not_applicable(scope.target)
@@ -272,12 +287,13 @@ def namespace_unenforced(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]
             yield fail(namespace.target, None, Text(
                 f"Namespace `{namespace.name}` has no `{LABEL_PREFIX}enforce` label: every pod is admitted.{pin.en}",
                 f"名前空間 `{namespace.name}` に `{LABEL_PREFIX}enforce` ラベルがなく、すべての Pod が受け入れられます。{pin.ja}"),
-                observed=f"{LABEL_PREFIX}enforce not set", origin=namespace.origin_at("metadata.labels"))
+                observed=f"{LABEL_PREFIX}enforce not set", origin=namespace.origin_at("metadata.labels"),
+                provenance=f"defaulted by {PSA_TOOL}")
         elif policy.level == "privileged":
             yield fail(namespace.target, None, Text(
                 f"Namespace `{namespace.name}` enforces `privileged`: every pod is admitted.{pin.en}",
                 f"名前空間 `{namespace.name}` は `privileged` を強制しており、すべての Pod が受け入れられます。{pin.ja}"),
-                observed=f"{LABEL_PREFIX}enforce={label}", origin=policy.origin)
+                observed=f"{LABEL_PREFIX}enforce={label}", origin=policy.origin, provenance=WRITTEN)
         else:
             yield passed(namespace.target, policy.origin)
 
@@ -480,7 +496,8 @@ def pod_security_policy(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     for obj in found:
         yield fail(obj.target, None, Text(f"PodSecurityPolicy `{obj.name}` is defined ({obj.api_version}).",
                                           f"PodSecurityPolicy `{obj.name}` が定義されています（{obj.api_version}）。"),
-                   observed=f"kind: PodSecurityPolicy, apiVersion: {obj.api_version}", origin=obj.origin)
+                   observed=f"kind: PodSecurityPolicy, apiVersion: {obj.api_version}", origin=obj.origin,
+                   provenance=WRITTEN)
     if not found:
         yield passed(scope.target, scope.origin)
 

@@ -159,6 +159,7 @@ class Env:
         self.script_dir = script_dir
         self.cwd: str | None = script_dir  # None once a `cd` goes somewhere unknown
         self.placeholders: list[tuple[str, Text]] = []
+        self.exported: set[str] = set()  # names `export` (or `declare -x`) put in the environment of commands
 
     def lookup(self, name: str) -> Binding | None:
         """The binding of `name` (None: not set). A value the script leaves unknown is taken from --var."""
@@ -695,6 +696,8 @@ class StdinSource:
     body: str = ""  # heredoc / here-string text (expanded)
     first_line: int = 0  # heredoc: the line of its first body line
     via: list[str] = field(default_factory=list)  # commands the text goes through (`envsubst`, `sed`)
+    # what an `envsubst` on the way puts in: the exported variables the script set (and listed, when given)
+    environment: dict[str, str] = field(default_factory=dict)
     description: str = ""  # how the command line feeds it, for notes
 
 
@@ -819,13 +822,18 @@ class Interpreter:
             return
         head = words[0].text if words[0].known else ""
         if head in _ASSIGNING_BUILTINS and len(pipeline) == 1:
+            exports = head == "export" or (head in ("declare", "typeset") and any(w.text == "-x" for w in words))
             for word in words[1:]:
                 if word.assignment:
                     _assign(env, word)
+                exported = word.assignment or (word.text if _NAME.fullmatch(word.text) else None)
+                if exports and exported:
+                    env.exported.add(exported)
             return
         if head == "unset" and len(pipeline) == 1:
             for word in words[1:]:
                 env.vars.pop(word.text, None)
+                env.exported.discard(word.text)
             return
         if head == "read":
             for word in words[1:]:
@@ -975,6 +983,19 @@ def _redirected_stdin(command: SimpleCommand, env: Env) -> StdinSource | None:
     return None
 
 
+def _envsubst_values(words: list[Word], env: Env) -> dict[str, str]:
+    """The values `envsubst [SHELL-FORMAT]` puts in: exported variables the script set to a known value,
+    only those SHELL-FORMAT names when it is given (gettext envsubst(1))."""
+    listed = set(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", " ".join(w.text for w in words[1:]))) \
+        if len(words) > 1 else None
+    values: dict[str, str] = {}
+    for name in sorted(env.exported):
+        binding = env.vars.get(name)
+        if binding is not None and binding.unknown is None and (listed is None or name in listed):
+            values[name] = binding.text
+    return values
+
+
 def _stdin_of(pipeline: list[SimpleCommand], index: int, env: Env, depth: int = 0) -> StdinSource:
     """What command `index` of the pipeline reads on stdin: its own redirection, else what the
     previous command writes (followed through `cat`, `envsubst`, `tee`, `sed`)."""
@@ -1005,11 +1026,13 @@ def _stdin_of(pipeline: list[SimpleCommand], index: int, env: Env, depth: int = 
         if own is not None:  # `envsubst < cluster.yaml | eksctl …`
             own.via.append(name)
             own.description = f"{name} {own.description}"
-            return own
-        upstream = _stdin_of(pipeline, index - 1, env, depth + 1)
-        upstream.via.append(name)
-        upstream.description = f"{upstream.description} | {name}" if upstream.description else shown
-        return upstream
+        else:
+            own = _stdin_of(pipeline, index - 1, env, depth + 1)
+            own.via.append(name)
+            own.description = f"{own.description} | {name}" if own.description else shown
+        if name == "envsubst":
+            own.environment.update(_envsubst_values(words, env))
+        return own
     return StdinSource("unknown", description=shown)
 
 

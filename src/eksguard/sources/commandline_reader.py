@@ -718,6 +718,8 @@ class Resolver:
         self._real: dict[str, str] | None = None
         self._parts: list[tuple[str, list[str]]] | None = None
         self._read: dict[str, list[Cluster]] = {}
+        # (display path, the values envsubst puts in) → the clusters of the file as it is fed
+        self._fed: dict[tuple[str, tuple[tuple[str, str], ...]], list[Cluster]] = {}
         # display path → the commands that read that file with `-f`, in scan order
         self.uses: dict[str, list[tuple[tuple[str, str], Invocation]]] = {}
 
@@ -806,7 +808,8 @@ class Resolver:
         return found, None if found else Text(f"`{display}` holds no ClusterConfig eksguard could read",
                                               f"`{display}` に読み取れる ClusterConfig がありません")
 
-    def _read_file(self, display: str) -> list[Cluster]:
+    def _read_file(self, display: str, variables: Variables | None = None) -> list[Cluster]:
+        """The clusters of a ClusterConfig file not scanned, or (`variables`) of one fed through envsubst."""
         ctx = self.ctx
         try:
             text = read_text(Path(display), ctx.limits)
@@ -814,11 +817,25 @@ class Resolver:
         except InputError as error:
             _warn(ctx, display, error.line, Text(error.message, error.ja or error.message))
             return []
-        sources.record_inline_ignores(text, display, ctx)
-        clusters = [read_cluster_config(document, display, ctx.variables) for document in documents]
+        if variables is None:
+            sources.record_inline_ignores(text, display, ctx)
+            ctx.estate.inputs.append(InputRecord(display, "eksctl", len(documents)))
+        clusters = [read_cluster_config(document, display, variables or ctx.variables) for document in documents]
         ctx.estate.clusters.extend(clusters)
-        ctx.estate.inputs.append(InputRecord(display, "eksctl", len(documents)))
         return clusters
+
+    def fed(self, display: str, clusters: list[Cluster], environment: Mapping[str, str]) -> list[Cluster]:
+        """The clusters of `display` as `envsubst` feeds it, with the exported values of the script put in:
+        they replace the file's clusters as read alone, and its placeholders those values set are no
+        problems (eks-workshop: `export EKS_CLUSTER_NAME=…`, then `curl …/cluster.yaml | envsubst | eksctl`)."""
+        key = (display, tuple(sorted(environment.items())))
+        if key not in self._fed:
+            fresh = {id(c) for found in self._fed.values() for c in found}
+            alone = [c for c in clusters if id(c) not in fresh]
+            self.ctx.estate.clusters[:] = [c for c in self.ctx.estate.clusters if all(c is not a for a in alone)]
+            self._fed[key] = self._read_file(display, Variables({**self.ctx.variables.values, **environment}))
+            self.ctx.variables.withdraw(display, set(environment))
+        return self._fed[key]
 
 
 def _components(path: str) -> list[str]:
@@ -987,6 +1004,8 @@ class Sequence:
         if display is not None:
             self.resolver.note_use(display, command, invocation)
             clusters, why = self.resolver.clusters(display, invocation)
+            if clusters and stdin is not None and stdin.environment:
+                clusters = self.resolver.fed(display, clusters, stdin.environment)
         if not clusters:
             reason = why or Text("not found", "見つかりません")
             _warn(self.ctx, invocation.path, invocation.line, Text(

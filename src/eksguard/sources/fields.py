@@ -35,7 +35,7 @@ class Variables:
 
     values: Mapping[str, str]
     problems: list[InputProblem] = field(default_factory=list)
-    _seen: set[tuple[str, int, str]] = field(default_factory=set)
+    _seen: dict[tuple[str, int, str], InputProblem] = field(default_factory=dict)  # (path, line, name)
 
     def substitute(self, text: str, path: str, line: int, *, required: bool = True) -> tuple[str, list[str]]:
         """`text` with the set variables put in, and the names not set; those are problems (each once per
@@ -53,9 +53,15 @@ class Variables:
         for name in missing if required else ():
             key = (path, line, name)
             if key not in self._seen:
-                self._seen.add(key)
-                self.problems.append(InputProblem.of(path, line, UNRESOLVED.format(name=name), "unresolved-variable"))
+                problem = self._seen[key] = InputProblem.of(path, line, UNRESOLVED.format(name=name),
+                                                             "unresolved-variable")
+                self.problems.append(problem)
         return result, missing
+
+    def withdraw(self, path: str, names: set[str]) -> None:
+        """Take back the problems of `path` for `names`: what really feeds the file sets them."""
+        for key in [key for key in self._seen if key[0] == path and key[2] in names]:
+            self.problems.remove(self._seen.pop(key))
 
 
 class Fields:

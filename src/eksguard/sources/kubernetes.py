@@ -39,6 +39,7 @@ from eksguard.analysis.kustomize import (
 from eksguard.analysis.pss import PssVersion
 from eksguard.model import (
     IGNORE_REASON,
+    PSA_TOOL,
     Cluster,
     IdentityMapping,
     InputProblem,
@@ -58,7 +59,6 @@ from eksguard.sources.loading import InputError, Limits, LineList, LineMap, load
 STATE_KEY = "kubernetes.state"
 IGNORE_ANNOTATION = "eksguard.io/ignore"
 AWS_AUTH_FIELDS = (("mapRoles", "role", "rolearn"), ("mapUsers", "user", "userarn"), ("mapAccounts", "account", ""))
-PSA_TOOL = "Pod Security Admission"
 
 # built-in kinds that live in a namespace: without `metadata.namespace` kubectl puts them in the context's
 # namespace, "default" unless told otherwise
