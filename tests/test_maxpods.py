@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 from eksguard.analysis import maxpods
 
 REPO = Path(__file__).resolve().parent.parent
@@ -49,12 +51,47 @@ def test_types_only_in_the_older_table(shared_root: Path) -> None:
     for name in ("p3.2xlarge", "p3.8xlarge"):
         written = next(int(line.split()[1]) for line in lines if line.startswith(f"{name} "))
         assert maxpods.max_pods(name) == maxpods.PodCapacity(written, from_older_table=True)
-        # the old table has no ENI counts: prefix delegation stays unknown, saying why
+        # p3 is Xen: prefix delegation does not apply, and the old table's secondary-IP number holds
         assert maxpods.max_pods(name, prefix_delegation=True) == maxpods.PodCapacity(
-            None, True, maxpods.OLDER_TABLE_ONLY)
+            written, True, prefix_not_applicable=True)
         # nor IPv4 per ENI: a Windows node's capacity stays unknown too
         assert maxpods.max_pods(name, windows=True) == maxpods.PodCapacity(
             None, True, maxpods.WINDOWS_OLDER_TABLE_ONLY)
+
+
+def test_older_table_only_nitro_type_with_prefix_delegation(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a Nitro type only in the old table (none today): no ENI counts, so prefix delegation stays unknown
+    real = maxpods.table()
+    older = {**real["older_table"], "types": {**real["older_table"]["types"], "zz1.large": 29}}
+    monkeypatch.setattr(maxpods, "table", lambda: {**real, "older_table": older})
+    assert maxpods.max_pods("zz1.large") == maxpods.PodCapacity(29, from_older_table=True)
+    assert maxpods.max_pods("zz1.large", prefix_delegation=True) == maxpods.PodCapacity(
+        None, True, maxpods.OLDER_TABLE_ONLY)
+
+
+def test_not_nitro_types_are_recorded() -> None:
+    not_nitro = maxpods.table()["not_nitro"]
+    assert "Nitro System" in not_nitro["source"] and "vpc_ip_resource_limit.go" in not_nitro["source"]
+    names = set(not_nitro["types"])
+    assert names <= set(maxpods.table()["types"]) | set(maxpods.table()["older_table"]["types"])
+    # Xen families (and cr1/hs1, which EC2 gives no hypervisor); p3dn.24xlarge is Nitro, as are i3en and the rest
+    assert {"t2.medium", "t1.micro", "m4.large", "c4.xlarge", "r4.large", "i3.large", "x1e.xlarge", "p3.2xlarge",
+            "f1.2xlarge", "cr1.8xlarge", "hs1.8xlarge"} <= names
+    assert not {"p3dn.24xlarge", "i3en.large", "m5.large", "t3.medium", "a1.metal", "u-6tb1.metal"} & names
+    assert not maxpods.nitro("t2.medium") and maxpods.nitro("m5.large")
+
+
+def test_prefix_delegation_only_on_nitro() -> None:
+    # t2.medium (Xen): 3 ENIs of 6 IPv4; VPC CNI falls back to secondary IPs: 3 × (6 − 1) + 2
+    assert maxpods.eni_limits("t2.medium") == (3, 6)
+    assert maxpods.max_pods("t2.medium") == maxpods.PodCapacity(17)
+    assert maxpods.max_pods("t2.medium", prefix_delegation=True) == maxpods.PodCapacity(17, prefix_not_applicable=True)
+    assert maxpods.max_pods("m4.16xlarge", prefix_delegation=True).pods == 8 * 29 + 2  # not capped either
+    # m5.large (Nitro): the prefix formula, capped at 110
+    assert maxpods.max_pods("m5.large", prefix_delegation=True) == maxpods.PodCapacity(110)
+    # a type in no table stays unknown either way
+    assert maxpods.max_pods("no.such-type", prefix_delegation=True) == maxpods.PodCapacity(
+        None, unknown_reason=maxpods.NOT_IN_TABLES)
 
 
 def test_windows_nodes_use_one_eni() -> None:

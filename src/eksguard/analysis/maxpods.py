@@ -3,7 +3,9 @@
 Secondary-IP mode: ENIs × (IPv4 per ENI − 1) + 2 (the primary IP of each ENI is not used for
 pods; +2 for host-network pods). Prefix delegation: ENIs × ((IPv4 per ENI − 1) × 16) + 2,
 capped at 110 for instance types with at most 30 vCPUs and 250 above (amazon-eks-ami
-max-pods-calculator.sh). Windows nodes: IPv4 per ENI − 1 (one ENI). Data: amazon-eks-ami instance-info.jsonl (MIT-0), see max_pods.json; for the
+max-pods-calculator.sh), on instance types built on the AWS Nitro System only: on the others (Xen;
+`not_nitro` in max_pods.json, see tools/gen_max_pods.py) VPC CNI falls back to secondary IPs.
+Windows nodes: IPv4 per ENI − 1 (one ENI). Data: amazon-eks-ami instance-info.jsonl (MIT-0), see max_pods.json; for the
 few types it lacks, the secondary-IP max pods of amazon-eks-ami's older eni-max-pods.txt (`older_table`).
 """
 
@@ -58,6 +60,18 @@ class PodCapacity:
     # the number comes from the older eni-max-pods.txt (`older_table` in max_pods.json), not instance-info.jsonl
     from_older_table: bool = False
     unknown_reason: Text | None = None
+    # prefix delegation is on, but the type is not built on the AWS Nitro System (Xen): secondary-IP mode
+    prefix_not_applicable: bool = False
+
+
+def nitro(instance_type: str) -> bool:
+    """False for the types of the tables that are not built on the AWS Nitro System; True for the others."""
+    return instance_type not in _not_nitro()
+
+
+@cache
+def _not_nitro() -> frozenset[str]:
+    return frozenset(table()["not_nitro"]["types"])
 
 
 NOT_IN_TABLES = Text("not in the bundled ENI table", "同梱の ENI 表にありません")
@@ -83,16 +97,20 @@ def max_pods(instance_type: str, prefix_delegation: bool = False, windows: bool 
             in_older = instance_type in table()["older_table"]["types"]
             return PodCapacity(None, in_older, WINDOWS_OLDER_TABLE_ONLY if in_older else NOT_IN_TABLES)
         return PodCapacity(limits[1] - 1)
+    # VPC CNI uses prefix delegation on Nitro instances only and falls back to secondary IPs on the others
+    not_applicable = prefix_delegation and not nitro(instance_type)
+    if not_applicable:
+        prefix_delegation = False
     if limits is None:
         older_pods = table()["older_table"]["types"].get(instance_type)
         if older_pods is None:
             return PodCapacity(None, unknown_reason=NOT_IN_TABLES)
         if prefix_delegation:
             return PodCapacity(None, True, OLDER_TABLE_ONLY)
-        return PodCapacity(int(older_pods), True)
+        return PodCapacity(int(older_pods), True, prefix_not_applicable=not_applicable)
     enis, ips_per_eni = limits
     if not prefix_delegation:
-        return PodCapacity(enis * (ips_per_eni - 1) + 2)
+        return PodCapacity(enis * (ips_per_eni - 1) + 2, prefix_not_applicable=not_applicable)
     computed = enis * ((ips_per_eni - 1) * 16) + 2
     vcpus = estimated_vcpus(instance_type)
     cap = 250 if vcpus is not None and vcpus > 30 else 110

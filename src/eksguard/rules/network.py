@@ -325,14 +325,21 @@ def pod_capacity(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
             continue
         smallest_type = min(capacities, key=lambda t: capacities[t].pods or 0)
         smallest = capacities[smallest_type].pods or 0
-        # the types instance-info.jsonl lacks take their number from the older table: say so
+        # the types instance-info.jsonl lacks take their number from the older table: say so; and that prefix
+        # delegation does not apply to a type not built on the AWS Nitro System
         older = capacities[smallest_type].from_older_table
+        xen = capacities[smallest_type].prefix_not_applicable
+        asides = ([Text("from amazon-eks-ami's older eni-max-pods.txt", "amazon-eks-ami の旧 eni-max-pods.txt による")]
+                  if older else [])
+        if xen:
+            asides.append(Text("prefix delegation does not apply: it is a Xen type, not built on the AWS Nitro System",
+                               "Xen のインスタンスタイプで AWS Nitro System ではないため、プレフィックス委任は適用されません"))
         source = (Text(" (a Windows node: one ENI)", "（Windows ノード: ENI は 1 つ）") if group.windows
-                  else Text(" (from amazon-eks-ami's older eni-max-pods.txt)" if older else "",
-                            "（amazon-eks-ami の旧 eni-max-pods.txt による）" if older else ""))
+                  else Text(f" ({'; '.join(a.en for a in asides)})" if asides else "",
+                            f"（{'。'.join(a.ja for a in asides)}）" if asides else ""))
         wanted = group.max_pods_per_node.value if group.max_pods_per_node is not None else None
-        observed = (f"{smallest_type}: max {smallest} pods" + (" (prefix delegation)" if group_prefix else "")
-                    + source.en)
+        observed = (f"{smallest_type}: max {smallest} pods"
+                    + (" (prefix delegation)" if group_prefix and not xen else "") + source.en)
         if wanted and wanted > smallest:
             yield fail(target, group.max_pods_per_node, Text(
                 f"`maxPodsPerNode: {wanted}` but {smallest_type} holds at most {smallest} pods{source.en}.",
