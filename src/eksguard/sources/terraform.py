@@ -3411,7 +3411,7 @@ class EksModule:
 
     def security_groups(self, create_cluster_sg: bool, create_node_sg: bool) -> None:
         """The SGs the module creates and their rules (main.tf, node_groups.tf; eks-domain.md §3.2)."""
-        net, v = self.builder.network, self.v
+        v = self.v
         anchor = v.origin()
         if create_cluster_sg:
             sg = SecurityGroup(self.cluster_sg, anchor, f"{self.call.label} cluster SG (module)",
@@ -3421,7 +3421,7 @@ class EksModule:
                                                   description="Node groups to cluster API (module default)",
                                                   origin=anchor))
             sg.rules += self._rules(self.n("security_group_additional_rules"), self.cluster_sg)
-            net.security_groups[self.cluster_sg] = sg
+            self._put(sg)
         if create_node_sg:
             sg = SecurityGroup(self.node_sg, anchor, f"{self.call.label} node SG (module)",
                                self.builder.ident(v.get("vpc_id")))
@@ -3443,7 +3443,16 @@ class EksModule:
                     sg.rules.append(SecurityGroupRule("ingress", protocol, low, high, source_group=group,
                                                       description=f"{description} (module default)", origin=anchor))
             sg.rules += self._rules("node_security_group_additional_rules", self.node_sg)
-            net.security_groups[self.node_sg] = sg
+            self._put(sg)
+
+    def _put(self, sg: SecurityGroup) -> None:
+        """The module's SG joins the rules that separate resources (`aws_security_group_rule`,
+        `aws_vpc_security_group_ingress_rule` ... with `security_group_id = module.x.node_security_group_id`)
+        added to it: `build_network` read those first, on a stand-in SG of the same id."""
+        added = self.builder.network.security_groups.get(sg.id)
+        if added is not None:
+            sg.rules += added.rules
+        self.builder.network.security_groups[sg.id] = sg
 
     def node_group(self, kind: str, key: str, managed: bool, node_subnets: list[str], node_sg: bool) -> NodeGroup:
         v = self.v
