@@ -2404,9 +2404,12 @@ class Builder:
                 protocol = PROTOCOLS.get(str(v.known_text("ip_protocol") or "-1").lower(), "-1")
                 cidr = v.known_text("cidr_ipv4") or v.known_text("cidr_ipv6") or v.text("prefix_list_id")
                 source = self.ident(v.get("referenced_security_group_id"))
+                # a CIDR not known before apply (`cidr_ipv4 = var.x`) is an unknown peer, not no peer
+                peer_unknown = next((_not_known_before_apply(key, v.get(key)) for key in ("cidr_ipv4", "cidr_ipv6")
+                                     if v.get(key) is not NOVALUE and v.known_text(key) is None), None)
                 self.sg(self.ident(v.get("security_group_id")), v).rules.append(SecurityGroupRule(
                     direction, protocol, as_int(v.get("from_port")), as_int(v.get("to_port")), cidr, source,
-                    v.text("description"), v.origin()))
+                    v.text("description"), v.origin(), peer_unknown))
 
     def sg(self, sg_id: str | None, v: View) -> SecurityGroup:
         key = sg_id or f"{v.address}.security_group"
