@@ -2100,7 +2100,7 @@ OLD_EKS_MODULE_NOTE = Text(
 class LocalModule:
     """What a module called by a local path (`source = "../.."`, `"./modules/eks"`) is, from its files:
     `major` of terraform-aws-eks when it is a copy of that module, else why its cluster is not read
-    (`not_read`, only when it defines an `aws_eks_cluster`)."""
+    (`not_read`, only when it defines an `aws_eks_cluster` or calls terraform-aws-eks)."""
 
     major: int | None = None
     not_read: Text | None = None
