@@ -1,6 +1,6 @@
 """Modules called by a local path (`source = "../.."`, `"./modules/eks"`): a copy of terraform-aws-eks is read
 like a call of the registry module, with its major version from the copy's variables; another local module
-that defines a cluster gets a warning that the call's cluster is not evaluated."""
+that defines a cluster, or calls the registry module, gets a warning that the call's cluster is not evaluated."""
 
 from __future__ import annotations
 
@@ -187,3 +187,49 @@ def test_node_groups_a_caller_makes_for_a_local_cluster_module_make_its_node_gro
     alone = [r.status.value for r in scan(tmp_path / "cluster/main.tf", tmp_path / "cluster/examples/role-only")
              .results if r.rule == "EKS301"]
     assert alone == ["not_applicable"]
+
+
+def test_wrapper_of_the_registry_module_is_warned_at_each_call(tmp_path: Path) -> None:
+    write(tmp_path / "mod/main.tf", """\
+        variable "cluster_version" {
+          default = "1.31"
+        }
+
+        module "eks" {
+          source          = "terraform-aws-modules/eks/aws"
+          version         = "~> 19.9"
+          cluster_name    = "demo"
+          cluster_version = var.cluster_version
+          vpc_id          = "vpc-1"
+          subnet_ids      = ["subnet-1", "subnet-2"]
+        }
+        """)
+    write(tmp_path / "nodes/main.tf", """\
+        module "nodes" {
+          source       = "terraform-aws-modules/eks/aws//modules/eks-managed-node-group"
+          cluster_name = var.cluster_name
+        }
+        variable "cluster_name" {}
+        """)
+    for caller in ("dev", "prod"):
+        write(tmp_path / caller / "main.tf", """\
+            module "nodes" {
+              source       = "../nodes"
+              cluster_name = "demo"
+            }
+
+            module "cluster" {
+              source          = "../mod"
+              cluster_version = "1.33"
+            }
+            """)
+    report = scan(tmp_path)
+    [version] = [r for r in report.results if r.rule == "EKS106"]
+    assert (version.target, version.origin and version.origin.line) == ("cluster/demo", 9)  # the wrapper's default
+    warnings = sorted((w.path, w.line, w.message) for w in report.estate.warnings)
+    assert [(path, line) for path, line, _ in warnings] == [
+        (str(tmp_path / "dev/main.tf"), 7), (str(tmp_path / "prod/main.tf"), 7)]
+    assert all(f"module `cluster` (source ../mod) is not evaluated: it calls terraform-aws-modules/eks, and the "
+               f"call's inputs are not applied to it: its cluster is read in {tmp_path / 'mod'} " in message
+               for _, _, message in warnings)
+    assert all(w.ja and str(tmp_path / "mod") in w.ja for w in report.estate.warnings)

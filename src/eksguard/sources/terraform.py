@@ -1980,14 +1980,38 @@ _DATA_ZONES = re.compile(r"data\.aws_availability_zones\.[\w-]+\.names")
 _SLICE_BOUNDS = re.compile(r"slice\(.*,\s*(\d+)\s*,\s*(\d+)\s*\)\s*$")
 
 
+_WHOLE_LOCAL = re.compile(r"local\.([\w-]+)")
+# `[for k, v in local.azs : cidrsubnet(...)]`: one element per element of the collection (no `if` filter)
+_FOR_EACH_ELEMENT = re.compile(r"\[\s*for\s+[\w-]+(?:\s*,\s*[\w-]+)?\s+in\s+([^:]+?)\s*:(?:(?!\bif\b).)*\]", re.S)
+
+
+def _written(module: HclModule | None, raw: Any) -> str:
+    """An argument's expression as written, without `${}`; a whole `local.x` is read as the local's expression
+    (`azs = local.azs` -> `slice(data.aws_availability_zones.available.names, 0, 3)`)."""
+    seen: set[str] = set()
+    while True:
+        text = raw.strip().removeprefix("${").removesuffix("}").strip() if isinstance(raw, str) else ""
+        match = _WHOLE_LOCAL.fullmatch(text)
+        if match is None or module is None or match.group(1) not in module.locals \
+                or match.group(1) in seen:
+            return text
+        seen.add(match.group(1))
+        raw = module.locals[match.group(1)]
+
+
+def _data_zones_slice(written: str) -> int | None:
+    """How many names `slice(data.aws_availability_zones.X.names, a, b)` with literal bounds holds (b - a;
+    `terraform plan` fails when the region has fewer); None for anything else."""
+    written = written.strip()
+    bounds = _SLICE_BOUNDS.search(written)
+    if not written.startswith("slice(data.aws_availability_zones.") or bounds is None:
+        return None
+    return int(bounds.group(2)) - int(bounds.group(1))
+
+
 def _two_data_zones(written: str) -> bool:
     """`azs` written as the names of an `aws_availability_zones` data source (whole, or a slice of two or more)."""
-    written = written.strip()
-    if _DATA_ZONES.fullmatch(written):
-        return True
-    bounds = _SLICE_BOUNDS.search(written)
-    return written.startswith("slice(data.aws_availability_zones.") and bounds is not None \
-        and int(bounds.group(2)) - int(bounds.group(1)) >= 2
+    return _DATA_ZONES.fullmatch(written.strip()) is not None or (_data_zones_slice(written) or 0) >= 2
 
 
 DATA_ZONES_NOTE = Text(
@@ -2076,7 +2100,7 @@ OLD_EKS_MODULE_NOTE = Text(
 class LocalModule:
     """What a module called by a local path (`source = "../.."`, `"./modules/eks"`) is, from its files:
     `major` of terraform-aws-eks when it is a copy of that module, else why its cluster is not read
-    (`not_read`, only when it defines an `aws_eks_cluster`)."""
+    (`not_read`, only when it defines an `aws_eks_cluster` or calls terraform-aws-eks)."""
 
     major: int | None = None
     not_read: Text | None = None
@@ -2404,9 +2428,12 @@ class Builder:
                 protocol = PROTOCOLS.get(str(v.known_text("ip_protocol") or "-1").lower(), "-1")
                 cidr = v.known_text("cidr_ipv4") or v.known_text("cidr_ipv6") or v.text("prefix_list_id")
                 source = self.ident(v.get("referenced_security_group_id"))
+                # a CIDR not known before apply (`cidr_ipv4 = var.x`) is an unknown peer, not no peer
+                peer_unknown = next((_not_known_before_apply(key, v.get(key)) for key in ("cidr_ipv4", "cidr_ipv6")
+                                     if v.get(key) is not NOVALUE and v.known_text(key) is None), None)
                 self.sg(self.ident(v.get("security_group_id")), v).rules.append(SecurityGroupRule(
                     direction, protocol, as_int(v.get("from_port")), as_int(v.get("to_port")), cidr, source,
-                    v.text("description"), v.origin()))
+                    v.text("description"), v.origin(), peer_unknown))
 
     def sg(self, sg_id: str | None, v: View) -> SecurityGroup:
         key = sg_id or f"{v.address}.security_group"
@@ -3008,15 +3035,30 @@ class VpcModule:
         self.builder = builder
         self.prefix = f"module.{call.label}"
         self.vpc_id = f"{self.prefix}.aws_vpc.this"
+        self.zones_written = self.as_written("azs")
         self.subnets: dict[str, list[str]] = {}
         for kind in VPC_SUBNET_KINDS:
             cidrs = self.v.get(f"{kind}_subnets")
             if cidrs is NOVALUE or cidrs == []:
                 continue
-            if isinstance(cidrs, list):
-                self.subnets[kind] = [f"{self.prefix}.{kind}_subnets[{i}]" for i in range(len(cidrs))]
+            each_zone = _FOR_EACH_ELEMENT.fullmatch(self.as_written(f"{kind}_subnets"))
+            count = len(cidrs) if isinstance(cidrs, list) else _data_zones_slice(self.zones_written) if (
+                each_zone and _written(self.module, each_zone.group(1)) == self.zones_written) else None
+            if count is not None:
+                # main.tf: one subnet per element of `<kind>_subnets` (count = length(var.<kind>_subnets)); a
+                # `for` over `azs` without a filter has as many as `azs`
+                self.subnets[kind] = [f"{self.prefix}.{kind}_subnets[{i}]" for i in range(count)]
             else:  # the count is not known before apply: one subnet stands for all of them
                 self.subnets[kind] = [f"{self.prefix}.{kind}_subnets[*]"]
+
+    @property
+    def module(self) -> HclModule | None:
+        return self.v.module if isinstance(self.v, HclView) else None
+
+    def as_written(self, name: str) -> str:
+        """The argument's expression as written, a whole `local.x` read as the local's (`_written`)."""
+        return _written(self.module, self.v.body.get(name) if isinstance(self.v, HclView)
+                        and isinstance(self.v.body, dict) else None)
 
     def flag(self, name: str, default: bool) -> bool:
         value = self.v.get(name)
@@ -3055,8 +3097,7 @@ class VpcModule:
                                 origin=v.origin("intra_subnets")),
         }
         zones = v.get("azs")
-        raw_zones = v.body.get("azs") if isinstance(v, HclView) and isinstance(v.body, dict) else None
-        zones_written = raw_zones.strip().removeprefix("${").removesuffix("}") if isinstance(raw_zones, str) else ""
+        zones_written = self.zones_written
         base_tags = v.get("tags")
         for kind, ids in self.subnets.items():
             table = tables.get(kind, tables["private"])
@@ -3411,7 +3452,7 @@ class EksModule:
 
     def security_groups(self, create_cluster_sg: bool, create_node_sg: bool) -> None:
         """The SGs the module creates and their rules (main.tf, node_groups.tf; eks-domain.md §3.2)."""
-        net, v = self.builder.network, self.v
+        v = self.v
         anchor = v.origin()
         if create_cluster_sg:
             sg = SecurityGroup(self.cluster_sg, anchor, f"{self.call.label} cluster SG (module)",
@@ -3421,7 +3462,7 @@ class EksModule:
                                                   description="Node groups to cluster API (module default)",
                                                   origin=anchor))
             sg.rules += self._rules(self.n("security_group_additional_rules"), self.cluster_sg)
-            net.security_groups[self.cluster_sg] = sg
+            self._put(sg)
         if create_node_sg:
             sg = SecurityGroup(self.node_sg, anchor, f"{self.call.label} node SG (module)",
                                self.builder.ident(v.get("vpc_id")))
@@ -3443,7 +3484,16 @@ class EksModule:
                     sg.rules.append(SecurityGroupRule("ingress", protocol, low, high, source_group=group,
                                                       description=f"{description} (module default)", origin=anchor))
             sg.rules += self._rules("node_security_group_additional_rules", self.node_sg)
-            net.security_groups[self.node_sg] = sg
+            self._put(sg)
+
+    def _put(self, sg: SecurityGroup) -> None:
+        """The module's SG joins the rules that separate resources (`aws_security_group_rule`,
+        `aws_vpc_security_group_ingress_rule` ... with `security_group_id = module.x.node_security_group_id`)
+        added to it: `build_network` read those first, on a stand-in SG of the same id."""
+        added = self.builder.network.security_groups.get(sg.id)
+        if added is not None:
+            sg.rules += added.rules
+        self.builder.network.security_groups[sg.id] = sg
 
     def node_group(self, kind: str, key: str, managed: bool, node_subnets: list[str], node_sg: bool) -> NodeGroup:
         v = self.v

@@ -24,6 +24,7 @@ from eksguard.sources.terraform import (
     TFFile,
     is_plan,
     local_module,
+    module_kind,
     parse_hcl,
     read_module,
     read_plan,
@@ -131,8 +132,9 @@ def read_json(documents: list[Any], text: str, path: str, ctx: sources.ScanConte
     return True
 
 
-# a module called by a local path (https://developer.hashicorp.com/terraform/language/modules/sources#local-paths)
-_LOCAL_SOURCE = re.compile(r'\bsource\s*=\s*"(\.\.?/[^"]*)"|"source"\s*:\s*"(\.\.?/[^"]*)"')
+# a module call's source; a local path starts with ./ or ../
+# (https://developer.hashicorp.com/terraform/language/modules/sources#local-paths)
+_SOURCE = re.compile(r'\bsource\s*=\s*"([^"]*)"|"source"\s*:\s*"([^"]*)"')
 _CLUSTER = re.compile(r'resource\s+"?aws_eks_cluster(?:"|\s)')
 
 
@@ -144,8 +146,10 @@ def _local_modules(directory: str, texts: list[tuple[str, str]], ctx: sources.Sc
     for path, text in texts:
         if not path.endswith((".tf", ".tf.json")):
             continue
-        for match in _LOCAL_SOURCE.finditer(text):
+        for match in _SOURCE.finditer(text):
             source = match.group(1) or match.group(2)
+            if not source.startswith(("./", "../")):
+                continue
             called = os.path.normpath(os.path.join(directory, source))
             if called not in read:
                 read[called] = _read_local_module(called, ctx)
@@ -166,7 +170,17 @@ def _read_local_module(directory: str, ctx: sources.ScanContext) -> LocalModule:
         except InputError as error:
             return LocalModule(None, Text(f"its file {path} could not be read ({error.message})",
                                           f"そのファイル {path} を読めませんでした（{error.ja or error.message}）"))
-    return local_module(texts) if any(_CLUSTER.search(text) for text in texts) else LocalModule()
+    if any(_CLUSTER.search(text) for text in texts):
+        return local_module(texts)
+    if any(module_kind(match.group(1) or match.group(2)) == "eks" for text in texts for match in _SOURCE.finditer(text)):
+        # a wrapper of the registry module: read in its own folder, where its variables' defaults stand for what
+        # its callers pass
+        return LocalModule(None, Text(
+            f"it calls terraform-aws-modules/eks, and the call's inputs are not applied to it: its cluster is read in "
+            f"{directory} (when that folder is scanned) with its variables' defaults",
+            f"terraform-aws-modules/eks を呼び出すモジュールで、呼び出しの入力は適用されません。そのクラスターは {directory} で"
+            "（そのフォルダーをスキャンしたとき）変数の既定値で読まれます"))
+    return LocalModule()
 
 
 @contextmanager
