@@ -207,7 +207,7 @@ class SshAccess:
 @dataclass(slots=True, repr=False, eq=False)
 class NodeGroup:
     name: str
-    kind: str  # "managed" | "self-managed"
+    kind: str  # "managed" | "self-managed" | "karpenter" (an EC2NodeClass: the nodes Karpenter launches)
     origin: Origin
     # do the nodes land in public subnets? None: derive it from `subnet_ids` (analysis.network)
     public_subnets: Value[bool] | None = None
@@ -389,6 +389,9 @@ class Cluster:
     control_plane_subnet_ids: list[str] = field(default_factory=list)
     cluster_security_group_id: str | None = None
     node_groups: list[NodeGroup] = field(default_factory=list)
+    # Karpenter EC2NodeClasses among the manifests bound to the cluster: only their IMDS settings are read
+    # (EKS301, EKS302, EKS505); the other node-group rules do not apply to them
+    node_classes: list[NodeGroup] = field(default_factory=list)
     # node groups made elsewhere (not in `node_groups`): with none read, node-group rules are unknown, not n/a
     unread_node_groups: list[UnreadNodeGroups] = field(default_factory=list)
     fargate_profiles: list[FargateProfile] = field(default_factory=list)

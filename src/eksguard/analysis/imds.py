@@ -218,13 +218,15 @@ def fargate_profile_of(scope: KubeScope, namespace: str) -> FargateProfile | Non
 
 
 def nodes_reach_imds(scope: KubeScope) -> Value[bool]:
-    """Do the node settings of the scope's cluster let pods reach IMDS (hop limit above 1 on some node group)?"""
+    """Do the node settings of the scope's cluster let pods reach IMDS (hop limit above 1 on some node group or
+    Karpenter EC2NodeClass)?"""
     cluster = scope.cluster
     if scope.unbound is not None or cluster is None:
         return unknown(scope.origin, scope.unbound or Text(
             "the node groups' IMDS settings are not in this scan", "ノードグループの IMDS 設定はこのスキャンにありません"))
-    hops = [g.imds_hop_limit for g in cluster.node_groups if g.imds_hop_limit is not None]
-    if not cluster.node_groups:
+    groups = [*cluster.node_groups, *cluster.node_classes]
+    hops = [g.imds_hop_limit for g in groups if g.imds_hop_limit is not None]
+    if not groups:
         if cluster.fargate_profiles:
             return declared(False, cluster.fargate_profiles[0].origin)  # Fargate pods have no IMDS
         return unknown(cluster.origin, Text("the cluster definition describes no node groups",

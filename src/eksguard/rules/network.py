@@ -26,7 +26,8 @@ OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 
 
 def node_group_target(cluster: Cluster, group: NodeGroup) -> str:
-    return f"{cluster.target}/nodegroup/{group.name}"
+    noun = "nodeclass" if group.kind == "karpenter" else "nodegroup"
+    return f"{cluster.target}/{noun}/{group.name}"
 
 
 @rule(

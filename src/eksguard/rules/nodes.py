@@ -5,10 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
-from eksguard.model import Cluster, Text
+from eksguard.model import Cluster, NodeGroup, Text
 from eksguard.rules import RuleContext, rule
 from eksguard.rules.common import no_node_groups, unknown_value
 from eksguard.rules.network import node_group_target
+
+
+def _named(group: NodeGroup) -> Text:
+    if group.kind == "karpenter":
+        return Text(f"Karpenter EC2NodeClass `{group.name}`", f"Karpenter EC2NodeClass `{group.name}`")
+    return Text(f"Node group `{group.name}`", f"ノードグループ `{group.name}`")
+
+
+def _imds_nodes(cluster: Cluster) -> list[NodeGroup]:
+    """The node groups and the Karpenter node classes: where IMDS settings are made."""
+    return [*cluster.node_groups, *cluster.node_classes]
 
 
 @rule(
@@ -17,9 +28,11 @@ from eksguard.rules.network import node_group_target
     risk=Text("IMDSv1 answers plain GET requests, so an SSRF bug in any pod can read the node role's credentials.",
               "IMDSv1 は単純な GET に応答するため、どの Pod の SSRF 脆弱性からでもノードロールの認証情報を読めます。"),
     fix=Text("Require IMDSv2: `disableIMDSv1: true` (eksctl), `MetadataOptions.HttpTokens: required` "
-             "(CloudFormation launch template), `metadata_options { http_tokens = \"required\" }` (Terraform).",
+             "(CloudFormation launch template), `metadata_options { http_tokens = \"required\" }` (Terraform), "
+             "`metadataOptions.httpTokens: required` (Karpenter EC2NodeClass).",
              "IMDSv2 を必須にしてください: eksctl では `disableIMDSv1: true`、CloudFormation の起動テンプレートでは "
-             "`MetadataOptions.HttpTokens: required`、Terraform では `metadata_options { http_tokens = \"required\" }`。"),
+             "`MetadataOptions.HttpTokens: required`、Terraform では `metadata_options { http_tokens = \"required\" }`、"
+             "Karpenter の EC2NodeClass では `metadataOptions.httpTokens: required`。"),
     dont=Text("Do not force IMDSv2 on running nodes before checking for agents and SDKs that still use IMDSv1 "
               "(old AWS SDKs, monitoring agents): they lose their credentials; update them first.",
               "IMDSv1 を使うエージェントや SDK（古い AWS SDK、監視エージェント）がないか確認する前に、稼働中"
@@ -27,9 +40,10 @@ from eksguard.rules.network import node_group_target
     references=("eks-domain.md §1.2, §2 (eksctl nodegroup.go makeMetadataOptions; EC2 MetadataOptions)",),
 )
 def imdsv1_enabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
-    if not cluster.node_groups:
+    groups = _imds_nodes(cluster)
+    if not groups:
         yield no_node_groups(cluster)
-    for group in cluster.node_groups:
+    for group in groups:
         target = node_group_target(cluster, group)
         tokens = group.imds_http_tokens
         if tokens is None:
@@ -39,8 +53,9 @@ def imdsv1_enabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
         elif tokens.value == "required":
             yield passed(target, tokens.origin)
         else:
-            yield fail(target, tokens, Text(f"Node group `{group.name}` allows IMDSv1 (HttpTokens={tokens.value}).",
-                                            f"ノードグループ `{group.name}` が IMDSv1 を許可しています（HttpTokens={tokens.value}）。"),
+            named = _named(group)
+            yield fail(target, tokens, Text(f"{named.en} allows IMDSv1 (HttpTokens={tokens.value}).",
+                                            f"{named.ja} が IMDSv1 を許可しています（HttpTokens={tokens.value}）。"),
                        observed=f"HttpTokens={tokens.value}")
 
 
@@ -54,11 +69,14 @@ def imdsv1_enabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     fix=Text("Require IMDSv2 with a hop limit of 1: `disablePodIMDS: true` (eksctl; it refuses it next to "
              "`iam.withAddonPolicies`, so move those to IRSA first), `HttpTokens: required` and "
              "`HttpPutResponseHopLimit: 1` (CloudFormation), `http_tokens = \"required\"` and "
-             "`http_put_response_hop_limit = 1` (Terraform); or block 169.254.169.254/32 with an "
+             "`http_put_response_hop_limit = 1` (Terraform), `metadataOptions: {httpTokens: required, "
+             "httpPutResponseHopLimit: 1}` (Karpenter EC2NodeClass); or block 169.254.169.254/32 with an "
              "egress NetworkPolicy (with an enforcing engine). Give pods IRSA or Pod Identity instead.",
              "IMDSv2 を必須にし、ホップ数上限を 1 にしてください: eksctl では `disablePodIMDS: true`（`iam.withAddonPolicies` と"
              "併用できないため、先にそれらを IRSA に移す）、CloudFormation では `HttpTokens: required` と "
-             "`HttpPutResponseHopLimit: 1`、Terraform では `http_tokens = \"required\"` と `http_put_response_hop_limit = 1`。または外向き NetworkPolicy で "
+             "`HttpPutResponseHopLimit: 1`、Terraform では `http_tokens = \"required\"` と `http_put_response_hop_limit = 1`、"
+             "Karpenter の EC2NodeClass では `metadataOptions: {httpTokens: required, httpPutResponseHopLimit: 1}`。"
+             "または外向き NetworkPolicy で "
              "169.254.169.254/32 を遮断（ポリシーエンジンが必要）し、Pod には IRSA か Pod Identity を使わせてください。"),
     dont=Text("Do not lower the hop limit on running nodes before pods that call AWS have IRSA or Pod "
               "Identity: they silently lose the node role's credentials.",
@@ -67,11 +85,13 @@ def imdsv1_enabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     references=("eks-domain.md §9 (BPG iam.adoc; eksctl nodegroup.go)",),
 )
 def imds_reachable(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
-    if not cluster.node_groups:
+    groups = _imds_nodes(cluster)
+    if not groups:
         yield no_node_groups(cluster)
     blocked = cluster.imds_blocked_by_network_policy
-    for group in cluster.node_groups:
+    for group in groups:
         target = node_group_target(cluster, group)
+        named = _named(group)
         hops = group.imds_hop_limit
         # the hop limit only stops the IMDSv2 token's PUT response: with IMDSv1 allowed a pod reads the
         # credentials with a plain GET (eks-domain.md §9: HttpTokens=required and hop limit 1 together)
@@ -84,9 +104,9 @@ def imds_reachable(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
             yield passed(target, blocked.origin)
         elif (hops.value or 0) <= 1 and tokens is not None and tokens.known and tokens.value == "optional":
             yield fail(target, tokens, Text(
-                f"Node group `{group.name}` allows IMDSv1 (HttpTokens=optional): the hop limit of 1 only stops "
+                f"{named.en} allows IMDSv1 (HttpTokens=optional): the hop limit of 1 only stops "
                 "IMDSv2, so pods read the node role's credentials with IMDSv1, and no NetworkPolicy blocks IMDS.",
-                f"ノードグループ `{group.name}` は IMDSv1 を許可しています（HttpTokens=optional）。ホップ数上限 1 は IMDSv2 "
+                f"{named.ja} は IMDSv1 を許可しています（HttpTokens=optional）。ホップ数上限 1 は IMDSv2 "
                 "しか止めないため、Pod は IMDSv1 でノードロールの認証情報を読めます。IMDS を遮断する NetworkPolicy もありません。"),
                 observed=f"HttpTokens=optional, HttpPutResponseHopLimit={hops.value}", http_tokens="optional",
                 hop_limit=hops.value)
@@ -96,8 +116,8 @@ def imds_reachable(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
             yield passed(target, hops.origin)
         else:
             yield fail(target, hops, Text(
-                f"Node group `{group.name}` has IMDS hop limit {hops.value} and no NetworkPolicy blocks IMDS.",
-                f"ノードグループ `{group.name}` の IMDS ホップ数上限が {hops.value} で、IMDS を遮断する NetworkPolicy がありません。"),
+                f"{named.en} has IMDS hop limit {hops.value} and no NetworkPolicy blocks IMDS.",
+                f"{named.ja} の IMDS ホップ数上限が {hops.value} で、IMDS を遮断する NetworkPolicy がありません。"),
                 observed=f"HttpPutResponseHopLimit={hops.value}",
                 http_tokens=tokens.value if tokens is not None and tokens.known else None, hop_limit=hops.value)
 

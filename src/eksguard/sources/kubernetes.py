@@ -46,6 +46,7 @@ from eksguard.model import (
     KubeObject,
     KubeScope,
     MappingProblem,
+    NodeGroup,
     Origin,
     RbacGrant,
     Text,
@@ -263,6 +264,38 @@ def make_object(doc: Mapping[str, Any], path: str, render: str | None,
     return KubeObject(kind=kind, api_version=str(doc.get("apiVersion", "")), name=name, namespace=namespace,
                       doc=doc, origin=origin, render=render, overlay=overlay, ignored_rules=_ignored(doc),
                       locate=where)
+
+
+# --------------------------------------------------------------------------------------------------
+# Karpenter
+# --------------------------------------------------------------------------------------------------
+
+KARPENTER = "Karpenter"
+# EC2NodeClass `metadataOptions` defaults: httpTokens required, hop limit 1 in karpenter.k8s.aws/v1 (its
+# pkg/apis/v1/ec2nodeclass.go kubebuilder defaults); v1beta1 had hop limit 2 (website upgrading/v1-migration.md,
+# "New MetadataOptions Defaults": "reduced from 2 to 1")
+_KARPENTER_HOP_DEFAULT = {"karpenter.k8s.aws/v1": 1, "karpenter.k8s.aws/v1beta1": 2}
+
+
+def karpenter_node_class(obj: KubeObject) -> NodeGroup | None:
+    """The IMDS settings of the nodes a Karpenter EC2NodeClass launches; None for another kind, or when
+    `httpEndpoint: disabled` turns IMDS off."""
+    hop_default = _KARPENTER_HOP_DEFAULT.get(obj.api_version)
+    if obj.kind != "EC2NodeClass" or hop_default is None:
+        return None
+    spec = obj.doc.get("spec")
+    options = spec.get("metadataOptions") if isinstance(spec, Mapping) else None
+    options = options if isinstance(options, Mapping) else {}
+    if str(options.get("httpEndpoint", "enabled")).lower() == "disabled":
+        return None
+    group = NodeGroup(obj.name, "karpenter", obj.origin)
+    at = obj.origin_at("spec.metadataOptions")
+    tokens, hops = options.get("httpTokens"), options.get("httpPutResponseHopLimit")
+    group.imds_http_tokens = declared(str(tokens), obj.origin_at("spec.metadataOptions.httpTokens")) \
+        if tokens is not None else defaulted("required", KARPENTER, at)
+    group.imds_hop_limit = declared(int(hops), obj.origin_at("spec.metadataOptions.httpPutResponseHopLimit")) \
+        if isinstance(hops, int) and not isinstance(hops, bool) else defaulted(hop_default, KARPENTER, at)
+    return group
 
 
 # --------------------------------------------------------------------------------------------------

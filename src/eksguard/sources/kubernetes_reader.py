@@ -14,7 +14,14 @@ from typing import Any
 from eksguard import sources
 from eksguard.analysis.imds import imds_blocked
 from eksguard.model import InputProblem, Text
-from eksguard.sources.kubernetes import STATE_KEY, KubeState, build, record_file, state_of
+from eksguard.sources.kubernetes import (
+    STATE_KEY,
+    KubeState,
+    build,
+    karpenter_node_class,
+    record_file,
+    state_of,
+)
 
 PRIORITY = 40
 HELM_NOTE = Text("Helm chart template, not rendered: scan the output of `helm template` instead",
@@ -52,6 +59,8 @@ def finish(ctx: sources.ScanContext) -> None:
     ctx.estate.warnings.extend(warnings)
     for scope in scopes:
         if scope.cluster is not None and scope.cluster.source != "kubernetes":
+            scope.cluster.node_classes.extend(
+                group for group in map(karpenter_node_class, scope.of_kind("EC2NodeClass")) if group is not None)
             blocked = imds_blocked(scope)
             if blocked is not None:
                 scope.cluster.imds_blocked_by_network_policy = blocked
