@@ -449,6 +449,11 @@ def _declares_kubernetes_objects(text: str) -> bool:
     return ("kubernetes_" in text or "kubectl_manifest" in text) and bool(DECLARES_KUBERNETES_OBJECTS.search(text))
 
 
+def applies_heredoc_manifests(text: str) -> bool:
+    """Whether a script may feed `kubectl apply -f -` a here-document (the cheap check)."""
+    return "kubectl" in text and "<<" in text
+
+
 def _script_name(name: str) -> bool:
     from eksguard.sources.filekinds import file_kind
 
@@ -458,7 +463,8 @@ def _script_name(name: str) -> bool:
 READER_MODULES: tuple[ReaderModule, ...] = (
     ReaderModule("eksguard.sources.snapshot_reader", 5, documents=_maybe_snapshot),
     ReaderModule("eksguard.sources.commandline_reader", 5, documents=_maybe_ci, names=_script_name,
-                 texts=lambda name, text: "eksctl" in text and _script_name(name)),
+                 texts=lambda name, text: ("eksctl" in text or applies_heredoc_manifests(text))
+                 and _script_name(name)),
     ReaderModule("eksguard.sources.eksctl_reader", 10, documents=_maybe_eksctl),
     ReaderModule("eksguard.sources.cloudformation_reader", 20, documents=_maybe_cloudformation),
     ReaderModule("eksguard.sources.terraform_reader", 30, documents=_maybe_plan,
@@ -500,6 +506,13 @@ def _load_readers_for(*, documents: list[Any] | None = None, path: str = "", nam
             wanted = spec.texts is not None and spec.texts(name, text)
         if wanted:
             _load(spec)
+
+
+def load_kubernetes_reader() -> None:
+    """For manifests another source finds (a script's `kubectl apply -f - <<EOF`): its finisher must run."""
+    spec = next(spec for spec in READER_MODULES if spec.module == "eksguard.sources.kubernetes_reader")
+    if spec.module not in _LOADED:
+        _load(spec)
 
 
 def load_all_readers() -> None:

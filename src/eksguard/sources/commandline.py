@@ -711,6 +711,19 @@ class WrittenFile:
     end_line: int  # the script line after the last one written
 
 
+@dataclass(slots=True, frozen=True)
+class AppliedManifests:
+    """A here-document `kubectl apply|create|replace -f -` reads: Kubernetes manifests applied from a script."""
+
+    body: str  # as the command sees it (expanded unless the delimiter is quoted)
+    first_line: int  # the script line of the body's first line
+    line: int  # the line of the `kubectl` word
+    namespace: str | None  # `-n`/`--namespace`: where objects that name none go
+
+
+_KUBECTL_APPLIES = frozenset({"apply", "create", "replace"})
+
+
 @dataclass(slots=True)
 class Invocation:
     """One `eksctl` command line found in a file."""
@@ -787,6 +800,7 @@ class Interpreter:
         self.path = path
         self.env = env
         self.invocations: list[Invocation] = []
+        self.manifests: list[AppliedManifests] = []  # here-documents that `kubectl apply -f -` reads
         self.written: dict[str, WrittenFile] = {}
         # written files keyed by an unknown variable (`$CONFIG`): the binding the variable had when written
         self.written_bindings: dict[str, Binding] = {}
@@ -851,6 +865,9 @@ class Interpreter:
         words, more = _wrapped(words)
         if words and words[0].known and posixpath.basename(words[0].text) == "cat" and len(words) == 1:
             self._write_heredoc(command, env)
+        if words and words[0].known and posixpath.basename(words[0].text) == "kubectl":
+            self._kubectl(words, pipeline, index, env)
+            return
         if not words or not is_eksctl(words[0]):
             return
         assignments = {w.assignment: w for w in [*prefix, *more] if w.assignment}
@@ -858,6 +875,19 @@ class Interpreter:
             self.path, words[0].line, words[1:], env.cwd, env.script_dir,
             _stdin_of(pipeline, index, env), assignments,
             _short(" ".join(w.raw for w in words), 120), self._written_now(env)))
+
+    def _kubectl(self, words: list[Word], pipeline: list[SimpleCommand], index: int, env: Env) -> None:
+        """`kubectl apply|create|replace -f -` fed by a here-document: the manifests it applies."""
+        texts = [w.text if w.known else "" for w in words[1:]]
+        if not _KUBECTL_APPLIES & set(texts) or not any(
+                t in ("-f-", "--filename=-") or (t in ("-f", "--filename") and texts[i + 1:i + 2] == ["-"])
+                for i, t in enumerate(texts)):
+            return
+        stdin = _stdin_of(pipeline, index, env)
+        if stdin.kind == "heredoc":
+            namespace = next((texts[i + 1] for i, t in enumerate(texts[:-1]) if t in ("-n", "--namespace")), None)
+            namespace = namespace or next((t.partition("=")[2] for t in texts if t.startswith("--namespace=")), None)
+            self.manifests.append(AppliedManifests(stdin.body, stdin.first_line, words[0].line, namespace or None))
 
     def _written_now(self, env: Env) -> dict[str, WrittenFile]:
         """The files written so far; one keyed by an unknown variable only while the variable is unchanged."""
@@ -1571,12 +1601,16 @@ def has_shell_shebang(text: str) -> bool:
 
 def scan_text(kind: str, text: str, path: str, cli: Mapping[str, str]) -> list[Invocation]:
     """The eksctl invocations of a text file of `kind` (see `file_kind`), in order."""
-    if "eksctl" not in text:
-        return []
+    return scan_script(kind, text, path, cli).invocations if "eksctl" in text else []
+
+
+def scan_script(kind: str, text: str, path: str, cli: Mapping[str, str]) -> Interpreter:
+    """The commands of a text file of `kind` (see `file_kind`) that eksguard reads: its eksctl invocations and
+    the manifests it applies with kubectl from here-documents."""
     env = Env(cli, script_dir(path))
     interpreter = Interpreter(path, env)
     if kind == "shebang" and not has_shell_shebang(text):
-        return []
+        return interpreter
     if kind in ("shell", "shebang"):
         interpreter.run(text, 1)
     elif kind in ("markdown", "asciidoc"):
@@ -1593,7 +1627,7 @@ def scan_text(kind: str, text: str, path: str, cli: Mapping[str, str]) -> list[I
         for line, recipe in recipes:
             recipe_env = env.fork()
             interpreter.run(make_expand(recipe, variables, recipe_env), line, recipe_env)
-    return interpreter.invocations
+    return interpreter
 
 
 def scan_ci(kind: str, text: str, path: str, cli: Mapping[str, str]) -> list[Invocation]:

@@ -60,12 +60,13 @@ from eksguard.model import (
     unknown,
 )
 from eksguard.sources.commandline import (
+    AppliedManifests,
     Invocation,
     StdinSource,
     Word,
     ci_kind,
     scan_ci,
-    scan_text,
+    scan_script,
     variable_key,
     written_key,
 )
@@ -660,15 +661,39 @@ def _accepts(name: str) -> bool:
 
 
 def read_text_file(text: str, path: str, ctx: sources.ScanContext) -> bool:
-    """A script, Markdown/AsciiDoc page or Makefile: taken when it holds at least one eksctl command."""
+    """A script, Markdown/AsciiDoc page or Makefile: taken when it holds at least one eksctl command, or a
+    `kubectl apply -f -` of a here-document (whose manifests go to the Kubernetes source, at their lines)."""
     kind = file_kind(os.path.basename(path) if path != "-" else "-")
-    if kind is None or "eksctl" not in text:  # the cheap check first: most files never mention eksctl
+    # the cheap checks first: most files never mention eksctl
+    if kind is None or ("eksctl" not in text and not sources.applies_heredoc_manifests(text)):
         return False
-    invocations = scan_text(kind, text, path, ctx.variables.values)
-    if not invocations:
+    script = scan_script(kind, text, path, ctx.variables.values)
+    if script.invocations:
+        ctx.estate.extras.setdefault(EXTRAS_KEY, []).append((path, script.invocations))
+    read_manifests = [applied for applied in script.manifests if _read_applied(applied, path, ctx)]
+    return bool(script.invocations or read_manifests)
+
+
+def _read_applied(applied: AppliedManifests, path: str, ctx: sources.ScanContext) -> bool:
+    """Hand the manifests of a `kubectl apply -f - <<EOF` to the Kubernetes source, as a file of their own at
+    the script's lines; `${VAR}` the shell leaves open is unknown there, without an input problem."""
+    from eksguard.sources.kubernetes import record_file, state_of
+
+    try:
+        documents = [d for d in load_yaml_documents(applied.body, ctx.limits) if d is not None]
+    except InputError as error:
+        _warn(ctx, path, (error.line or 1) + applied.first_line - 1,
+              Text(f"the here-document `kubectl` applies is not readable YAML: {error.message}",
+                   f"`kubectl` が適用するヒアドキュメントを YAML として読めません: {error.ja or error.message}"))
         return False
-    ctx.estate.extras.setdefault(EXTRAS_KEY, []).append((path, invocations))
-    return True
+    for document in documents:
+        shift_lines(document, applied.first_line - 1)
+        metadata = document.get("metadata") if isinstance(document, LineMap) else None
+        if applied.namespace and isinstance(metadata, LineMap) and "namespace" not in metadata:
+            metadata["namespace"] = applied.namespace  # `kubectl -n NS` puts there what names no namespace
+    sources.load_kubernetes_reader()
+    return record_file(state_of(ctx.estate.extras), documents, applied.body, path,
+                       ShellVariables(ctx.variables.values), key=f"{os.path.abspath(path)}:{applied.line}")
 
 
 def read_ci(documents: list[Any], text: str, path: str, ctx: sources.ScanContext) -> bool:

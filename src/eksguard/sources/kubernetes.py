@@ -141,9 +141,11 @@ def state_of(estate_extras: dict[str, Any]) -> KubeState:
     return state
 
 
-def record_file(state: KubeState, documents: list[Any], text: str, path: str, variables: Variables) -> bool:
-    """Remember a manifest or kustomization file; False when it holds no Kubernetes object."""
-    key = os.path.abspath(path)
+def record_file(state: KubeState, documents: list[Any], text: str, path: str, variables: Variables,
+                key: str | None = None) -> bool:
+    """Remember a manifest or kustomization file (`key`: for manifests that are part of a file, such as a
+    script's here-document); False when it holds no Kubernetes object."""
+    key = key or os.path.abspath(path)
     if is_kustomization_file(path):
         state.kustomizations[key] = ManifestFile(path, documents)
         return True
