@@ -136,6 +136,8 @@ def _as_written(value: Any) -> Any:
 
 
 _NAME_KEYS = frozenset({"rolearn", "userarn", "username"})
+_ARN_SUBJECT = re.compile(r"subjects\[\d+\]\.name")
+_ARN_REFERENCE = re.compile(r"(data\.)?[\w-]+\.[\w-]+(\[[^\]]*\])?\.arn")  # `aws_iam_role.x.arn`, `data.y.z.arn`
 
 
 def _unknown_beyond_names(value: Any) -> bool:
@@ -210,6 +212,11 @@ class _Reader:
                 out[key] = _marked(item, key_line(str(key)) or line)
                 out.marks[key] = (key_line(str(key)) or line or 0, 0)
             return out
+        written = text_of(value) if isinstance(value, (TFRef, Unknown)) else None
+        if written and _ARN_SUBJECT.fullmatch(api_path) and _ARN_REFERENCE.fullmatch(written):
+            # an RBAC subject named by an ARN attribute (`data.aws_caller_identity.current.arn`): an IAM ARN
+            # whatever it turns out to be, never `system:anonymous` or a group: kept as written
+            return _marked("${" + written + "}", line)
         if not _known(value):
             self.not_known(api_path, value)
             return NOVALUE
