@@ -63,7 +63,7 @@ def test_scopes_bound_to_a_cluster_are_judged_with_it_and_released_with_it(tmp_p
         results[release] = [facts(f) for f in done.results]
     assert results[True] == results[False]
     # EKS505 read the cluster's node hop limit while the cluster still existed
-    assert any(f[0] == "EKS505" and f[1] is Status.FAIL and "hop limit is above 1" in str(f[5])
+    assert any(f[0] == "EKS505" and f[1] is Status.FAIL and "an IMDS hop limit above 1" in str(f[5])
                for f in results[True])
 
 

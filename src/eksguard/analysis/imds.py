@@ -218,8 +218,8 @@ def fargate_profile_of(scope: KubeScope, namespace: str) -> FargateProfile | Non
 
 
 def nodes_reach_imds(scope: KubeScope) -> Value[bool]:
-    """Do the node settings of the scope's cluster let pods reach IMDS (hop limit above 1 on some node group or
-    Karpenter EC2NodeClass)?"""
+    """Do the node settings of the scope's cluster let pods reach IMDS (hop limit above 1, or IMDSv1 allowed, on
+    some node group or Karpenter EC2NodeClass)?"""
     cluster = scope.cluster
     if scope.unbound is not None or cluster is None:
         return unknown(scope.origin, scope.unbound or Text(
@@ -231,7 +231,11 @@ def nodes_reach_imds(scope: KubeScope) -> Value[bool]:
             return declared(False, cluster.fargate_profiles[0].origin)  # Fargate pods have no IMDS
         return unknown(cluster.origin, Text("the cluster definition describes no node groups",
                                             "クラスター定義にノードグループがありません"))
-    reachable = [h for h in hops if h.known and (h.value or 0) > 1]
+    reachable: list[Value[Any]] = [h for h in hops if h.known and (h.value or 0) > 1]
+    # the hop limit only stops IMDSv2's token: where IMDSv1 is allowed a pod reads it with a plain GET
+    # (eks-domain.md §9; EKS302)
+    reachable += [g.imds_http_tokens for g in groups if g.imds_http_tokens is not None
+                  and g.imds_http_tokens.known and g.imds_http_tokens.value == "optional"]
     pending = [h for h in hops if not h.known]
     if not reachable and not pending and not hops:
         return unknown(cluster.origin, Text("the node groups' IMDS settings are not in this definition",

@@ -473,9 +473,9 @@ def imds_not_blocked(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
             continue
         yield fail(target, nodes, Text(
             f"{names} in namespace `{name}` can reach 169.254.169.254: no egress NetworkPolicy selecting them "
-            "excludes it, and the node IMDS hop limit is above 1.",
+            "excludes it, and the nodes answer pods (an IMDS hop limit above 1, or IMDSv1 allowed).",
             f"名前空間 `{name}` の {names} は 169.254.169.254 に到達できます。これらを選択する外向き NetworkPolicy で"
-            "除外されておらず、ノードのホップ数上限も 1 を超えています。"),
+            "除外されておらず、ノードも Pod に応答します（IMDS のホップ数上限が 1 超、または IMDSv1 を許可）。"),
             observed=f"{len(open_)} of {len(objects)} workloads unblocked", origin=open_[0].origin)
 
 
