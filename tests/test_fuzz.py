@@ -34,7 +34,8 @@ SEEDS = {  # source -> (files under ../shared it mutates, suffix it writes)
     "terraform": ("corpus/eks-workshop-v2/cluster/terraform/*.tf", ".tf"),
     "markdown": ("corpus/eks-workshop-v2/docs/*.md", ".md"),
 }
-PER_TEST = max(50, TOTAL // (len(SEEDS) + 3))
+EXTRA_TESTS = 5  # besides one per SEEDS source: Quick Start templates, kubectl scripts, documents, plan JSON, bytes
+PER_TEST = max(50, TOTAL // (len(SEEDS) + EXTRA_TESTS))
 SPECIAL = [*":-[]{}&*!|>'\"#%@`$\\\n\t ,?=", "${X}", "!Ref", "<<: *a", "&a ", "\x00", "\udcff", "---\n"]
 TODAY = dt.date(2026, 11, 22)
 FUZZ = settings(max_examples=PER_TEST, deadline=None, derandomize=True,
@@ -122,13 +123,25 @@ def test_mutated_quickstart_templates_never_crash(workdir: Path, data: st.DataOb
     annotate(report)
     json.loads(render(report, "sarif", lang="en", fail_on="high", colour=False))
 
+# a script that creates a cluster and applies manifests to it from here-documents (kubectl, Karpenter)
+SCRIPT_SEEDS = [Path(__file__).parent / "commandline" / "fixtures" / "kubectl-heredoc.sh"]
+
+
+@FUZZ
+@given(data=st.data())
+def test_mutated_kubectl_scripts_never_crash(workdir: Path, data: st.DataObject) -> None:
+    original = data.draw(st.sampled_from([path.read_bytes() for path in SCRIPT_SEEDS]))
+    check_scan(workdir, "runbook.sh", mutate(data, original))
+
+
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 70000), st.text(max_size=12),
                     st.sampled_from(["0.0.0.0/0", "true", "1.30", "${X}", "m5.large", "API", "optional"]))
 KEYS = st.sampled_from(["metadata", "name", "vpc", "clusterEndpoints", "publicAccess", "publicAccessCIDRs",
                         "managedNodeGroups", "nodeGroups", "ssh", "allow", "privateNetworking", "spec",
                         "containers", "securityContext", "privileged", "Resources", "Type", "Properties",
                         "ResourcesVpcConfig", "data", "mapRoles", "rules", "subjects", "iam", "withOIDC",
-                        "instanceType", "maxPodsPerNode", "accessConfig", "addons", "template"]) | st.text(max_size=6)
+                        "instanceType", "maxPodsPerNode", "accessConfig", "addons", "template", "metadataOptions",
+                        "httpTokens", "httpPutResponseHopLimit", "httpEndpoint"]) | st.text(max_size=6)
 TREES = st.recursive(SCALARS, lambda children: st.lists(children, max_size=4)
                      | st.dictionaries(KEYS, children, max_size=5), max_leaves=30)
 HEADERS = [
@@ -137,6 +150,7 @@ HEADERS = [
     {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"}},
     {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "aws-auth", "namespace": "kube-system"}},
     {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "b"}},
+    {"apiVersion": "karpenter.k8s.aws/v1", "kind": "EC2NodeClass", "metadata": {"name": "c"}},
 ]
 
 

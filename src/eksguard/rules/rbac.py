@@ -6,6 +6,7 @@ Roles are resolved within the scan; Kubernetes' built-in ClusterRoles (`cluster-
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -180,6 +181,17 @@ def _user_arn(arn: str | None) -> bool:
     return bool(arn) and ":user/" in str(arn)
 
 
+# a principal written as a role: a role ARN, or a reference to an IAM role (`aws_iam_role.x.arn`, a module's
+# `iam_role_arn` output) known only after apply
+_ROLE_PRINCIPAL = re.compile(r":role/|\baws_iam_role\.|\biam_role_arn\b")
+
+
+def _maybe_user(arn: str | None) -> bool:
+    """Not an ARN that says what it is (the identity running Terraform, `var.admin_arn`): maybe an IAM user."""
+    text = str(arn or "")
+    return not text.startswith("arn:") and _ROLE_PRINCIPAL.search(text) is None
+
+
 @rule(
     id="EKS403", slug="iam-user-mapped-with-write-access", severity="medium",
     title=Text("An IAM user is mapped with write access to the cluster",
@@ -212,7 +224,7 @@ def iam_user_write_access(cluster: Cluster, ctx: RuleContext) -> Iterator[Result
     for entry in cluster.access_entries or []:
         # not an ARN: the identity running Terraform (the module's creator entry), or a value known after apply
         user = _user_arn(entry.principal_arn)
-        if user or not str(entry.principal_arn).startswith("arn:"):
+        if user or _maybe_user(entry.principal_arn):
             policies = [p.policy_arn.rsplit("/", 1)[-1] + (f" ({','.join(p.namespaces)})" if p.namespaces else "")
                         for p in entry.policies]
             principals.append((f"{cluster.target}/access-entry/{entry.principal_arn}", entry.principal_arn,
