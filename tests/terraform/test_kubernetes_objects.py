@@ -466,3 +466,8 @@ def test_templatefile_body_is_rendered_with_its_known_variables(tmp_path: Path) 
     assert (origin.path, origin.line) == (str(tmp_path / "manifests" / "pod.yaml"), 7)
     [warning] = [w for w in estate.warnings if w.kind == "terraform-kubernetes"]
     assert "kubectl_manifest.looped" in warning.message and "directives are not rendered" in warning.message
+    # scanning the folder reads the template too: only rendered, its `${name}` no placeholder of the scan's
+    whole = collect([str(tmp_path)], {})
+    assert whole.problems == []
+    assert sorted(obj.target for scope in whole.kube_scopes for obj in scope.objects) == [
+        "kubernetes/team-a/Pod/agent", "kubernetes/team-b/Pod/agent"]

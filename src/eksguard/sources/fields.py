@@ -58,9 +58,9 @@ class Variables:
                 self.problems.append(problem)
         return result, missing
 
-    def withdraw(self, path: str, names: set[str]) -> None:
-        """Take back the problems of `path` for `names`: what really feeds the file sets them."""
-        for key in [key for key in self._seen if key[0] == path and key[2] in names]:
+    def withdraw(self, path: str, names: set[str] | None = None) -> None:
+        """Take back the problems of `path` for `names` (all when None): what really feeds the file sets them."""
+        for key in [key for key in self._seen if key[0] == path and (names is None or key[2] in names)]:
             self.problems.remove(self._seen.pop(key))
 
 

@@ -776,6 +776,15 @@ def _assign_targets(objects: list[KubeObject], scope_target: str) -> None:
             obj.target += f"@{obj.render}" if obj.render else f"@{obj.origin.path}:{obj.origin.line}"
 
 
+def drop_rendered_templates(state: KubeState) -> list[str]:
+    """Leave out the files Terraform's `templatefile()` renders in the scan: their objects are read rendered
+    (with the call's variables, at the template's lines), and the raw text's `${name}` is no placeholder of
+    ours. The paths of the files dropped."""
+    rendered = {os.path.abspath(d.path) for d in state.declared if not d.path.endswith((".tf", ".tf.json"))}
+    dropped = [state.files.pop(key).path for key in sorted(rendered & state.files.keys())]
+    return dropped
+
+
 def build(state: KubeState, clusters: list[Cluster], options: Mapping[str, Any], limits: Limits,
           ignores: dict[str, dict[int, list[tuple[str, str]]]]) -> tuple[list[KubeScope], list[Cluster], list[InputProblem]]:
     """KubeScopes for the collected manifests, the minimal clusters made for unbound aws-auth, and warnings."""

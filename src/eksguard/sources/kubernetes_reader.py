@@ -18,6 +18,7 @@ from eksguard.sources.kubernetes import (
     STATE_KEY,
     KubeState,
     build,
+    drop_rendered_templates,
     karpenter_node_class,
     record_file,
     state_of,
@@ -52,6 +53,8 @@ def finish(ctx: sources.ScanContext) -> None:
     state = ctx.estate.extras.pop(STATE_KEY, None)
     if not isinstance(state, KubeState) or not (state.files or state.kustomizations or state.declared):
         return
+    for path in drop_rendered_templates(state):
+        ctx.variables.withdraw(path)
     scopes, minimal, warnings = build(state, ctx.estate.clusters, ctx.options, ctx.limits,
                                       ctx.estate.inline_ignores)
     ctx.estate.kube_scopes.extend(scopes)

@@ -6,8 +6,9 @@ Three ways to declare them are read, with every field at its line in the `.tf` f
   API's camelCase object (repeated blocks become lists: `container` → `containers`);
 - `kubernetes_manifest` (`manifest = { apiVersion = ..., kind = ... }`, the API object as an HCL value);
 - `kubectl_manifest` (providers gavinbunney/kubectl and alekc/kubectl) with a literal `yaml_body` (a heredoc
-  or `yamlencode(...)`). A body read with `file()`/`templatefile()` is a file of its own: the scan reads it
-  as a manifest when it is in the scan. `helm_release` is not rendered.
+  or `yamlencode(...)`). A body read with `file()` is a file of its own: the scan reads it as a manifest when
+  it is in the scan. A `templatefile()` body is rendered with the call's variables, at the template's lines,
+  and replaces the raw file's reading. `helm_release` is not rendered.
 
 Values not known before Terraform runs (a variable without a value, a data source) are left out of the document and
 recorded in `unknown_fields` with why. This module describes; it never judges.
