@@ -2261,6 +2261,18 @@ class Builder:
             return value.text
         return None
 
+    def subnet_ids(self, view: View, pointer: str) -> list[str]:
+        """The subnets an argument names; when it is written but not evaluated here (`sort(...)`, `compact(...)`),
+        one id that stands for them, not described here (so the subnet rules say `unknown`, not what the
+        fallback subnets would give); [] when it is not written, or written as an empty list."""
+        value = view.get(pointer)
+        found = self.idents(value)
+        if found or value is NOVALUE or value == []:
+            return found
+        raw = view.body.get(pointer) if isinstance(view, HclView) and isinstance(view.body, dict) else None
+        written = raw.strip().removeprefix("${").removesuffix("}").strip() if isinstance(raw, str) else None
+        return [f"({text_of(value) or written or pointer})"]
+
     def idents(self, value: Any) -> list[str]:
         if isinstance(value, list):
             out: list[str] = []
@@ -3283,8 +3295,8 @@ class EksModule:
                 "the cluster an admin; v20 and later of the module turn this off",
                 f"terraform-aws-eks v{self.major} は `access_config` を設定しないため、EKS はクラスターを作成した ID を"
                 "管理者にします。モジュールの v20 以降ではこれが無効になります"))
-        subnet_ids = self.builder.idents(v.get("control_plane_subnet_ids")) or self.builder.idents(v.get("subnet_ids"))
-        node_subnets = self.builder.idents(v.get("subnet_ids"))
+        node_subnets = self.builder.subnet_ids(v, "subnet_ids")
+        subnet_ids = self.builder.subnet_ids(v, "control_plane_subnet_ids") or node_subnets
         create_cluster_sg = self.flag(self.n("create_security_group"), True)
         create_node_sg = self.flag("create_node_security_group", True)
         sg_ids = self.builder.idents(v.get(self.n("additional_security_group_ids")))
@@ -3331,7 +3343,7 @@ class EksModule:
             listed = [s for s in selectors if isinstance(s, dict)] if isinstance(selectors, list) else []
             cluster.fargate_profiles.append(FargateProfile(
                 item.known_text("name") or key, v.origin(f"fargate_profiles.{key}"),
-                [str(s.get("namespace")) for s in listed], self.builder.idents(item.get("subnet_ids")) or node_subnets,
+                [str(s.get("namespace")) for s in listed], self.builder.subnet_ids(item, "subnet_ids") or node_subnets,
                 [str(s.get("namespace")) for s in listed if not s.get("labels")]))
         return cluster
 
@@ -3507,7 +3519,7 @@ class EksModule:
         origin = v.origin(f"{kind}.{key}")
         name = item.known_text("name") or key
         group = NodeGroup(name, "managed" if managed else "self-managed", origin,
-                          subnet_ids=self.builder.idents(pick("subnet_ids").get("subnet_ids")) or list(node_subnets))
+                          subnet_ids=self.builder.subnet_ids(pick("subnet_ids"), "subnet_ids") or list(node_subnets))
         ami = pick("ami_type").known_text("ami_type") or "AL2023_x86_64_STANDARD"  # M3 variables.tf default
         windows = ami.upper().startswith("WINDOWS")
         custom_lt = pick("use_custom_launch_template").get("use_custom_launch_template") is not False
