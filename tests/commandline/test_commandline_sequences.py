@@ -154,12 +154,31 @@ def test_placeholder_and_empty_cluster_names(scan_files: ScanFiles) -> None:
         ```
     """})
     cluster = scan.cluster("<clusterName>")
-    # an empty name is no name: the second command goes to the file's latest cluster, not to `cluster/`
+    # an empty name is no name, and eksctl refuses a node group of no cluster (NewCreateNodeGroupLoader: "--cluster
+    # must be set"): the second command adds nothing, to neither the file's latest cluster nor `cluster/`
     assert [c.name for c in scan.estate.clusters] == ["<clusterName>"]
-    assert [(g.name, g.kind) for g in cluster.node_groups] == [("<newNodeGroupName>", "self-managed"),
-                                                               ("other", "managed")]
-    assert {f.target for f in scan.results("EKS201")} == {"cluster/<clusterName>/nodegroup/<newNodeGroupName>",
-                                                         "cluster/<clusterName>/nodegroup/other"}
+    assert [(g.name, g.kind) for g in cluster.node_groups] == [("<newNodeGroupName>", "self-managed")]
+    assert {f.target for f in scan.results("EKS201")} == {"cluster/<clusterName>/nodegroup/<newNodeGroupName>"}
+    assert [(p.line, p.kind, p.message) for p in scan.estate.problems] == [
+        (6, "rejected-command", "eksctl would refuse this command: --cluster must be set")]
+
+
+def test_commands_that_name_no_cluster_are_refused_before_their_changes(scan_files: ScanFiles) -> None:
+    # eksctl userdocs: `utils` commands check the cluster name before `--approve` (validateMetadataWithoutConfigFile)
+    scan = scan_files({"lock.sh": """
+        eksctl create cluster --name prod
+        eksctl utils update-cluster-vpc-config --public-access-cidrs 203.0.113.0/24 --approve
+        eksctl utils update-cluster-logging --enable-types all
+        eksctl utils update-cluster-vpc-config --cluster prod prod --private-access=true --approve
+        eksctl create nodegroup --managed
+    """})
+    assert [(p.line, p.message.removeprefix("eksctl would refuse this command: ")) for p in scan.estate.problems] == [
+        (2, "--cluster must be set"), (3, "--cluster must be set"),
+        (4, "--cluster=prod and argument prod cannot be used at the same time"), (5, "--cluster must be set")]
+    # the CIDRs are never applied: the endpoint stays open to the internet
+    [endpoint] = scan.failing("EKS101")
+    assert endpoint.severity == "critical"
+    assert len(scan.cluster("prod").node_groups) == 1  # the default one `create cluster` makes, not a second
 
 
 def test_markdown_code_blocks_are_one_sequence(scan_files: ScanFiles) -> None:

@@ -502,6 +502,10 @@ def _node_group(builder: DocumentBuilder, parsed: Parsed, kind: str, base: str, 
         if kind == "nodeGroups" and flag.name in _MANAGED_ONLY:
             continue
         builder.put(group, flag.pointer[3:], converted(values), f"{base}.{flag.pointer[3:]}")
+    if kind == "managedNodeGroups" and parsed.given("ssh-public-key") and not parsed.given("ssh-access"):
+        # on the command line `--ssh-access` is an explicit false unless given, and only unmanaged groups turn it
+        # on for a key (cmdutils nodegroup_flags.go; configfile.go normalizeNodeGroup): a key alone opens no SSH
+        builder.put(group, "ssh.allow", False, f"{base}.ssh.allow")
     return group
 
 
@@ -1131,7 +1135,11 @@ class Sequence:
             _refuse(self.ctx, invocation, "--version is only valid with unmanaged nodegroups")
         for warning in warnings:
             _warn(self.ctx, invocation.path, invocation.line, warning)
-        cluster = self.target(_word_of(parsed.last("cluster")), invocation)
+        named = _named(_word_of(parsed.last("cluster")))
+        if named is None:  # eksctl: NewCreateNodeGroupLoader, "--cluster must be set"
+            _refuse(self.ctx, invocation, "--cluster must be set")
+            return
+        cluster = self.target(named, invocation)
         kind = "managedNodeGroups" if managed else "nodeGroups"
         builder = DocumentBuilder(invocation.line)
         root = builder.root
@@ -1216,22 +1224,32 @@ class Sequence:
                 "`-f` with this command is not evaluated; pass the flags instead",
                 "このコマンドの `-f` は評価しません。フラグで指定してください"))
             return []
+        word = self._cluster_word(invocation, parsed, name_flags)
+        if word is None:
+            return []
         if approve_needed and not self._switched_on(parsed, "approve"):
             self._changes_nothing(invocation, Text("without `--approve` eksctl only prints the plan",
                                                    "`--approve` がないため eksctl は計画を表示するだけです"))
-            return []
-        word = next((_word_of(parsed.last(n)) for n in name_flags if parsed.given(n)), None)
-        if word is None and parsed.positionals:
-            word = parsed.positionals[0]
-        word = _named(word)
-        if word is None and not self.entries:
-            _refuse(self.ctx, invocation, "--cluster must be set")
             return []
         cluster = self.target(word, invocation)
         alternatives = [e.cluster for e in self.entries if not e.partial and e.cluster is not cluster
                         and e.cluster.name == cluster.name and e.cluster.partial_use is None
                         and id(e.cluster) not in self.deleted]
         return [*alternatives, cluster]
+
+    def _cluster_word(self, invocation: Invocation, parsed: Parsed, name_flags: tuple[str, ...]) -> Word | None:
+        """The cluster a command without `-f` names, by a flag or its argument; None, refused as eksctl refuses it
+        before anything else (cmdutils validateMetadataWithoutConfigFile), when it names none or both."""
+        flag = next((_word_of(parsed.last(n)) for n in name_flags if parsed.given(n)), None)
+        argument = parsed.positionals[0] if parsed.positionals else None
+        if _named(flag) is not None and argument is not None:
+            _refuse(self.ctx, invocation, f"--cluster={flag.text if flag else ''} and argument {argument.text} "
+                                          "cannot be used at the same time")
+            return None
+        word = _named(flag) or _named(argument)
+        if word is None:
+            _refuse(self.ctx, invocation, "--cluster must be set")
+        return word
 
     @staticmethod
     def _switched_on(parsed: Parsed, flag: str) -> bool:
@@ -1267,6 +1285,8 @@ class Sequence:
     def _utils_update_cluster_vpc_config(self, invocation: Invocation, parsed: Parsed) -> None:
         if parsed.given("config-file"):
             self._config_rejections(("utils", "update-cluster-vpc-config"), invocation, parsed)
+        elif self._cluster_word(invocation, parsed, ("cluster",)) is None:
+            return
         changes = [f for f in ("private-access", "public-access", "public-access-cidrs") if parsed.given(f)]
         others = [f for f in ("control-plane-subnet-ids", "control-plane-security-group-ids",
                               "control-plane-egress-mode") if parsed.given(f)]
