@@ -135,6 +135,8 @@ def command_and_config(draw: Any) -> tuple[str, dict[str, Any]]:
         for case in chosen:
             if case not in CLUSTER_FLAGS:
                 put(group, case.pointer, values[case.name])
+        if managed and "ssh-public-key" in values and "ssh-access" not in values:
+            put(group, "ssh.allow", False)  # the flag's explicit false; only unmanaged groups turn it on for a key
         config["managedNodeGroups" if managed else "nodeGroups"] = [group]
     separator = draw(st.sampled_from([" ", " \\\n  "]))
     return separator.join(words) + "\n", config
