@@ -124,12 +124,19 @@ def _node_policies(ng: Fields, managed: bool, cluster_oidc: bool) -> Value[list[
     addons = [key for key in ADDON_POLICIES if ng.get(f"iam.withAddonPolicies.{key}", as_bool, TOOL, False).value]
     inline = list(dict.fromkeys(ADDON_POLICIES[key] for key in addons))
     attached = ng.get("iam.attachPolicyARNs", as_str_list, TOOL, None)
-    if attached.declared:
-        if not inline:
-            return attached  # attachPolicyARNs replaces eksctl's default policies (iam_helper.go)
-        return Value([*(attached.value or []), *inline], Provenance.DECLARED,
-                     ng.origin(f"iam.withAddonPolicies.{addons[0]}"))
     image_builder = ng.get("iam.withAddonPolicies.imageBuilder", as_bool, TOOL, False).value
+    if attached.declared:
+        # attachPolicyARNs replaces eksctl's default policies, but not imageBuilder's ECR push policy, nor the
+        # pull policy of an unmanaged group (iam_helper.go makeManagedPolicies)
+        names = {str(arn).rsplit("/", 1)[-1] for arn in attached.value or []}
+        kept = ["AmazonEC2ContainerRegistryPowerUser"] if image_builder else [] if managed \
+            else ["AmazonEC2ContainerRegistryPullOnly"]
+        added = [*(p for p in kept if p not in names), *inline]
+        if not added:
+            return attached
+        written = "imageBuilder" if image_builder else addons[0] if addons else None
+        return Value([*(attached.value or []), *added], Provenance.DECLARED,
+                     ng.origin(f"iam.withAddonPolicies.{written}" if written else "iam.attachPolicyARNs"))
     # iam_helper.go makeManagedPolicies
     policies = ["AmazonEKSWorkerNodePolicy", "AmazonSSMManagedInstanceCore"]
     if not cluster_oidc:
