@@ -1985,6 +1985,10 @@ _WHOLE_LOCAL = re.compile(r"local\.([\w-]+)")
 _FOR_EACH_ELEMENT = re.compile(r"\[\s*for\s+[\w-]+(?:\s*,\s*[\w-]+)?\s+in\s+([^:]+?)\s*:(?:(?!\bif\b).)*\]", re.S)
 
 
+# the root devices of EKS AMIs: /dev/xvda (Amazon Linux, Bottlerocket), /dev/sda1 (Windows)
+ROOT_DEVICES = frozenset({"xvda", "sda1"})
+
+
 def _written(module: HclModule | None, raw: Any) -> str:
     """An argument's expression as written, without `${}`; a whole `local.x` is read as the local's expression
     (`azs = local.azs` -> `slice(data.aws_availability_zones.available.names, 0, 3)`)."""
@@ -3534,9 +3538,12 @@ class EksModule:
             disks = pick("block_device_mappings")
             group.volume_encrypted = defaulted(None, EC2, origin, MODULE_ENCRYPTION_NOTE)
             for disk in disks.keys("block_device_mappings") if disks.written("block_device_mappings") else []:
-                group.volume_encrypted = disks.value(f"block_device_mappings.{disk}.ebs.encrypted", as_bool, None,
-                                                     EC2, MODULE_ENCRYPTION_NOTE, origin)
-                break
+                # the root volume's mapping (/dev/xvda; /dev/sda1 on Windows), not whichever comes first
+                device = disks.known_text(f"block_device_mappings.{disk}.device_name") or disk
+                if device.rsplit("/", 1)[-1] in ROOT_DEVICES:
+                    group.volume_encrypted = disks.value(f"block_device_mappings.{disk}.ebs.encrypted", as_bool,
+                                                         None, EC2, MODULE_ENCRYPTION_NOTE, origin)
+                    break
             extra = self.builder.idents(pick("vpc_security_group_ids").get("vpc_security_group_ids"))
             sgs = ([self.node_sg] if node_sg else []) + extra
             if pick("attach_cluster_primary_security_group").get("attach_cluster_primary_security_group") is True:
