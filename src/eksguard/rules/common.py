@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from eksguard.findings import Result, Status, not_applicable, unknown_result
@@ -21,14 +22,26 @@ def unknown_value(cluster: Cluster, value: Value[Any] | None, target: str | None
 def no_node_groups(cluster: Cluster) -> Result:
     """The verdict of a node-group rule on a cluster whose definition has no node groups: `unknown` when its
     node groups are made where the scan does not read them, else not applicable."""
+    return next(node_groups_elsewhere(cluster, read=False))
+
+
+def node_groups_elsewhere(cluster: Cluster, read: bool) -> Iterator[Result]:
+    """What a node-group rule says beyond the node groups it judged (`read`: whether there were any): `unknown`
+    for node groups made where the scan does not read them (a separate node-group module call), whether or not
+    others were read; with none at all, not applicable."""
     if not cluster.unread_node_groups:
-        return not_applicable(cluster.target)
+        if not read:
+            yield not_applicable(cluster.target)
+        return
     en = "; ".join(u.why.en for u in cluster.unread_node_groups)
     ja = "; ".join(u.why.ja for u in cluster.unread_node_groups)
-    return unknown_result(cluster.target, None, Text(
-        f"No node group is read here, but {en}: check their settings where they are defined.",
-        f"ここではノードグループを読めていませんが、{ja}。定義されている場所で設定を確認してください。"),
-        cluster.unread_node_groups[0].origin)
+    if read:
+        why = Text(f"Besides the node groups read here, {en}: check their settings where they are defined.",
+                   f"ここで読んだノードグループのほかに、{ja}。定義されている場所で設定を確認してください。")
+    else:
+        why = Text(f"No node group is read here, but {en}: check their settings where they are defined.",
+                   f"ここではノードグループを読めていませんが、{ja}。定義されている場所で設定を確認してください。")
+    yield unknown_result(cluster.target, None, why, cluster.unread_node_groups[0].origin)
 
 
 def no_aws_auth(cluster: Cluster) -> Result:

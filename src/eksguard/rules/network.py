@@ -20,7 +20,7 @@ from eksguard.analysis.network import (
 from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
 from eksguard.model import Cluster, NodeGroup, Text, Value, declared, defaulted
 from eksguard.rules import RuleContext, rule
-from eksguard.rules.common import no_node_groups, on_outposts, unknown_value
+from eksguard.rules.common import no_node_groups, node_groups_elsewhere, on_outposts, unknown_value
 
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 
@@ -52,8 +52,7 @@ def node_group_target(cluster: Cluster, group: NodeGroup) -> str:
                 "https://eksctl.io/usage/vpc-networking/"),
 )
 def nodes_in_public_subnets(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
-    if not cluster.node_groups:
-        yield no_node_groups(cluster)
+    yield from node_groups_elsewhere(cluster, read=bool(cluster.node_groups))
     for group in cluster.node_groups:
         target = node_group_target(cluster, group)
         public = node_group_public(cluster, group)
@@ -213,8 +212,7 @@ def private_cluster_endpoints(cluster: Cluster, ctx: RuleContext) -> Iterator[Re
     references=("eks-domain.md §1.1, §1.3.3 (eksctl managed_launch_template.go makeSSHIngressRules; EKS RemoteAccessConfig)",),
 )
 def node_ssh_open(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
-    if not cluster.node_groups:
-        yield no_node_groups(cluster)
+    yield from node_groups_elsewhere(cluster, read=bool(cluster.node_groups))
     for group in cluster.node_groups:
         target = node_group_target(cluster, group)
         ssh = group.ssh
@@ -302,8 +300,7 @@ def prefix_delegation(cluster: Cluster) -> bool:
                 "the jsonl lacks, secondary IPs only; max-pods-calculator.sh)",),
 )
 def pod_capacity(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
-    if not cluster.node_groups:
-        yield no_node_groups(cluster)
+    yield from node_groups_elsewhere(cluster, read=bool(cluster.node_groups))
     prefix = prefix_delegation(cluster)
     floor = ctx.config.thresholds.max_pods_floor
     for group in cluster.node_groups:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
 from eksguard.model import Cluster, NodeGroup, Text
 from eksguard.rules import RuleContext, rule
-from eksguard.rules.common import no_node_groups, unknown_value
+from eksguard.rules.common import node_groups_elsewhere, unknown_value
 from eksguard.rules.network import node_group_target
 
 
@@ -41,8 +41,7 @@ def _imds_nodes(cluster: Cluster) -> list[NodeGroup]:
 )
 def imdsv1_enabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     groups = _imds_nodes(cluster)
-    if not groups:
-        yield no_node_groups(cluster)
+    yield from node_groups_elsewhere(cluster, read=bool(groups))
     for group in groups:
         target = node_group_target(cluster, group)
         tokens = group.imds_http_tokens
@@ -86,8 +85,7 @@ def imdsv1_enabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
 )
 def imds_reachable(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     groups = _imds_nodes(cluster)
-    if not groups:
-        yield no_node_groups(cluster)
+    yield from node_groups_elsewhere(cluster, read=bool(groups))
     blocked = cluster.imds_blocked_by_network_policy
     for group in groups:
         target = node_group_target(cluster, group)
@@ -138,8 +136,7 @@ ACCOUNT_DECIDES = Text("it does not request encryption, so the account's EBS enc
     references=("eks-domain.md §1.1 (eksctl block_device_mapping.go)",),
 )
 def node_volume_unencrypted(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
-    if not cluster.node_groups:
-        yield no_node_groups(cluster)
+    yield from node_groups_elsewhere(cluster, read=bool(cluster.node_groups))
     for group in cluster.node_groups:
         target = node_group_target(cluster, group)
         encrypted = group.volume_encrypted
@@ -214,8 +211,7 @@ BROAD_POLICIES = {
     references=("eks-domain.md §1.1 (eksctl iam_helper.go makeManagedPolicies)",),
 )
 def node_role_overprivileged(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
-    if not cluster.node_groups:
-        yield no_node_groups(cluster)
+    yield from node_groups_elsewhere(cluster, read=bool(cluster.node_groups))
     for group in cluster.node_groups:
         target = node_group_target(cluster, group)
         policies = group.role_policies

@@ -720,7 +720,9 @@ def _warn(ctx: sources.ScanContext, path: str, line: int | None, text: Text, kin
 
 
 def _refuse(ctx: sources.ScanContext, invocation: Invocation, message: str) -> None:
-    """eksctl would refuse this command line: an input error (exit 2), like an unreadable file."""
+    """eksctl would refuse this command line: an input error (exit 2), like an unreadable file; one line, whatever
+    the words it quotes hold."""
+    message = " ".join(message.split())
     ctx.estate.problems.append(InputProblem(
         invocation.path, invocation.line, f"eksctl would refuse this command: {message}", kind="rejected-command",
         ja=f"eksctl はこのコマンドを拒否します: {message}"))

@@ -2034,7 +2034,8 @@ DEFAULT_LT_HOPS_NOTE = Text(
 KNOWN_MODULES: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("terraform-aws-modules/eks/aws", "terraform-aws-eks",
      {"": "eks", "modules/eks-managed-node-group": "eks-mng", "modules/self-managed-node-group": "eks-self",
-      "modules/fargate-profile": "eks-fargate", "modules/karpenter": "eks-karpenter"}),
+      "modules/fargate-profile": "eks-fargate", "modules/karpenter": "eks-karpenter",
+      "modules/capability": "eks-capability", "modules/hybrid-node-role": "eks-hybrid-node-role"}),
     ("terraform-aws-modules/vpc/aws", "terraform-aws-vpc", {"": "vpc", "modules/vpc-endpoints": "vpc-endpoints"}),
     ("aws-ia/eks-blueprints-addons/aws", "terraform-aws-eks-blueprints-addons", {"": "addons"}),
     ("cloudposse/label/null", "terraform-null-label", {"": "label"}),
@@ -2045,7 +2046,8 @@ KNOWN_MODULES: tuple[tuple[str, str, dict[str, str]], ...] = (
 # kinds of module calls that make no node groups of a cluster they are given, or whose node groups are read here
 # (terraform-aws-eks modules/karpenter makes the controller's IAM roles and queue; the nodes Karpenter launches
 # are described by its NodePool and EC2NodeClass objects, not by the module)
-NO_UNREAD_NODE_GROUPS = frozenset({"eks", "vpc", "vpc-endpoints", "addons", "label", "eks-fargate", "eks-karpenter"})
+NO_UNREAD_NODE_GROUPS = frozenset({"eks", "vpc", "vpc-endpoints", "addons", "label", "eks-fargate", "eks-karpenter",
+                                   "eks-capability", "eks-hybrid-node-role"})
 # a module argument that passes it a cluster: the name or id of an `aws_eks_cluster` of the module, or of the
 # cluster of a terraform-aws-eks call (its outputs cluster_name / cluster_id); also inside a function call
 # (Cloud Posse: `one(aws_eks_cluster.default[*].id)`)
