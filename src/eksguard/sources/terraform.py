@@ -2147,6 +2147,15 @@ def local_module(texts: list[str]) -> LocalModule:
         "モジュールのディレクトリを直接スキャンしてください（そこでは変数の既定値が使われます）"))
 
 
+# aws-ia/eks-blueprints-addons flags that install a Helm chart (the module's per-addon `helm_release`, chart
+# name as its main.tf sets it): those EKS603 reads
+BLUEPRINTS_ADDON_CHARTS = {
+    "enable_metrics_server": "metrics-server",
+    "enable_kube_prometheus_stack": "kube-prometheus-stack",
+    "enable_aws_cloudwatch_metrics": "aws-cloudwatch-metrics",
+}
+
+
 def _helm_chart(v: View, pointer: str) -> HelmChart:
     """The chart at `pointer`, or why it is not known before apply."""
     chart = v.known_text(pointer)
@@ -2950,6 +2959,9 @@ class Builder:
             cluster.addons = [*(cluster.addons or []), Addon(
                 item.known_text("name") or key, v.origin(f"eks_addons.{key}"),
                 dict(config) if isinstance(config, Mapping) else {}, item.known_text("addon_version"))]
+        for flag, chart in BLUEPRINTS_ADDON_CHARTS.items():
+            if v.get(flag) is True:
+                cluster.helm_charts.append(HelmChart(chart, v.origin(flag)))
         releases = v.get("helm_releases")
         if releases is not NOVALUE and not isinstance(releases, Mapping):
             cluster.helm_charts.append(_helm_chart(v, "helm_releases"))
