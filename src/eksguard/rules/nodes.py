@@ -164,6 +164,8 @@ BROAD_POLICIES = {
     "*": ("every action (`*`) in an inline policy", "インラインポリシーのすべてのアクション（`*`）"),
     "AmazonEKS_CNI_Policy": ("the VPC CNI's ENI permissions (give them to aws-node through IRSA/Pod Identity)",
                              "VPC CNI の ENI 権限。IRSA か Pod Identity で aws-node に付与すべきもの"),
+    "AmazonEKS_CNI_IPv6_Policy": ("the VPC CNI's IPv6 ENI permissions (give them to aws-node through IRSA/Pod "
+                                  "Identity)", "VPC CNI の IPv6 ENI 権限。IRSA か Pod Identity で aws-node に付与すべきもの"),
     # eksctl `iam.withAddonPolicies` (sources.eksctl.ADDON_POLICIES): a controller's rights, given to every pod
     "PolicyAutoScaling": ("resize and terminate instances of every Auto Scaling group (`autoScaler`, `--asg-access`)",
                           "すべての Auto Scaling グループのサイズ変更とインスタンス終了（`autoScaler`、`--asg-access`）"),

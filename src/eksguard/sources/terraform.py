@@ -2095,6 +2095,14 @@ def _policy_actions(document: Any) -> list[str]:
     return actions
 
 
+def _statement_actions(statement: Any) -> list[str]:
+    """The actions a terraform-aws-eks `iam_role_policy_statements` item allows (`effect` defaults to Allow)."""
+    if not isinstance(statement, dict) or str(statement.get("effect", "Allow")) == "Deny":
+        return []
+    actions = statement.get("actions")
+    return [a for a in (actions if isinstance(actions, list) else [actions]) if isinstance(a, str)]
+
+
 OLD_EKS_MODULE_NOTE = Text(
     "it is terraform-aws-eks older than v19, whose defaults this tool does not know: scan the module's "
     "directory, or upgrade the module",
@@ -3183,6 +3191,7 @@ V21_NAMES = {
     "cluster_security_group_additional_rules": "security_group_additional_rules",
     "cluster_addons": "addons", "create_cluster_security_group": "create_security_group",
     "cluster_security_group_id": "security_group_id", "cluster_compute_config": "compute_config",
+    "cluster_ip_family": "ip_family",
 }
 V21_ONLY = set(V21_NAMES.values())
 V20_ONLY = set(V21_NAMES) | {"eks_managed_node_group_defaults", "self_managed_node_group_defaults"}
@@ -3596,18 +3605,30 @@ class EksModule:
             return unknown(pick("iam_role_arn").origin("iam_role_arn"), Text(
                 "an existing IAM role is used; its policies are not in this module",
                 "既存の IAM ロールを使用しており、そのポリシーはこのモジュールにありません"))
-        # eks-managed-node-group main.tf: AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryReadOnly, and
-        # AmazonEKS_CNI_Policy unless iam_role_attach_cni_policy = false (its default is true)
+        # eks-managed-node-group main.tf: AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryReadOnly, and the CNI
+        # policy unless iam_role_attach_cni_policy = false (its default is true): AmazonEKS_CNI_IPv6_Policy on an
+        # IPv6 cluster (`cluster_ip_family == "ipv6"`), else AmazonEKS_CNI_Policy
         policies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"]
         cni = pick("iam_role_attach_cni_policy")
         if cni.get("iam_role_attach_cni_policy") is not False:
-            policies.append("AmazonEKS_CNI_Policy")
+            ipv6 = self.v.get(self.n("ip_family")) == "ipv6"
+            policies.append("AmazonEKS_CNI_IPv6_Policy" if ipv6 else "AmazonEKS_CNI_Policy")
+        written: Origin | None = None
+        statements = pick("iam_role_policy_statements")
+        listed = statements.get("iam_role_policy_statements")
+        if isinstance(listed, list) and listed:
+            # an inline policy on the node role (main.tf aws_iam_role_policy "this", create_iam_role_policy default true)
+            policies.append("inline:iam_role_policy_statements")
+            if any("*" in _statement_actions(s) for s in listed):
+                policies.append("*")
+            written = statements.origin("iam_role_policy_statements")
         additional = pick("iam_role_additional_policies")
         extra = additional.get("iam_role_additional_policies")
         if isinstance(extra, dict) and extra:
             policies += [text_of(p) or "" for p in extra.values()]
-            return declared(policies, additional.origin("iam_role_additional_policies"))
-        return defaulted(policies, EKS_MODULE, origin)
+            written = written or additional.origin("iam_role_additional_policies")
+        policies = list(dict.fromkeys(policies))
+        return declared(policies, written) if written is not None else defaulted(policies, EKS_MODULE, origin)
 
 
 # --- Reading -----------------------------------------------------------------------------
