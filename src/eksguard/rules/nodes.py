@@ -19,7 +19,25 @@ def _named(group: NodeGroup) -> Text:
 
 def _imds_nodes(cluster: Cluster) -> list[NodeGroup]:
     """The node groups and the Karpenter node classes: where IMDS settings are made."""
-    return [*cluster.node_groups, *cluster.node_classes]
+    return [*cluster.node_groups, *(c for c in cluster.node_classes if c.imds_hop_limit is not None)]
+
+
+def _karpenter_imds_unknown(cluster: Cluster) -> Result | None:
+    """`unknown` for a cluster whose Karpenter module makes nodes whose EC2NodeClass is not in the scan."""
+    roles = [c for c in cluster.node_classes if c.role_policies is not None]
+    if not roles or any(c.imds_hop_limit is not None for c in cluster.node_classes):
+        return None
+    names = ", ".join(c.name.removeprefix("karpenter:") for c in roles)
+    return unknown_result(cluster.target, None, Text(
+        f"Karpenter launches nodes ({names}), but no EC2NodeClass is in this scan: their IMDS settings are not "
+        "known (scan the EC2NodeClass manifests with the cluster).",
+        f"Karpenter がノードを起動します（{names}）が、EC2NodeClass がこのスキャンにないため IMDS の設定は不明です"
+        "（EC2NodeClass のマニフェストもクラスターと一緒にスキャンしてください）。"), roles[0].origin)
+
+
+def _role_nodes(cluster: Cluster) -> list[NodeGroup]:
+    """The node groups and the Karpenter node roles: where node IAM policies are made."""
+    return [*cluster.node_groups, *(c for c in cluster.node_classes if c.role_policies is not None)]
 
 
 @rule(
@@ -41,7 +59,10 @@ def _imds_nodes(cluster: Cluster) -> list[NodeGroup]:
 )
 def imdsv1_enabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     groups = _imds_nodes(cluster)
-    yield from node_groups_elsewhere(cluster, read=bool(groups))
+    karpenter = _karpenter_imds_unknown(cluster)
+    yield from node_groups_elsewhere(cluster, read=bool(groups) or karpenter is not None)
+    if karpenter is not None:
+        yield karpenter
     for group in groups:
         target = node_group_target(cluster, group)
         tokens = group.imds_http_tokens
@@ -85,7 +106,10 @@ def imdsv1_enabled(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
 )
 def imds_reachable(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
     groups = _imds_nodes(cluster)
-    yield from node_groups_elsewhere(cluster, read=bool(groups))
+    karpenter = _karpenter_imds_unknown(cluster)
+    yield from node_groups_elsewhere(cluster, read=bool(groups) or karpenter is not None)
+    if karpenter is not None:
+        yield karpenter
     blocked = cluster.imds_blocked_by_network_policy
     for group in groups:
         target = node_group_target(cluster, group)
@@ -213,8 +237,9 @@ BROAD_POLICIES = {
     references=("eks-domain.md §1.1 (eksctl iam_helper.go makeManagedPolicies)",),
 )
 def node_role_overprivileged(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
-    yield from node_groups_elsewhere(cluster, read=bool(cluster.node_groups))
-    for group in cluster.node_groups:
+    groups = _role_nodes(cluster)
+    yield from node_groups_elsewhere(cluster, read=bool(groups))
+    for group in groups:
         target = node_group_target(cluster, group)
         policies = group.role_policies
         if policies is None:
@@ -228,9 +253,12 @@ def node_role_overprivileged(cluster: Cluster, ctx: RuleContext) -> Iterator[Res
         if not described:
             yield passed(target, policies.origin)
             continue
+        named = Text(f"the nodes Karpenter launches ({group.name.removeprefix('karpenter:')})",
+                     f"Karpenter が起動するノード（{group.name.removeprefix('karpenter:')}）") \
+            if group.kind == "karpenter" else Text(f"`{group.name}`", f"`{group.name}`")
         yield fail(target, policies, Text(
-            f"Node role of `{group.name}` has " + "; ".join(f"{n}: {en}" for n, (en, _) in described) + ".",
-            f"`{group.name}` のノードロールに " + "、".join(f"{n}（{ja}）" for n, (_, ja) in described) + "があります。"),
+            f"Node role of {named.en} has " + "; ".join(f"{n}: {en}" for n, (en, _) in described) + ".",
+            f"{named.ja} のノードロールに " + "、".join(f"{n}（{ja}）" for n, (_, ja) in described) + "があります。"),
             observed=f"node role policies={names}")
 
 

@@ -2987,6 +2987,57 @@ class Builder:
             sg.rules = [*defaults.rules, *sg.rules]
             sg.name = defaults.name
 
+    def given_clusters(self, call: ModuleCall) -> tuple[dict[str, Origin], dict[str, Origin]]:
+        """The clusters a module call is given (by name or id, as a top-level argument), by key, at the argument;
+        and the local modules whose clusters are not read here it is given, by their source."""
+        body = call.view.body if isinstance(call.view.body, dict) else {}
+        given: dict[str, Origin] = {}
+        given_elsewhere: dict[str, Origin] = {}
+        for argument, raw in body.items():
+            if not isinstance(raw, str):
+                continue
+            keys = [f"module.{label}.aws_eks_cluster.this" for label in _EKS_MODULE_NAME.findall(raw)
+                    if label in self.eks_modules]
+            keys += [key for address in _CLUSTER_RESOURCE_NAME.findall(raw) for key in self.clusters
+                     if key == address or key.startswith(f"{address}[")]
+            for key in keys:
+                given.setdefault(key, call.view.origin(argument))
+            for label in _LOCAL_MODULE_CLUSTER_NAME.findall(raw):
+                if label in self.unread_cluster_calls:
+                    given_elsewhere.setdefault(self.unread_cluster_calls[label], call.view.origin(argument))
+        return given, given_elsewhere
+
+    def karpenter_node_roles(self) -> None:
+        """The node IAM role a terraform-aws-eks `modules/karpenter` call makes for the nodes Karpenter launches
+        (its main.tf: AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryPullOnly, the CNI policy unless
+        `node_iam_role_attach_cni_policy = false` (default true), `node_iam_role_additional_policies`), joined to
+        the cluster it is given, for EKS304."""
+        if not isinstance(self.m, HclModule):
+            return
+        for call in self.m.calls:
+            if module_kind(call.source) != "eks-karpenter" or call.view.get("create_node_iam_role") is False \
+                    or call.view.get("create") is False:
+                continue
+            given, _ = self.given_clusters(call)
+            v = call.view
+            policies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"]
+            attach = v.get("node_iam_role_attach_cni_policy")
+            if attach is not False:
+                policies.append("AmazonEKS_CNI_IPv6_Policy" if v.get("cluster_ip_family") == "ipv6"
+                                else "AmazonEKS_CNI_Policy")
+            extra = v.get("node_iam_role_additional_policies")
+            extra_policies = [text_of(p) or "" for p in extra.values()] if isinstance(extra, dict) else []
+            anchor = v.origin()
+            role = declared([*policies, *extra_policies], v.origin("node_iam_role_additional_policies")) \
+                if extra_policies else defaulted(policies, EKS_MODULE, anchor, Text(
+                    "`node_iam_role_attach_cni_policy` is not set: the module attaches the CNI policy",
+                    "`node_iam_role_attach_cni_policy` が未設定のため、モジュールが CNI ポリシーを付けます")
+                    if attach is NOVALUE else None)
+            for key in given:
+                group = NodeGroup(f"karpenter:module.{call.label}", "karpenter", anchor)
+                group.role_policies = role
+                self.clusters[key].node_classes.append(group)
+
     def unread_node_groups(self) -> None:
         """A module call this tool does not model that is given a cluster's name or id (as a top-level argument,
         like a node group module's `cluster_name`) may make node groups of that cluster: the cluster says so,
@@ -2996,21 +3047,7 @@ class Builder:
         for call in self.m.calls:
             if module_kind(call.source) in NO_UNREAD_NODE_GROUPS or call.label in self.eks_modules:
                 continue
-            body = call.view.body if isinstance(call.view.body, dict) else {}
-            given: dict[str, Origin] = {}
-            given_elsewhere: dict[str, Origin] = {}
-            for argument, raw in body.items():
-                if not isinstance(raw, str):
-                    continue
-                keys = [f"module.{label}.aws_eks_cluster.this" for label in _EKS_MODULE_NAME.findall(raw)
-                        if label in self.eks_modules]
-                keys += [key for address in _CLUSTER_RESOURCE_NAME.findall(raw) for key in self.clusters
-                         if key == address or key.startswith(f"{address}[")]
-                for key in keys:
-                    given.setdefault(key, call.view.origin(argument))
-                for label in _LOCAL_MODULE_CLUSTER_NAME.findall(raw):
-                    if label in self.unread_cluster_calls:
-                        given_elsewhere.setdefault(self.unread_cluster_calls[label], call.view.origin(argument))
+            given, given_elsewhere = self.given_clusters(call)
             source = call.source or "?"
             why = Text(f"node groups of module.{call.label} ({source}) are not evaluated",
                        f"module.{call.label}（{source}）のノードグループは評価されていません")
@@ -3045,6 +3082,7 @@ class Builder:
         self.read_access()
         self.read_addons()
         self.unread_node_groups()
+        self.karpenter_node_roles()
         self.complete_cluster_sgs()
         for cluster in self.clusters.values():
             link_remote_access(cluster)
