@@ -152,3 +152,18 @@ def test_overlay_is_recorded_on_plain_files(kube: Kube) -> None:
     [obj] = scope.objects
     assert obj.overlay is not None
     assert obj.overlay[1] == "prod" and obj.overlay[0].endswith("apps/web/overlays/prod")
+
+
+def test_a_pod_template_without_an_image_is_a_fragment_not_an_object(kube: Kube) -> None:
+    # a kubeadm patch and a Spark pod template: the API server refuses a container without an image
+    kube.write({
+        "patches/kube-controller-manager.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-controller-manager\n"
+                                                "spec:\n  containers:\n  - name: kube-controller-manager\n"
+                                                "    resources: {requests: {cpu: 1m}}\n",
+        "app.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n"
+                    "  - name: app\n    image: nginx:1.27\n",
+    })
+    estate = kube.collect()
+    assert [obj.name for scope in estate.kube_scopes for obj in scope.objects] == ["app"]
+    [warning] = [w for w in estate.warnings if "kube-controller-manager" in w.message]
+    assert warning.line == 1 and "has no `image`" in warning.message and estate.problems == []

@@ -36,7 +36,7 @@ from eksguard.analysis.kustomize import (
     manifest_objects,
     overlay_of,
 )
-from eksguard.analysis.pss import PssVersion
+from eksguard.analysis.pss import PssVersion, pod_spec_of
 from eksguard.model import (
     IGNORE_REASON,
     PSA_TOOL,
@@ -604,6 +604,16 @@ class Builder:
             overlay = overlay_of(entry.path)
             for doc in manifest_objects(entry.documents):
                 obj = make_object(doc, entry.path, None, overlay)
+                imageless = _container_without_image(doc)
+                if imageless is not None:
+                    self.warn(entry.path, obj.origin.line, Text(
+                        f"{obj.kind} `{obj.name}` is not checked: its container `{imageless}` has no `image`, which "
+                        "the API server requires; it is a template or a patch (a Spark pod template, a kubeadm "
+                        "patch), not an object to apply",
+                        f"{obj.kind} `{obj.name}` は検査しません: コンテナー `{imageless}` に API サーバーが必須とする "
+                        "`image` がなく、適用するオブジェクトではなくテンプレートかパッチ（Spark の Pod テンプレート、"
+                        "kubeadm のパッチなど）です"))
+                    continue
                 unknown = entry.unknown_fields.get(id(doc))
                 if unknown:
                     obj.unknown_fields = unknown
@@ -774,6 +784,20 @@ def _assign_targets(objects: list[KubeObject], scope_target: str) -> None:
     for obj in objects:
         if counts[obj.target] > 1:
             obj.target += f"@{obj.render}" if obj.render else f"@{obj.origin.path}:{obj.origin.line}"
+
+
+def _container_without_image(doc: Mapping[str, Any]) -> str | None:
+    """The name of a container (or init container) of a workload's pod template that has no `image`, which
+    the API server requires of every one (ValidatePodSpec); None when all have one."""
+    ref = pod_spec_of(doc)
+    if ref is None:
+        return None
+    for key in ("containers", "initContainers"):
+        containers = ref.spec.get(key)
+        for container in containers if isinstance(containers, list) else []:
+            if isinstance(container, Mapping) and "image" not in container:
+                return str(container.get("name", "?"))
+    return None
 
 
 def drop_rendered_templates(state: KubeState) -> list[str]:
