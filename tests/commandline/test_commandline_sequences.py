@@ -352,3 +352,15 @@ def test_here_document_variables_not_set_keep_their_names(scan_files: ScanFiles)
     # --var fills a variable the script leaves open
     named = scan_files({"create.sh": script}, variables={"CLUSTER_NAME": "demo"}).cluster("demo")
     assert named.node_groups[0].name == "demo-ng"
+
+
+def test_amazon_linux_2_nodes_from_kubernetes_1_33_are_refused(scan_files: ScanFiles) -> None:
+    # eksctl defaults.go: AmazonLinux2EOLVersion = 1.33; the default version is 1.34
+    scan = scan_files({"al2.sh": """
+        eksctl create cluster --name al2 --node-ami-family=AmazonLinux2
+        eksctl create cluster --name al2old --version 1.32 --node-ami-family AmazonLinux2
+        eksctl create cluster --name al2new --version=1.33 --node-ami-family AmazonLinux2
+    """})
+    assert [(p.line, p.message) for p in scan.estate.problems] == [
+        (1, "eksctl would refuse this command: AmazonLinux2 is not supported for Kubernetes version 1.34"),
+        (3, "eksctl would refuse this command: AmazonLinux2 is not supported for Kubernetes version 1.33")]
