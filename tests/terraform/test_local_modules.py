@@ -233,3 +233,20 @@ def test_wrapper_of_the_registry_module_is_warned_at_each_call(tmp_path: Path) -
                f"call's inputs are not applied to it: its cluster is read in {tmp_path / 'mod'} " in message
                for _, _, message in warnings)
     assert all(w.ja and str(tmp_path / "mod") in w.ja for w in report.estate.warnings)
+
+
+def test_an_empty_module_source_is_no_local_module(tmp_path: Path) -> None:
+    # found by fuzzing: `source = ""` (HCL) and `"source": ""` (JSON) name no folder, and the cluster is still read
+    write(tmp_path / "main.tf", """\
+        module "x" {
+          source = ""
+        }
+        resource "aws_eks_cluster" "c" {
+          name     = "c"
+          role_arn = "arn:aws:iam::111122223333:role/eks"
+          vpc_config { subnet_ids = ["subnet-1"] }
+        }
+        """)
+    write(tmp_path / "other.tf.json", '{"module": {"y": {"source": ""}}}')
+    report = scan(tmp_path)
+    assert report.estate.problems == [] and [c.name for c in report.estate.clusters] == ["c"]

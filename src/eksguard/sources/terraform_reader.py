@@ -138,6 +138,11 @@ _SOURCE = re.compile(r'\bsource\s*=\s*"([^"]*)"|"source"\s*:\s*"([^"]*)"')
 _CLUSTER = re.compile(r'resource\s+"?aws_eks_cluster(?:"|\s)')
 
 
+def _source_of(match: re.Match[str]) -> str:
+    """The `source` a `_SOURCE` match found (HCL or JSON form; `source = ""` is empty, not missing)."""
+    return match.group(1) if match.group(1) is not None else match.group(2) or ""
+
+
 def _local_modules(directory: str, texts: list[tuple[str, str]], ctx: sources.ScanContext,
                    read: dict[str, LocalModule]) -> dict[str, LocalModule]:
     """What the modules this directory calls by a local path are (by `source` as written), from their
@@ -147,7 +152,7 @@ def _local_modules(directory: str, texts: list[tuple[str, str]], ctx: sources.Sc
         if not path.endswith((".tf", ".tf.json")):
             continue
         for match in _SOURCE.finditer(text):
-            source = match.group(1) or match.group(2)
+            source = _source_of(match)
             if not source.startswith(("./", "../")):
                 continue
             called = os.path.normpath(os.path.join(directory, source))
@@ -172,7 +177,7 @@ def _read_local_module(directory: str, ctx: sources.ScanContext) -> LocalModule:
                                           f"そのファイル {path} を読めませんでした（{error.ja or error.message}）"))
     if any(_CLUSTER.search(text) for text in texts):
         return local_module(texts)
-    if any(module_kind(match.group(1) or match.group(2)) == "eks" for text in texts for match in _SOURCE.finditer(text)):
+    if any(module_kind(_source_of(match)) == "eks" for text in texts for match in _SOURCE.finditer(text)):
         # a wrapper of the registry module: read in its own folder, where its variables' defaults stand for what
         # its callers pass
         return LocalModule(None, Text(
