@@ -471,3 +471,20 @@ def test_templatefile_body_is_rendered_with_its_known_variables(tmp_path: Path) 
     assert whole.problems == []
     assert sorted(obj.target for scope in whole.kube_scopes for obj in scope.objects) == [
         "kubernetes/team-a/Pod/agent", "kubernetes/team-b/Pod/agent"]
+
+
+def test_a_template_terraform_renders_elsewhere_is_not_read_raw(tmp_path: Path) -> None:
+    # data-on-eks: manifest_decode_multi(templatefile(...)) in a local, which this scan does not render
+    (tmp_path / "manifests").mkdir()
+    (tmp_path / "manifests" / "zookeeper.yaml").write_text(
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: zookeeper\n  namespace: ${namespace}\n")
+    (tmp_path / "main.tf").write_text(textwrap.dedent("""\
+        locals {
+          zookeeper = provider::kubernetes::manifest_decode_multi(
+            templatefile("${path.module}/manifests/zookeeper.yaml", { namespace = "pinot" }))
+        }
+        """))
+    estate = collect([str(tmp_path)], {})
+    assert estate.problems == [] and estate.kube_scopes == []
+    [warning] = [w for w in estate.warnings if w.kind == "terraform-template"]
+    assert warning.path == str(tmp_path / "manifests" / "zookeeper.yaml") and "main.tf" in warning.message

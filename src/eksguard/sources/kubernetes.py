@@ -103,6 +103,8 @@ class KubeState:
     declared: list[DeclaredObject] = field(default_factory=list)
     kustomizations: dict[str, ManifestFile] = field(default_factory=dict)  # abspath of the file -> file
     block_scalars: dict[str, set[int]] = field(default_factory=dict)  # path -> lines of `mapRoles: |` keys
+    # abspath of a file Terraform's templatefile() renders -> the .tf file that calls it
+    templates: dict[str, str] = field(default_factory=dict)
 
 
 def drop_fields(node: Any, api_path: str, why_not_known: Callable[[Any], Any | None],
@@ -800,13 +802,14 @@ def _container_without_image(doc: Mapping[str, Any]) -> str | None:
     return None
 
 
-def drop_rendered_templates(state: KubeState) -> list[str]:
-    """Leave out the files Terraform's `templatefile()` renders in the scan: their objects are read rendered
-    (with the call's variables, at the template's lines), and the raw text's `${name}` is no placeholder of
-    ours. The paths of the files dropped."""
+def drop_rendered_templates(state: KubeState) -> list[tuple[str, str | None]]:
+    """Leave out the files Terraform's `templatefile()` renders: their raw text's `${name}` is no placeholder of
+    ours. Those a `kubectl_manifest` renders are read rendered (with the call's variables, at the template's
+    lines); for the others, the .tf file that renders them, to say they are not checked. (path, that .tf file
+    or None) of each file dropped."""
     rendered = {os.path.abspath(d.path) for d in state.declared if not d.path.endswith((".tf", ".tf.json"))}
-    dropped = [state.files.pop(key).path for key in sorted(rendered & state.files.keys())]
-    return dropped
+    return [(state.files.pop(key).path, None if key in rendered else state.templates[key])
+            for key in sorted((rendered | state.templates.keys()) & state.files.keys())]
 
 
 def build(state: KubeState, clusters: list[Cluster], options: Mapping[str, Any], limits: Limits,

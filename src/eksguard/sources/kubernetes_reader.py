@@ -53,8 +53,14 @@ def finish(ctx: sources.ScanContext) -> None:
     state = ctx.estate.extras.pop(STATE_KEY, None)
     if not isinstance(state, KubeState) or not (state.files or state.kustomizations or state.declared):
         return
-    for path in drop_rendered_templates(state):
+    for path, caller in drop_rendered_templates(state):
         ctx.variables.withdraw(path)
+        if caller is not None:
+            ctx.estate.warnings.append(InputProblem.of(path, None, Text(
+                f"a template that Terraform's templatefile() renders ({caller}), where this scan does not read "
+                "what it declares: not checked",
+                f"Terraform の templatefile() が描画するテンプレート（{caller}）で、このスキャンはその宣言内容を読まないため"
+                "検査していません"), "terraform-template"))
     scopes, minimal, warnings = build(state, ctx.estate.clusters, ctx.options, ctx.limits,
                                       ctx.estate.inline_ignores)
     ctx.estate.kube_scopes.extend(scopes)

@@ -138,6 +138,10 @@ _SOURCE = re.compile(r'\bsource\s*=\s*"([^"]*)"|"source"\s*:\s*"([^"]*)"')
 _CLUSTER = re.compile(r'resource\s+"?aws_eks_cluster(?:"|\s)')
 
 
+# `templatefile("${path.module}/manifests/x.yaml", ...)` (or a path relative to the module): the file it renders
+_TEMPLATEFILE = re.compile(r'templatefile\(\s*"(?:\$\{path\.module\}/|\./)?([^"$]+)"')
+
+
 def _source_of(match: re.Match[str]) -> str:
     """The `source` a `_SOURCE` match found (HCL or JSON form; `source = ""` is empty, not missing)."""
     return match.group(1) if match.group(1) is not None else match.group(2) or ""
@@ -221,7 +225,11 @@ def finish(ctx: sources.ScanContext) -> None:
     def node_groups_elsewhere(caller: str, source: str, unread: UnreadNodeGroups) -> None:
         elsewhere.setdefault(os.path.normpath(os.path.join(caller, source)), []).append(unread)
 
+    kube = state_of(ctx.estate.extras)
     for directory, texts in sorted(modules.items()):
+        for path, text in texts:
+            for match in _TEMPLATEFILE.finditer(text) if "templatefile" in text else ():
+                kube.templates.setdefault(os.path.abspath(os.path.join(directory, match.group(1))), path)
         local_modules = _local_modules(directory, texts, ctx, read)
         if not any(_relevant(text) for path, text in texts if path.endswith((".tf", ".tf.json"))) \
                 and not any(m.major is not None or m.not_read is not None for m in local_modules.values()):
