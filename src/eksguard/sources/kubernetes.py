@@ -658,6 +658,7 @@ class Builder:
         grouped: dict[str, list[KubeObject]] = {}
         order: list[str] = []
         for item in self.placed_objects():
+            self._warn_unread_pods(item.obj)
             name = _bound_name(item.placement, bindings, config_path) if bindings else None
             name = name or item.cluster
             if name is None and single is not None:
@@ -688,6 +689,16 @@ class Builder:
                 minimal.append(owner)
             scopes.append(scope)
         return scopes, minimal
+
+    def _warn_unread_pods(self, obj: KubeObject) -> None:
+        """Operators' workloads whose pod templates sit in fields of their own: not checked, and said so."""
+        group = obj.api_version.split("/", 1)[0]
+        if (group, obj.kind) in OPERATOR_WORKLOADS:
+            self.warn(obj.origin.path, obj.origin.line, Text(
+                f"{obj.kind} `{obj.name}` ({group}) runs pods that are not checked: its pod templates are fields of "
+                "its operator's own; check the pods it creates (`eksguard audit`) or their templates by hand",
+                f"{obj.kind} `{obj.name}`（{group}）が起動する Pod は検査していません。Pod テンプレートがそのオペレーター独自の"
+                "フィールドにあるためです。作成される Pod（`eksguard audit`）かテンプレートを確認してください"))
 
     def _unbound(self, bound_name: str, bindings: list[tuple[str, str]], config_path: Path | None) -> Text:
         """Why no cluster of the scan is these manifests' cluster, and how to make one so."""
@@ -786,6 +797,18 @@ def _assign_targets(objects: list[KubeObject], scope_target: str) -> None:
     for obj in objects:
         if counts[obj.target] > 1:
             obj.target += f"@{obj.render}" if obj.render else f"@{obj.origin.path}:{obj.origin.line}"
+
+
+# custom resources whose operators run pods from templates in fields of their own (not a PodTemplateSpec at a
+# place analysis.pss knows): Spark, Ray, Flink, LeaderWorkerSet, Argo Workflows
+OPERATOR_WORKLOADS = frozenset({
+    ("sparkoperator.k8s.io", "SparkApplication"), ("sparkoperator.k8s.io", "ScheduledSparkApplication"),
+    ("ray.io", "RayJob"), ("ray.io", "RayCluster"), ("ray.io", "RayService"),
+    ("flink.apache.org", "FlinkDeployment"), ("flink.apache.org", "FlinkSessionJob"),
+    ("leaderworkerset.x-k8s.io", "LeaderWorkerSet"),
+    ("argoproj.io", "Workflow"), ("argoproj.io", "WorkflowTemplate"), ("argoproj.io", "CronWorkflow"),
+    ("argoproj.io", "ClusterWorkflowTemplate"),
+})
 
 
 def _container_without_image(doc: Mapping[str, Any]) -> str | None:
