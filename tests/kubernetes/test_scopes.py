@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kubekit import Kube
 
 from eksguard.config import Config
@@ -9,6 +11,7 @@ from eksguard.engine import evaluate
 from eksguard.findings import Status
 from eksguard.model import Cluster, IdentityMapping, KubeScope, Origin
 from eksguard.rules import RuleContext, all_rules
+from eksguard.sources import collect
 
 CLUSTER = """
     apiVersion: eksctl.io/v1alpha5
@@ -338,3 +341,18 @@ def test_ignore_annotation_never_reaches_the_next_item_of_a_list(kube: Kube) -> 
     suppressed = {f.target.rsplit("/", 1)[-1]: (f.suppressed, f.origin.line if f.origin else None)
                   for f in kube.results(report, "EKS506", "fail")}
     assert suppressed == {"first": ("annotation eksguard.io/ignore", 4), "second": (None, 9)}
+
+
+def test_two_clusters_of_one_name_keep_their_own_terraform_objects(tmp_path: Path) -> None:
+    # two roots whose cluster names are not known before apply both fall back to the module label `eks`
+    for folder, version in (("a", "1.34"), ("b", "1.33")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "main.tf").write_text(
+            'variable "env" {}\nmodule "eks" {\n  source  = "terraform-aws-modules/eks/aws"\n  version = "~> 20.0"\n'
+            f'  cluster_name    = "app-${{var.env}}"\n  cluster_version = "{version}"\n  vpc_id = "vpc-1"\n'
+            '  subnet_ids = ["subnet-a", "subnet-b"]\n}\n'
+            + (f'resource "kubernetes_namespace_v1" "team" {{\n  metadata {{ name = "team-{folder}" }}\n}}\n'))
+    estate = collect([str(tmp_path / "a"), str(tmp_path / "b")], {})
+    bound = {obj.name: scope.cluster.version.value for scope in estate.kube_scopes if scope.cluster is not None
+             and scope.cluster.version is not None for obj in scope.objects}
+    assert bound == {"team-a": "1.34", "team-b": "1.33"}

@@ -424,6 +424,15 @@ class Placed:
     cluster: str | None = None  # the cluster its own source builds beside it (Terraform: the same module's)
 
 
+def _nearest(clusters: list[Cluster], path: str) -> Cluster | None:
+    """Of the clusters of one name, the one defined in the folder of `path` (a Terraform root's own objects),
+    else the last read (as a lookup by name would give)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    same = [c for c in clusters if os.path.dirname(os.path.abspath(c.origin.path)) == folder]
+    chosen = same or clusters
+    return chosen[-1] if chosen else None
+
+
 def _config(options: Mapping[str, Any]) -> tuple[Mapping[str, Any], Path | None]:
     config = options.get("config")
     raw = getattr(config, "raw", None)
@@ -653,10 +662,13 @@ class Builder:
     def scopes(self, ignores: dict[str, dict[int, list[tuple[str, str]]]]) -> tuple[list[KubeScope], list[Cluster]]:
         kube_config, config_path = _config(self.options)
         bindings = _bindings(kube_config)
-        by_name = {cluster.name: cluster for cluster in self.clusters}
+        by_name: dict[str, list[Cluster]] = {}
+        for defined in self.clusters:
+            by_name.setdefault(defined.name, []).append(defined)
         single = self.clusters[0] if len(self.clusters) == 1 and not bindings else None
-        grouped: dict[str, list[KubeObject]] = {}
-        order: list[str] = []
+        # by name and cluster: two clusters of one name (two Terraform roots whose names are not known before
+        # apply fall back to the same module label) each keep their own manifests
+        grouped: dict[tuple[str, int], tuple[Cluster | None, list[KubeObject]]] = {}
         for item in self.placed_objects():
             self._warn_unread_pods(item.obj)
             name = _bound_name(item.placement, bindings, config_path) if bindings else None
@@ -664,19 +676,16 @@ class Builder:
             if name is None and single is not None:
                 name = single.name
             scope_name = name or ""
-            if scope_name not in grouped:
-                grouped[scope_name] = []
-                order.append(scope_name)
-            grouped[scope_name].append(item.obj)
+            cluster = _nearest(by_name.get(scope_name, []), item.obj.origin.path) if scope_name else None
+            grouped.setdefault((scope_name, id(cluster)), (cluster, []))[1].append(item.obj)
         scopes: list[KubeScope] = []
         minimal: list[Cluster] = []
-        for scope_name in order:
-            cluster = by_name.get(scope_name) if scope_name else None
+        for (scope_name, _), (cluster, placed) in grouped.items():
             if scope_name and cluster is None:
                 self.warn(str(config_path or ".eksguard.yaml"), None, Text(
                     f"kubernetes.clusters names `{scope_name}`, which is not a cluster of this scan",
                     f"kubernetes.clusters の `{scope_name}` はこのスキャンのクラスターではありません"))
-            objects = _unique(grouped[scope_name])
+            objects = _unique(placed)
             target = f"kubernetes/{scope_name}" if scope_name else "kubernetes"
             _assign_targets(objects, target)
             record_ignores(objects, ignores)
