@@ -364,3 +364,11 @@ def test_amazon_linux_2_nodes_from_kubernetes_1_33_are_refused(scan_files: ScanF
     assert [(p.line, p.message) for p in scan.estate.problems] == [
         (1, "eksctl would refuse this command: AmazonLinux2 is not supported for Kubernetes version 1.34"),
         (3, "eksctl would refuse this command: AmazonLinux2 is not supported for Kubernetes version 1.33")]
+
+
+def test_envsubst_in_a_makefile_recipe_sees_make_exports(scan_files: ScanFiles) -> None:
+    scan = scan_files({
+        "eks/cluster.yaml": TEMPLATE,
+        "Makefile": "export CLUSTER_NAME := shop\n\ncluster:\n\tenvsubst < eks/cluster.yaml | eksctl create cluster -f -\n",
+    })
+    assert [c.name for c in scan.estate.clusters] == ["shop"]

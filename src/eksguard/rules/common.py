@@ -19,12 +19,6 @@ def unknown_value(cluster: Cluster, value: Value[Any] | None, target: str | None
                           origin=value.origin if value is not None else cluster.origin)
 
 
-def no_node_groups(cluster: Cluster) -> Result:
-    """The verdict of a node-group rule on a cluster whose definition has no node groups: `unknown` when its
-    node groups are made where the scan does not read them, else not applicable."""
-    return next(node_groups_elsewhere(cluster, read=False))
-
-
 def node_groups_elsewhere(cluster: Cluster, read: bool) -> Iterator[Result]:
     """What a node-group rule says beyond the node groups it judged (`read`: whether there were any): `unknown`
     for node groups made where the scan does not read them (a separate node-group module call), whether or not

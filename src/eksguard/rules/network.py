@@ -20,7 +20,7 @@ from eksguard.analysis.network import (
 from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
 from eksguard.model import Cluster, NodeGroup, Text, Value, declared, defaulted
 from eksguard.rules import RuleContext, rule
-from eksguard.rules.common import no_node_groups, node_groups_elsewhere, on_outposts, unknown_value
+from eksguard.rules.common import node_groups_elsewhere, on_outposts, unknown_value
 
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 
@@ -148,7 +148,7 @@ def private_cluster_endpoints(cluster: Cluster, ctx: RuleContext) -> Iterator[Re
         yield not_applicable(cluster.target)  # no control-plane definition (e.g. manifests only)
         return
     if not cluster.node_groups and not cluster.fargate_profiles:
-        yield no_node_groups(cluster)  # nothing here pulls images or joins the cluster
+        yield from node_groups_elsewhere(cluster, read=False)  # nothing here pulls images or joins the cluster
         return
     network = cluster.network
     # from the node subnets' route tables when described (CloudFormation, Terraform, live), else from what

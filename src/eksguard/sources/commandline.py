@@ -181,6 +181,7 @@ class Env:
         """A child shell: same variables now, its own changes afterwards."""
         child = Env(self.cli, self.script_dir)
         child.vars = dict(self.vars)
+        child.exported = set(self.exported)
         child.cwd = self.cwd
         child.placeholders = self.placeholders  # shared: markers stay valid
         return child
@@ -1624,6 +1625,7 @@ def scan_script(kind: str, text: str, path: str, cli: Mapping[str, str]) -> Inte
             if variable.exported:
                 value = make_expand(variable.value, variables, env)
                 env.set(name, value)
+                env.exported.add(name)  # in the environment of every recipe, as envsubst sees it
         for line, recipe in recipes:
             recipe_env = env.fork()
             interpreter.run(make_expand(recipe, variables, recipe_env), line, recipe_env)

@@ -2293,8 +2293,7 @@ class Builder:
         if found or value is NOVALUE or value == []:
             return found
         raw = view.body.get(pointer) if isinstance(view, HclView) and isinstance(view.body, dict) else None
-        written = raw.strip().removeprefix("${").removesuffix("}").strip() if isinstance(raw, str) else None
-        return [f"({text_of(value) or written or pointer})"]
+        return [f"({text_of(value) or _written(None, raw) or pointer})"]
 
     def idents(self, value: Any) -> list[str]:
         if isinstance(value, list):
