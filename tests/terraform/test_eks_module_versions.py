@@ -97,3 +97,37 @@ def test_versions_older_than_19_are_warned_not_given_newer_defaults(tmp_path: Pa
     assert (warning.line, warning.kind) == (3, "module-not-read")
     assert "module `eks` (terraform-aws-eks v18) is not evaluated" in warning.message
     assert warning.ja and "評価されません" in warning.ja
+
+
+def test_an_input_written_as_null_is_not_the_modules_default(tmp_path: Path) -> None:
+    """Terraform variables are nullable unless declared `nullable = false` (none of terraform-aws-eks's root
+    variables is): `enable_irsa = null` gives the module null, not its default true, so IRSA is not known."""
+    estate = collect([str(_write(tmp_path, """
+        module "eks" {
+          source      = "terraform-aws-modules/eks/aws"
+          version     = "~> 21.0"
+          name        = "nulls"
+          enable_irsa = null
+        }
+    """))], {})
+    irsa = estate.clusters[0].irsa_enabled
+    assert irsa is not None and not irsa.known
+    assert irsa.note is not None and "`enable_irsa` is null" in irsa.note.en
+    assert irsa.origin.line == 6
+
+
+def test_an_input_left_out_keeps_the_modules_default(tmp_path: Path) -> None:
+    estate = collect([str(_write(tmp_path, """
+        module "eks" {
+          source  = "terraform-aws-modules/eks/aws"
+          version = "~> 21.0"
+          name    = "defaults"
+        }
+    """))], {})
+    irsa = estate.clusters[0].irsa_enabled
+    assert irsa is not None and irsa.known and irsa.value is True
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "main.tf").write_text(textwrap.dedent(text))
+    return tmp_path

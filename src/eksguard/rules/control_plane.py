@@ -69,8 +69,9 @@ def public_endpoint_open(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]
                                       "CIDR が未設定のため、EKS は 0.0.0.0/0 を許可します")
             message = Text(f"The public API endpoint is on and {note.en[0].lower() + note.en[1:]}.",
                            f"パブリック API エンドポイントが有効で、{note.ja}。")
-        # point at what the user wrote: the CIDRs if written, else `publicAccess: true` if written
-        where = cidrs.origin if cidrs.declared or not public.declared else public.origin
+        # point at what the user wrote: the CIDRs if written, else `publicAccess: true` (or a null that
+        # leaves it to the default, which has a note) if written
+        where = cidrs.origin if cidrs.declared or not (public.declared or public.note) else public.origin
         yield fail(cluster.target, cidrs, message, observed=observed, origin=where)
 
 

@@ -1081,6 +1081,9 @@ class View:
 
     path: str
     address: str
+    # the inputs of a module call: an input written as null passes null to the module instead of leaving
+    # its variable's default in place (variables are nullable unless declared `nullable = false`)
+    module_call = False
 
     def get(self, pointer: str) -> Any:  # evaluated value, NOVALUE when absent or null
         raise NotImplementedError
@@ -1124,10 +1127,18 @@ class View:
         return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
 
     def value(self, pointer: str, kind: Callable[[Any], Any], default: Any, tool: str,
-              note: Text | None = None, anchor: Origin | None = None) -> Value[Any]:
+              note: Text | None = None, anchor: Origin | None = None, if_null: Value[Any] | None = None) -> Value[Any]:
+        """`pointer`'s value, else `default`. A module input written as null is `if_null` (what the module
+        does with a null there), else unknown: the variable's default does not apply."""
         found = self.get(pointer)
         origin = self.origin(pointer)
         if found is NOVALUE:
+            if self.module_call and "." not in pointer and self.written(pointer):
+                return if_null or unknown(origin, Text(
+                    f"`{pointer}` is null, so the module gets null instead of its default; eksguard does not "
+                    "follow what the module does with it",
+                    f"`{pointer}` が null のため、モジュールには既定値ではなく null が渡ります。eksguard はその後の"
+                    "モジュール内の扱いを追っていません"))
             return defaulted(default, tool, anchor or origin, note)
         if not _known(found):
             reason = found.reason if isinstance(found, Unknown) else "it refers to a value known only after apply"
@@ -1146,8 +1157,8 @@ class View:
         return Value(coerced, provenance, origin, None if provenance is Provenance.DECLARED else PROVIDER)
 
     def str_list(self, pointer: str, default: list[str] | None, tool: str, note: Text | None = None,
-                 anchor: Origin | None = None) -> Value[list[str]]:
-        return self.value(pointer, _str_list, default, tool, note, anchor)
+                 anchor: Origin | None = None, if_null: Value[Any] | None = None) -> Value[list[str]]:
+        return self.value(pointer, _str_list, default, tool, note, anchor, if_null)
 
 
 def _not_known_before_apply(pointer: str, value: Any) -> Text:
@@ -1171,7 +1182,8 @@ class HclView(View):
     may not exist at all."""
 
     def __init__(self, module: HclModule, file: TFFile, body: Any, node: HclNode | None, address: str,
-                 base: list[str], evaluator: Evaluator | None = None, uncertain: Text | None = None) -> None:
+                 base: list[str], evaluator: Evaluator | None = None, uncertain: Text | None = None,
+                 module_call: bool = False) -> None:
         self.module = module
         self.file = file
         self.path = file.path
@@ -1181,6 +1193,7 @@ class HclView(View):
         self.base = base
         self.evaluator = evaluator or module.evaluator
         self.uncertain = uncertain
+        self.module_call = module_call
         self._made: dict[tuple[str, str], list[View]] = {}
 
     def dynamic_blocks(self, label: str) -> list[View]:
@@ -1243,7 +1256,7 @@ class HclView(View):
             return outer(root, steps)
 
         return HclView(self.module, self.file, self.body, self.node, address, self.base, Evaluator(lookup),
-                       uncertain)
+                       uncertain, self.module_call)
 
     def _made_blocks(self, prefix: list[str], mapping: dict[str, Any], label: str) -> list[View]:
         """The `<label>` blocks that the `dynamic` blocks of `mapping` (the block at `prefix`) make."""
@@ -1621,7 +1634,8 @@ class HclModule:
             for label, body in block.items():
                 label_text = _unquote(label)
                 node = file.index.find("module", (label_text,))
-                view = HclView(self, file, body if isinstance(body, dict) else {}, node, f"module.{label_text}", [])
+                view = HclView(self, file, body if isinstance(body, dict) else {}, node, f"module.{label_text}", [],
+                               module_call=True)
                 source = view.known_text("source") or ""
                 call = ModuleCall(label_text, source, view.known_text("version"), view)
                 self.calls.append(call)
@@ -3331,17 +3345,26 @@ class EksModule:
         name_value = self.name()
         # a name not known before apply is never its expression (`local.name`): the module's label stands in
         name = name_value if isinstance(name_value, str) else self.call.label
-        public = v.value(self.n("endpoint_public_access"), as_bool, False, tool, None, anchor)
-        private = v.value(self.n("endpoint_private_access"), as_bool, True, tool, None, anchor)
+        # main.tf hands these inputs to aws_eks_cluster as they are, so a null one leaves the EKS API's
+        # default (VpcConfigRequest: public endpoint on, open to 0.0.0.0/0, private off; no log types)
+        public = v.value(self.n("endpoint_public_access"), as_bool, False, tool, None, anchor,
+                         self.null_to_cluster("endpoint_public_access", True))
+        private = v.value(self.n("endpoint_private_access"), as_bool, True, tool, None, anchor,
+                          self.null_to_cluster("endpoint_private_access", False))
         cidrs = v.str_list(self.n("endpoint_public_access_cidrs"), ["0.0.0.0/0"], tool, Text(
             f"`{self.n('endpoint_public_access_cidrs')}` is not set; the module allows 0.0.0.0/0",
-            f"`{self.n('endpoint_public_access_cidrs')}` が未設定のため、モジュールは 0.0.0.0/0 を許可します"), anchor)
-        logs = v.str_list(self.n("enabled_log_types"), ["audit", "api", "authenticator"], tool, None, anchor)
+            f"`{self.n('endpoint_public_access_cidrs')}` が未設定のため、モジュールは 0.0.0.0/0 を許可します"), anchor,
+            self.null_to_cluster("endpoint_public_access_cidrs", ["0.0.0.0/0"]))
+        logs = v.str_list(self.n("enabled_log_types"), ["audit", "api", "authenticator"], tool, None, anchor,
+                          self.null_to_cluster("enabled_log_types", []))
         version = v.value(self.n("kubernetes_version"), as_str, None, tool, Text(
             f"`{self.n('kubernetes_version')}` is not set; EKS creates the cluster with its default (latest) version",
             f"`{self.n('kubernetes_version')}` が未設定のため、EKS は既定（最新）のバージョンで作成します"), anchor)
         if self.major >= 20:
-            auth = v.value("authentication_mode", as_str, "API_AND_CONFIG_MAP", tool, None, anchor)
+            # a null reaches aws_eks_cluster's access_config: EKS's API default, CONFIG_MAP
+            # (CreateAccessConfigRequest.authenticationMode)
+            auth = v.value("authentication_mode", as_str, "API_AND_CONFIG_MAP", tool, None, anchor,
+                           self.null_to_cluster("authentication_mode", "CONFIG_MAP"))
             # main.tf hardcodes bootstrap_cluster_creator_admin_permissions = false (eks-domain.md §3.2)
             creator = defaulted(False, tool, anchor, Text(
                 "the module sets bootstrap_cluster_creator_admin_permissions = false",
@@ -3410,6 +3433,14 @@ class EksModule:
                 [str(s.get("namespace")) for s in listed], self.builder.subnet_ids(item, "subnet_ids") or node_subnets,
                 [str(s.get("namespace")) for s in listed if not s.get("labels")]))
         return cluster
+
+    def null_to_cluster(self, v21_name: str, api_default: Any) -> Value[Any]:
+        """An input written as null that the module passes to aws_eks_cluster: the EKS API's default."""
+        name = self.n(v21_name)
+        return defaulted(api_default, EKS, self.v.origin(name), Text(
+            f"`{name} = null` overrides the module's default: the cluster gets null, so EKS's own default applies",
+            f"`{name} = null` はモジュールの既定値を上書きします。クラスターには null が渡り、EKS 自身の既定値が"
+            "適用されます"))
 
     def kms_key(self) -> Value[str | None]:
         v, tool = self.v, EKS_MODULE
