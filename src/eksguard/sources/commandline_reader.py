@@ -70,7 +70,14 @@ from eksguard.sources.commandline import (
     variable_key,
     written_key,
 )
-from eksguard.sources.eksctl import ALL_LOG_TYPES, DEFAULT_VERSION, is_cluster_config, read_cluster_config
+from eksguard.sources.eksctl import (
+    AL2_LAST_MINOR,
+    ALL_LOG_TYPES,
+    DEFAULT_VERSION,
+    is_cluster_config,
+    minor_of,
+    read_cluster_config,
+)
 from eksguard.sources.fields import Variables
 from eksguard.sources.filekinds import file_kind
 from eksguard.sources.loading import (
@@ -1448,22 +1455,12 @@ def _create_cluster_errors(parsed: Parsed) -> list[str]:
         errors.extend(f"--{flag} is only valid with managed nodegroups (--managed)" for flag in _MANAGED_ONLY
                       if parsed.given(flag))
     family, version = parsed.values.get("node-ami-family"), parsed.values.get("version")
-    minor = _minor(str(converted(version)) if version else DEFAULT_VERSION)
+    minor = minor_of(str(converted(version)) if version else DEFAULT_VERSION)
     if family and converted(family) == "AmazonLinux2" and minor is not None and minor >= AL2_LAST_MINOR:
         # defaults.go SetNodeGroupDefaults / SetManagedNodeGroupDefaults: AmazonLinux2EOLVersion = 1.33
         errors.append(f"AmazonLinux2 is not supported for Kubernetes version 1.{minor}")
     return errors
 
-
-AL2_LAST_MINOR = 33  # eksctl types.go AmazonLinux2EOLVersion: no AmazonLinux2 node groups from Kubernetes 1.33
-
-
-def _minor(version: str) -> int | None:
-    """The minor number of `1.N` (`auto` and an empty version are eksctl's default); None for `latest` or a value
-    not known."""
-    text = DEFAULT_VERSION if version in ("", "auto") else version
-    match = re.fullmatch(r"1\.(\d+)", text)
-    return int(match.group(1)) if match else None
 
 
 # the commands whose `-f` file `Sequence._config_clusters` reads (and records) itself

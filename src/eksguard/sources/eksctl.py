@@ -524,6 +524,39 @@ def _written_number(origin: Origin, number: float) -> str | None:
         return None
 
 
+AL2_LAST_MINOR = 33  # eksctl types.go AmazonLinux2EOLVersion: no AmazonLinux2 node groups from Kubernetes 1.33
+
+
+def minor_of(version: str) -> int | None:
+    """The minor number of `1.N` (`auto` and an empty version are eksctl's default); None for `latest` or a value
+    not known."""
+    text = DEFAULT_VERSION if version in ("", "auto") else version
+    match = re.fullmatch(r"1\.(\d+)", text)
+    return int(match.group(1)) if match else None
+
+
+def refusals(document: Mapping[str, Any], path: str, variables: Variables, version: str | None) -> list[
+        tuple[Origin, Text]]:
+    """What of a ClusterConfig eksctl refuses although the file reads: AmazonLinux2 node groups from Kubernetes
+    1.33 (defaults.go SetNodeGroupDefaults, and SetManagedNodeGroupDefaults unless the group names its own
+    `ami`)."""
+    minor = minor_of(version) if version is not None else None
+    if minor is None or minor < AL2_LAST_MINOR:
+        return []
+    doc = Fields(document, path, variables)
+    found = []
+    for kind, managed in (("nodeGroups", False), ("managedNodeGroups", True)):
+        for ng, index in doc.items(kind):
+            if ng.text("amiFamily") == "AmazonLinux2" and not (managed and ng.text("ami")):
+                name = ng.text("name") or f"{kind}[{index}]"
+                found.append((ng.origin("amiFamily"), Text(
+                    f"eksctl refuses node group `{name}`: AmazonLinux2 is not supported for Kubernetes version "
+                    f"1.{minor}; use `amiFamily: AmazonLinux2023` (or Bottlerocket)",
+                    f"eksctl はノードグループ `{name}` を拒否します: Kubernetes 1.{minor} では AmazonLinux2 を使えません。"
+                    "`amiFamily: AmazonLinux2023`（または Bottlerocket）にしてください")))
+    return found
+
+
 def read_cluster_config(document: Mapping[str, Any], path: str, variables: Variables) -> Cluster:
     doc = Fields(document, path, variables, anchor="metadata.name")
     name = doc.text("metadata.name") or "unnamed"

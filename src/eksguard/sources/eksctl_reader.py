@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from eksguard import sources
-from eksguard.sources.eksctl import is_cluster_config, read_cluster_config
+from eksguard.model import InputProblem
+from eksguard.sources.eksctl import is_cluster_config, read_cluster_config, refusals
 
 PRIORITY = 10
 
@@ -15,7 +16,12 @@ def read(documents: list[Any], text: str, path: str, ctx: sources.ScanContext) -
     if not configs:
         return False
     for document in configs:
-        ctx.estate.clusters.append(read_cluster_config(document, path, ctx.variables))
+        cluster = read_cluster_config(document, path, ctx.variables)
+        ctx.estate.clusters.append(cluster)
+        version = cluster.version.value if cluster.version is not None and cluster.version.known else None
+        for origin, why in refusals(document, path, ctx.variables, version):
+            # a warning, not an error: the file reads and is checked, and `eksguard fix` still fixes it
+            ctx.estate.warnings.append(InputProblem.of(path, origin.line, why, "rejected-config"))
     return True
 
 
