@@ -496,6 +496,8 @@ class Estate:
 # --- Kubernetes manifests -----------------------------------------------------------------
 
 
+# the tool named for what AWS defaults server-side (a Value's `default_by`)
+EKS_API = "EKS API"
 # the tool whose defaults apply to a namespace's Pod Security labels (no `enforce` label: privileged)
 PSA_TOOL = "Pod Security Admission"
 # the suppression reason of `eksguard.io/ignore` on a Kubernetes object (KubeObject.ignored_rules)

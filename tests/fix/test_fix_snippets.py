@@ -191,3 +191,21 @@ def test_version_and_cni_policy_snippets_name_the_terraform_inputs(tmp_path: Pat
     annotate(report)
     [upgrade] = [f for f in report.failures if f.rule == "EKS106"]
     assert upgrade.extra[SNIPPET_KEY]["text"] == 'version = "1.30"\n'  # type: ignore[index]
+
+
+def test_metadata_options_snippet_brings_back_the_modules_launch_template(tmp_path: Path) -> None:
+    """A terraform-aws-eks node group with `use_custom_launch_template = false` runs on EKS's default launch
+    template (hop limit 2), which takes no `metadata_options`: the snippet turns the module's template back on."""
+    pytest.importorskip("eksguard.sources.terraform")
+    (tmp_path / "main.tf").write_text(
+        'module "eks" {\n  source  = "terraform-aws-modules/eks/aws"\n  version = "~> 21.0"\n  name = "demo"\n'
+        '  eks_managed_node_groups = {\n    plain = { use_custom_launch_template = false }\n'
+        '    own = { metadata_options = { http_put_response_hop_limit = 2 } }\n  }\n}\n')
+    report = report_of(tmp_path)
+    annotate(report)
+    snippets = {f.target: f.extra[SNIPPET_KEY] for f in report.failures if f.rule == "EKS302"}
+    plain, own = snippets["cluster/demo/nodegroup/plain"], snippets["cluster/demo/nodegroup/own"]
+    assert isinstance(plain, dict) and isinstance(own, dict)
+    assert str(plain["text"]).startswith("use_custom_launch_template = true\nmetadata_options = {\n")
+    assert "ignores `metadata_options`" in str(plain["note"])
+    assert str(own["text"]).startswith("metadata_options = {\n") and own.get("note") is None

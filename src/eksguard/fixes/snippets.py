@@ -26,7 +26,7 @@ from typing import Any
 from eksguard.engine import ScanReport
 from eksguard.findings import Finding, Status
 from eksguard.fixes import ADMIN_POLICY_ARN, REQUIRED_LOG_TYPES, FixOptions
-from eksguard.model import Cluster, Text
+from eksguard.model import EKS_API, Cluster, Text
 from eksguard.sources.cloudformation import CLUSTER_TYPES, QUICKSTART_CLUSTER
 
 SNIPPET_KEY = "fix_snippet"
@@ -263,10 +263,23 @@ def tf_snippet(finding: Finding, options: FixOptions, module_major: int | None =
                     "または `remote_access` を削除して SSM Session Manager を使います。")
     elif rule in ("EKS301", "EKS302"):
         hop = 1 if rule == "EKS302" else 2
-        text = ("metadata_options = {\n  http_endpoint               = \"enabled\"\n  http_tokens                 = \"required\"\n"
-                f"  http_put_response_hop_limit = {hop}\n}}\n" if module else
-                "metadata_options {\n  http_endpoint               = \"enabled\"\n  http_tokens                 = \"required\"\n"
-                f"  http_put_response_hop_limit = {hop}\n}}\n")
+        options_text = ("  http_endpoint               = \"enabled\"\n  http_tokens                 = \"required\"\n"
+                        f"  http_put_response_hop_limit = {hop}\n}}\n")
+        # a value EKS defaulted: the node group runs on EKS's own launch template, which takes no metadata options
+        eks_template = finding.provenance == f"defaulted by {EKS_API}"
+        if module:
+            text = ("use_custom_launch_template = true\n" if eks_template else "") + "metadata_options = {\n" + options_text
+            if eks_template:
+                note = Text("`use_custom_launch_template = false` puts the node group on EKS's default launch template, "
+                            "which ignores `metadata_options`: let the module make its own template.",
+                            "`use_custom_launch_template = false` ではノードグループが EKS 既定の起動テンプレートを使い、"
+                            "`metadata_options` は無視されます。モジュールに起動テンプレートを作らせてください。")
+        else:
+            text = "metadata_options {\n" + options_text
+            note = Text("In the node group's `aws_launch_template`; an `aws_eks_node_group` without `launch_template` "
+                        "gets EKS's default template (hop limit 2), so add one.",
+                        "ノードグループの `aws_launch_template` に設定します。`launch_template` のない `aws_eks_node_group` "
+                        "は EKS 既定のテンプレート（ホップ数上限 2）になるため、起動テンプレートを追加してください。")
     elif rule == "EKS401":
         text = ("enable_irsa = true\n" if module else
                 "data \"tls_certificate\" \"eks\" {\n  url = aws_eks_cluster.this.identity[0].oidc[0].issuer\n}\n\n"

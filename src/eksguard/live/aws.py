@@ -21,6 +21,7 @@ from eksguard.analysis.network import rule_covers_port, subnets_public
 from eksguard.analysis.versions import SupportWindow
 from eksguard.live.api import AwsApi, Gap
 from eksguard.model import (
+    EKS_API,
     AccessEntry,
     AccessPolicyAssociation,
     Addon,
@@ -47,7 +48,7 @@ from eksguard.model import (
     unknown,
 )
 
-EKS = "EKS API"
+EKS = EKS_API
 EC2 = "EC2"
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 # the last path segment of a Windows AMI type (`WINDOWS_CORE_2022_x86_64` ...)

@@ -18,7 +18,7 @@ from eksguard.analysis.network import (
     unknown_ingress_peers,
 )
 from eksguard.findings import Result, fail, not_applicable, passed, unknown_result
-from eksguard.model import Cluster, NodeGroup, Text, Value, declared, defaulted
+from eksguard.model import EKS_API, Cluster, NodeGroup, Text, Value, declared, defaulted
 from eksguard.rules import RuleContext, rule
 from eksguard.rules.common import node_groups_elsewhere, on_outposts, unknown_value
 
@@ -556,7 +556,7 @@ def security_group_open(cluster: Cluster, ctx: RuleContext) -> Iterator[Result]:
         places_ja = "、".join(t.ja for t in where[sg_id])
         cidrs = sorted({str(r.cidr) for r in open_rules})
         origin = open_rules[0].origin or sg.origin
-        value: Value[list[str]] = (defaulted(cidrs, "EKS API", origin) if sg.managed_by == "EKS-remote-access"
+        value: Value[list[str]] = (defaulted(cidrs, EKS_API, origin) if sg.managed_by == "EKS-remote-access"
                                    else declared(cidrs, origin))
         yield fail(f"{cluster.target}/security-group/{sg_id}", value, Text(
             f"Security group {sg_name(sg, sg_id)} allows {ports}; it is on {places}.",

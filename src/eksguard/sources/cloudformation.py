@@ -25,6 +25,7 @@ from eksguard.analysis.network import (
     link_remote_access,
 )
 from eksguard.model import (
+    EKS_API,
     AccessEntry,
     AccessPolicyAssociation,
     Addon,
@@ -62,7 +63,7 @@ from eksguard.sources.fields import (
 from eksguard.sources.loading import LineList, LineMap
 
 CFN = "CloudFormation"
-EKS = "EKS API"
+EKS = EKS_API
 EC2 = "EC2 API"
 # EKS API CreateNodegroup `instanceTypes`: t3.medium when neither the node group nor its launch
 # template names an instance type

@@ -30,6 +30,7 @@ from eksguard.analysis.network import (
     subnets_public,
 )
 from eksguard.model import (
+    EKS_API,
     AccessEntry,
     AccessPolicyAssociation,
     Addon,
@@ -61,7 +62,7 @@ from eksguard.sources.fields import OPEN_REMOTE_ACCESS_NOTE, as_bool, as_int, as
 from eksguard.sources.loading import LineList, LineMap
 
 PROVIDER = "Terraform AWS provider"
-EKS = "EKS API"
+EKS = EKS_API
 EC2 = "EC2 API"
 EKS_MODULE = "terraform-aws-modules/eks"
 VPC_MODULE = "terraform-aws-modules/vpc"
