@@ -47,3 +47,17 @@ def test_other_kubectl_commands_and_broken_yaml_add_no_objects(scan_files: ScanF
     [warning] = scan.warnings()
     assert "the here-document `kubectl` applies is not readable YAML" in warning
     assert scan.estate.problems == []  # the script is readable: only its here-document is not checked
+
+
+def test_envsubst_between_a_quoted_heredoc_and_kubectl_puts_in_only_the_exported_variables(
+        scan_files: ScanFiles) -> None:
+    """`envsubst <<'EOF' | kubectl apply -f -`: the shell leaves the body as written, and envsubst puts in the
+    script's exported variables (TOOL_NS); one that is only set (TAG) stays open, so its field is not known."""
+    pod = PRIVILEGED_POD.replace("  name: tool\n", "  name: tool\n  namespace: ${TOOL_NS}\n").replace(
+        "image: busybox", "image: busybox:${TAG}")
+    scan = scan_files({"deploy.sh": f"export TOOL_NS=ops\nTAG=1.36\nenvsubst <<'EOF' | kubectl apply -f -\n{pod}EOF\n"})
+    [privileged] = scan.failing("EKS501")
+    assert privileged.target == "kubernetes/ops/Pod/tool"
+    [obj] = [o for scope in scan.estate.kube_scopes for o in scope.objects]
+    assert obj.namespace == "ops" and "metadata.namespace" not in obj.unknown_fields
+    assert "spec.containers[0].image" in obj.unknown_fields

@@ -720,6 +720,8 @@ class AppliedManifests:
     first_line: int  # the script line of the body's first line
     line: int  # the line of the `kubectl` word
     namespace: str | None  # `-n`/`--namespace`: where objects that name none go
+    # what an `envsubst` between the here-document and kubectl puts in (StdinSource.environment)
+    environment: dict[str, str] = field(default_factory=dict)
 
 
 _KUBECTL_APPLIES = frozenset({"apply", "create", "replace"})
@@ -888,7 +890,8 @@ class Interpreter:
         if stdin.kind == "heredoc":
             namespace = next((texts[i + 1] for i, t in enumerate(texts[:-1]) if t in ("-n", "--namespace")), None)
             namespace = namespace or next((t.partition("=")[2] for t in texts if t.startswith("--namespace=")), None)
-            self.manifests.append(AppliedManifests(stdin.body, stdin.first_line, words[0].line, namespace or None))
+            self.manifests.append(AppliedManifests(stdin.body, stdin.first_line, words[0].line, namespace or None,
+                                                   stdin.environment))
 
     def _written_now(self, env: Env) -> dict[str, WrittenFile]:
         """The files written so far; one keyed by an unknown variable only while the variable is unchanged."""

@@ -704,7 +704,8 @@ def _read_applied(applied: AppliedManifests, path: str, ctx: sources.ScanContext
             metadata["namespace"] = applied.namespace  # `kubectl -n NS` puts there what names no namespace
     sources.load_kubernetes_reader()
     return record_file(state_of(ctx.estate.extras), documents, applied.body, path,
-                       ShellVariables(ctx.variables.values), key=f"{os.path.abspath(path)}:{applied.line}")
+                       ShellVariables({**ctx.variables.values, **applied.environment}),
+                       key=f"{os.path.abspath(path)}:{applied.line}")
 
 
 def read_ci(documents: list[Any], text: str, path: str, ctx: sources.ScanContext) -> bool:
