@@ -7,8 +7,9 @@ usually needs (`merge`, `concat`, `jsonencode` ...). Whatever cannot be known be
 (`data.*`, computed attributes, `var.x` without a value) is `unknown`, never an error. python-hcl2
 gives no line numbers, so `index_hcl` finds each block and attribute by scanning the file text.
 
-The modules `terraform-aws-modules/eks/aws` (v19, v20 and v21 input names) and
-`terraform-aws-modules/vpc/aws` are expanded with their documented defaults (eks-domain.md §3.2).
+The modules `terraform-aws-modules/eks/aws` (v19, v20 and v21 input names; its node group submodules
+also when called on their own) and `terraform-aws-modules/vpc/aws` are expanded with their documented
+defaults (eks-domain.md §3.2).
 This module describes; it never judges.
 """
 
@@ -2063,6 +2064,8 @@ KNOWN_MODULES: tuple[tuple[str, str, dict[str, str]], ...] = (
 # are described by its NodePool and EC2NodeClass objects, not by the module)
 NO_UNREAD_NODE_GROUPS = frozenset({"eks", "vpc", "vpc-endpoints", "addons", "label", "eks-fargate", "eks-karpenter",
                                    "eks-capability", "eks-hybrid-node-role"})
+# terraform-aws-eks's node group submodules, whose calls given a cluster of the scan are read as its node groups
+NODE_GROUP_SUBMODULES = frozenset({"eks-mng", "eks-self"})
 # a module argument that passes it a cluster: the name or id of an `aws_eks_cluster` of the module, or of the
 # cluster of a terraform-aws-eks call (its outputs cluster_name / cluster_id); also inside a function call
 # (Cloud Posse: `one(aws_eks_cluster.default[*].id)`)
@@ -3052,6 +3055,20 @@ class Builder:
                 group.role_policies = role
                 self.clusters[key].node_classes.append(group)
 
+    def read_node_group_modules(self) -> None:
+        """Calls of terraform-aws-eks's node group submodules given a cluster of this module (`cluster_name =
+        module.eks.cluster_name`): their group joins that cluster."""
+        if not isinstance(self.m, HclModule):
+            return
+        for call in self.m.calls:
+            kind = module_kind(call.source)
+            if kind not in NODE_GROUP_SUBMODULES or call.view.get("create") is False:
+                continue
+            for key in self.given_clusters(call)[0]:
+                cluster = self.clusters[key]
+                reader = EksModule(call, self, called_major(call) or cluster.eks_module_major or None)
+                cluster.node_groups.append(reader.submodule_group(managed=kind == "eks-mng"))
+
     def unread_node_groups(self) -> None:
         """A module call this tool does not model that is given a cluster's name or id (as a top-level argument,
         like a node group module's `cluster_name`) may make node groups of that cluster: the cluster says so,
@@ -3062,6 +3079,8 @@ class Builder:
             if module_kind(call.source) in NO_UNREAD_NODE_GROUPS or call.label in self.eks_modules:
                 continue
             given, given_elsewhere = self.given_clusters(call)
+            if module_kind(call.source) in NODE_GROUP_SUBMODULES:
+                given = {}  # read_node_group_modules read their groups
             source = call.source or "?"
             why = Text(f"node groups of module.{call.label} ({source}) are not evaluated",
                        f"module.{call.label}（{source}）のノードグループは評価されていません")
@@ -3091,6 +3110,7 @@ class Builder:
         for resource in self.m.of_type("aws_eks_node_group"):
             self.read_node_group(resource)
         self.read_self_managed()
+        self.read_node_group_modules()
         for resource in self.m.of_type("aws_eks_fargate_profile"):
             self.read_fargate(resource)
         self.read_access()
@@ -3604,15 +3624,29 @@ class EksModule:
         self.builder.network.security_groups[sg.id] = sg
 
     def node_group(self, kind: str, key: str, managed: bool, node_subnets: list[str], node_sg: bool) -> NodeGroup:
+        """A group of the module's `eks_managed_node_groups` / `self_managed_node_groups` map, whose inputs
+        default to the module's `*_node_group_defaults`."""
         v = self.v
-        item = v.sub(f"{kind}.{key}")
         defaults_key = "eks_managed_node_group_defaults" if managed else "self_managed_node_group_defaults"
-        fallback = v.sub(defaults_key)
+        return self.group_of(v.sub(f"{kind}.{key}"), v.sub(defaults_key), v.origin(f"{kind}.{key}"), key, managed,
+                             node_subnets, [self.node_sg] if node_sg else [], v.get(self.n("ip_family")) == "ipv6")
 
+    def submodule_group(self, managed: bool) -> NodeGroup:
+        """A node group of a call of the `modules/eks-managed-node-group` or `modules/self-managed-node-group`
+        submodule itself: the same inputs as a group of the module's map, given to the call (its variables.tf
+        has the same defaults), on the security groups it is given (`cluster_primary_security_group_id`,
+        `vpc_security_group_ids`: the module's node security group is not made here)."""
+        v = self.v
+        primary = self.builder.idents(v.get("cluster_primary_security_group_id"))
+        nothing = ValueView({}, v.path, v.address, None)
+        return self.group_of(v, nothing, v.origin(), self.call.label, managed, [], primary,
+                             v.get("cluster_ip_family") == "ipv6")
+
+    def group_of(self, item: View, fallback: View, origin: Origin, key: str, managed: bool, node_subnets: list[str],
+                 base_sgs: list[str], ipv6: bool) -> NodeGroup:
         def pick(name: str) -> View:
             return item if item.written(name) or not fallback.written(name) else fallback
 
-        origin = v.origin(f"{kind}.{key}")
         name = item.known_text("name") or key
         group = NodeGroup(name, "managed" if managed else "self-managed", origin,
                           subnet_ids=self.builder.subnet_ids(pick("subnet_ids"), "subnet_ids") or list(node_subnets))
@@ -3637,7 +3671,7 @@ class EksModule:
                                                          None, EC2, MODULE_ENCRYPTION_NOTE, origin)
                     break
             extra = self.builder.idents(pick("vpc_security_group_ids").get("vpc_security_group_ids"))
-            sgs = ([self.node_sg] if node_sg else []) + extra
+            sgs = base_sgs + extra
             if pick("attach_cluster_primary_security_group").get("attach_cluster_primary_security_group") is True:
                 sgs.append(self.primary_sg)
             group.security_group_ids = sgs
@@ -3666,10 +3700,10 @@ class EksModule:
             single = types.value("instance_type", as_str, "m6i.large", tool, None, origin)
             group.instance_types = Value(None if single.value is None else [single.value], single.provenance,
                                          single.origin, single.default_by, single.note)
-        group.role_policies = self.node_role(pick, origin)
+        group.role_policies = self.node_role(pick, origin, ipv6)
         return group
 
-    def node_role(self, pick: Callable[[str], View], origin: Origin) -> Value[list[str]]:
+    def node_role(self, pick: Callable[[str], View], origin: Origin, ipv6: bool) -> Value[list[str]]:
         if pick("create_iam_role").get("create_iam_role") is False:
             return unknown(pick("iam_role_arn").origin("iam_role_arn"), Text(
                 "an existing IAM role is used; its policies are not in this module",
@@ -3680,7 +3714,6 @@ class EksModule:
         policies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"]
         cni = pick("iam_role_attach_cni_policy")
         if cni.get("iam_role_attach_cni_policy") is not False:
-            ipv6 = self.v.get(self.n("ip_family")) == "ipv6"
             policies.append("AmazonEKS_CNI_IPv6_Policy" if ipv6 else "AmazonEKS_CNI_Policy")
         written: Origin | None = None
         statements = pick("iam_role_policy_statements")

@@ -19,3 +19,10 @@ module "extra" {
   subnet_ids           = ["subnet-a"]
   metadata_options     = { http_put_response_hop_limit = 2 }
 }
+
+module "more" {
+  source       = "cloudposse/eks-node-group/aws"
+  version      = "3.2.0"
+  cluster_name = module.eks.cluster_name
+  subnet_ids   = ["subnet-a"]
+}
