@@ -208,6 +208,9 @@ def _scopes_by_cluster(scopes: list[KubeScope]) -> dict[int, list[KubeScope]]:
 def _judge_scopes(judge: _Judge, kube_rules: list[Rule], scopes: list[KubeScope], ctx: RuleContext) -> None:
     while scopes:
         scope = scopes.pop(0)  # freed once its rules ran, when the estate no longer holds it
+        # what the rules derived from this scope's objects, keyed by their identities: a later scope's objects
+        # may reuse the identities of this one's once it is freed
+        ctx.memo.clear()
         # `eksguard.io/ignore` by target as well as by line: live objects have no lines
         ignored = {obj.target: obj.ignored_rules for obj in scope.objects if obj.ignored_rules}
         judge.findings.extend(judge.finding(rule, result, ignored) for rule in kube_rules

@@ -169,7 +169,10 @@ def test_a_pod_template_without_an_image_is_a_fragment_not_an_object(kube: Kube)
     assert warning.line == 1 and "has no `image`" in warning.message and estate.problems == []
 
 
-def test_operator_workloads_say_their_pods_are_not_checked(kube: Kube) -> None:
+def test_operator_pod_templates_are_checked_and_spark_still_warns(kube: Kube) -> None:
+    # a RayJob's head group template is a PodTemplateSpec: judged like a Deployment's, at its own line; Spark's
+    # SparkPodSpec reaches the pods through the operator's webhook, so a SparkApplication still only warns, and a
+    # FlinkSessionJob runs in its session FlinkDeployment's pods: no pods of its own, nothing to warn about
     kube.write({"ray.yaml": """
         apiVersion: ray.io/v1
         kind: RayJob
@@ -182,9 +185,28 @@ def test_operator_workloads_say_their_pods_are_not_checked(kube: Kube) -> None:
                 spec:
                   hostNetwork: true
                   containers: [{name: head, image: rayproject/ray}]
+    """, "spark.yaml": """
+        apiVersion: sparkoperator.k8s.io/v1beta2
+        kind: SparkApplication
+        metadata:
+          name: pi
+        spec:
+          driver: {hostNetwork: true}
+    """, "session.yaml": """
+        apiVersion: flink.apache.org/v1beta1
+        kind: FlinkSessionJob
+        metadata:
+          name: wordcount
+        spec:
+          deploymentName: session
     """})
     estate = kube.collect()
-    [warning] = [w for w in estate.warnings if "RayJob" in w.message]
+    assert [w.message for w in estate.warnings if "not checked" in w.message] == [
+        next(w.message for w in estate.warnings if "SparkApplication" in w.message)]
+    [warning] = [w for w in estate.warnings if "SparkApplication" in w.message]
     assert warning.line == 1 and "runs pods that are not checked" in warning.message
     report = kube.scan()
-    assert not [f for f in report.results if f.rule == "EKS501" and f.status.value == "fail"]  # not judged: the warning says so
+    [finding] = [f for f in report.results if f.rule == "EKS501" and f.status.value == "fail"]
+    assert finding.target.endswith("RayJob/job") and finding.origin is not None and finding.origin.line == 10
+    assert finding.extra["field"] == "spec.rayClusterSpec.headGroupSpec.template.spec.hostNetwork"
+    assert "pod template `spec.rayClusterSpec.headGroupSpec.template`" in finding.message.en

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from eksguard.analysis.podtemplates import PodTemplate, pod_templates
 from eksguard.analysis.pss import pod_spec_of
 from eksguard.model import FargateProfile, KubeObject, KubeScope, Text, Value, declared, defaulted, unknown
 
@@ -129,33 +130,36 @@ class PodReach:
     policies: list[KubeObject] = field(default_factory=list)  # the isolating policies (blocking, when blocked)
 
 
-def pod_labels(workload: KubeObject) -> Mapping[str, Any]:
-    ref = pod_spec_of(workload.doc)
-    return _map(ref.metadata.get("labels")) if ref is not None else {}
-
-
-def host_network(workload: KubeObject) -> bool:
-    ref = pod_spec_of(workload.doc)
-    return ref is not None and ref.spec.get("hostNetwork") is True
+def _pods(workload: KubeObject) -> list[PodTemplate]:
+    """The pods of a workload that NetworkPolicy governs (hostNetwork pods are outside it); an operator's object
+    runs several (a RayCluster's head and worker groups)."""
+    return [t for t in pod_templates(workload.doc) if t.spec.get("hostNetwork") is not True]
 
 
 def reach(workload: KubeObject, policies: list[KubeObject]) -> PodReach:
-    labels = pod_labels(workload)
-    isolating = [p for p in policies if p.namespace == workload.namespace and isolates_egress(p)
-                 and selector_selects(_map(p.doc.get("spec")).get("podSelector"), labels)]
-    if not isolating:
-        return PodReach(workload, False)
-    allowing = [p for p in isolating if admits_imds(p)]
-    return PodReach(workload, not allowing, allowing or isolating)
+    """Blocked when every pod of the workload is, by the labels its template writes (labels an operator adds,
+    `ray.io/cluster` and the like, are not known here)."""
+    isolating: list[KubeObject] = []
+    for template in _pods(workload):
+        labels = _map(template.metadata.get("labels"))
+        selecting = [p for p in policies if p.namespace == workload.namespace and isolates_egress(p)
+                     and selector_selects(_map(p.doc.get("spec")).get("podSelector"), labels)]
+        if not selecting:
+            return PodReach(workload, False)
+        allowing = [p for p in selecting if admits_imds(p)]
+        if allowing:
+            return PodReach(workload, False, allowing)
+        isolating.extend(p for p in selecting if p not in isolating)
+    return PodReach(workload, True, isolating)
 
 
 def namespaces_with_workloads(scope: KubeScope) -> dict[str, list[KubeObject]]:
-    """Non-system namespaces and their (non-hostNetwork) pod-creating objects."""
+    """Non-system namespaces and their pod-creating objects (of which some pods are not hostNetwork)."""
     found: dict[str, list[KubeObject]] = {}
     for obj in scope.objects:
         if obj.namespace is None or obj.namespace in SYSTEM_NAMESPACES:
             continue
-        if pod_spec_of(obj.doc) is None or host_network(obj):
+        if not _pods(obj):
             continue
         found.setdefault(obj.namespace, []).append(obj)
     return found

@@ -24,8 +24,8 @@ class RuleContext:
 
     config: Config
     today: Any  # datetime.date; Any keeps the hot path free of imports
-    # results several rules derive from the same input within this one evaluation (a pod template's
-    # Pod Security Standards verdicts: EKS501, EKS502 and EKS504); never kept beyond it
+    # results several rules derive from the same input within one Kubernetes scope (an object's pod templates and
+    # their Pod Security Standards verdicts: EKS501, EKS502, EKS504, EKS411); the engine clears it between scopes
     memo: dict[Any, Any] = field(default_factory=dict)
 
 

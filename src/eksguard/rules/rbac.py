@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from eksguard.analysis.pss import WORKLOAD_KINDS, pod_spec_of
+from eksguard.analysis.podtemplates import TEMPLATE_KINDS, PodTemplate
 from eksguard.findings import (
     KUBERNETES_DEFAULT,
     WRITTEN,
@@ -23,6 +23,7 @@ from eksguard.findings import (
 from eksguard.model import Cluster, KubeObject, KubeScope, Origin, Text
 from eksguard.rules import RuleContext, rule
 from eksguard.rules.common import mapping_problem, no_aws_auth
+from eksguard.rules.workloads import describe, one_verdict, workloads
 
 READ_VERBS = frozenset({"get", "list", "watch"})
 WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection", "*", "escalate", "bind",
@@ -465,39 +466,45 @@ def aws_auth_writable(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
              "ワークロード専用の ServiceAccount（`serviceAccountName`）を使うか、Pod の spec（または名前空間の `default` "
              "ServiceAccount）に `automountServiceAccountToken: false` を設定してください。"),
     references=("https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/",),
-    reads=(*WORKLOAD_KINDS, "ServiceAccount"),
+    reads=(*TEMPLATE_KINDS, "ServiceAccount"),
     # of a ServiceAccount only its identity and automount matter (not its IRSA role annotation)
     fields={"ServiceAccount": ("metadata.name", "metadata.namespace", "automountServiceAccountToken")},
 )
 def default_token_automount(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     accounts = {(o.namespace, o.name): o for o in scope.of_kind("ServiceAccount")}
     any_workload = False
-    for obj in scope.objects:
-        ref = pod_spec_of(obj.doc)
-        if ref is None:
-            continue
+    for obj, templates in workloads(scope, ctx):
         any_workload = True
-        spec_path = f"{ref.path_prefix}spec"
-        account = ref.spec.get("serviceAccountName") or ref.spec.get("serviceAccount") or "default"
-        if account != "default":
-            yield passed(obj.target, obj.origin_at(f"{spec_path}.serviceAccountName"))
-            continue
-        mount = ref.spec.get("automountServiceAccountToken")
-        default_sa = accounts.get((obj.namespace, "default"))
-        sa_mount = default_sa.doc.get("automountServiceAccountToken") if default_sa is not None else None
-        if mount is False or (mount is None and sa_mount is False):
-            where = obj.origin_at(f"{spec_path}.automountServiceAccountToken") if mount is False else \
-                default_sa.origin_at("automountServiceAccountToken") if default_sa is not None else obj.origin
-            yield passed(obj.target, where)
-            continue
-        origin = obj.origin_at(f"{spec_path}.automountServiceAccountToken" if mount is not None else spec_path)
-        # each kustomize rendering is its own subject, as for EKS501/EKS502: no overlay left without a status
-        yield fail(obj.target, None, Text(
-            f"{obj.kind} `{obj.name}` runs as the `default` service account with its token mounted.",
-            f"{obj.kind} `{obj.name}` はトークンをマウントした `default` サービスアカウントで動いています。"),
-            observed=f"serviceAccountName={ref.spec.get('serviceAccountName') or 'unset (default)'}, "
-                     f"automountServiceAccountToken={mount if mount is not None else 'unset'}", origin=origin,
-            # `automountServiceAccountToken: true` written, else Kubernetes' default account and token mount
-            provenance=WRITTEN if mount is True else KUBERNETES_DEFAULT)
+        yield from one_verdict([_token_automount(obj, t, accounts) for t in templates])
     if not any_workload:
         yield not_applicable(scope.target)
+
+
+def _token_automount(obj: KubeObject, template: PodTemplate,
+                     accounts: Mapping[tuple[str | None, str], KubeObject]) -> Result:
+    spec = template.spec
+    account = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
+    if account != "default":
+        return passed(obj.target, obj.origin_at(template.field("spec.serviceAccountName")))
+    mount = spec.get("automountServiceAccountToken")
+    default_sa = accounts.get((obj.namespace, "default"))
+    sa_mount = default_sa.doc.get("automountServiceAccountToken") if default_sa is not None else None
+    if mount is False or (mount is None and sa_mount is False):
+        where = obj.origin_at(template.field("spec.automountServiceAccountToken")) if mount is False else \
+            default_sa.origin_at("automountServiceAccountToken") if default_sa is not None else obj.origin
+        return passed(obj.target, where)
+    who = describe(obj, template)
+    if template.unknown is not None and mount is None:  # the part not in the object may set either
+        return unknown_result(obj.target, None, Text(
+            f"{who.en}: {template.unknown.en}, so its service account and token mount are not known.",
+            f"{who.ja}: {template.unknown.ja}。そのためサービスアカウントとトークンのマウントは不明です。"),
+            origin=obj.origin_at(template.field("spec")))
+    origin = obj.origin_at(template.field("spec.automountServiceAccountToken" if mount is not None else "spec"))
+    # each kustomize rendering is its own subject, as for EKS501/EKS502: no overlay left without a status
+    return fail(obj.target, None, Text(
+        f"{who.en} runs as the `default` service account with its token mounted.",
+        f"{who.ja} はトークンをマウントした `default` サービスアカウントで動いています。"),
+        observed=f"serviceAccountName={spec.get('serviceAccountName') or 'unset (default)'}, "
+                 f"automountServiceAccountToken={mount if mount is not None else 'unset'}", origin=origin,
+        # `automountServiceAccountToken: true` written, else Kubernetes' default account and token mount
+        provenance=WRITTEN if mount is True else KUBERNETES_DEFAULT)

@@ -21,19 +21,13 @@ from eksguard.analysis.imds import (
     nodes_reach_imds,
     reach,
 )
-from eksguard.analysis.pss import (
-    LEVELS,
-    WORKLOAD_KINDS,
-    PodTemplateRef,
-    PssVersion,
-    PssViolation,
-    evaluate,
-    pod_spec_of,
-)
+from eksguard.analysis.podtemplates import TEMPLATE_KINDS, PodTemplate, pod_templates
+from eksguard.analysis.pss import LEVELS, PssVersion, PssViolation, evaluate
 from eksguard.findings import (
     KUBERNETES_DEFAULT,
     WRITTEN,
     Result,
+    Status,
     fail,
     not_applicable,
     passed,
@@ -59,11 +53,38 @@ def _labels(obj: KubeObject) -> Mapping[str, Any]:
     return labels if isinstance(labels, Mapping) else {}
 
 
-def workloads(scope: KubeScope) -> Iterator[tuple[KubeObject, PodTemplateRef]]:
+def templates_of(obj: KubeObject, ctx: RuleContext) -> tuple[PodTemplate, ...]:
+    """The pods `obj` runs, read once per scope: the templates' identities key their Pod Security verdicts."""
+    key = ("templates", id(obj))
+    found: tuple[PodTemplate, ...] | None = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = pod_templates(obj.doc)
+    return found
+
+
+def workloads(scope: KubeScope, ctx: RuleContext) -> Iterator[tuple[KubeObject, tuple[PodTemplate, ...]]]:
     for obj in scope.objects:
-        ref = pod_spec_of(obj.doc)
-        if ref is not None:
-            yield obj, ref
+        templates = templates_of(obj, ctx)
+        if templates:
+            yield obj, templates
+
+
+def one_verdict(results: list[Result]) -> list[Result]:
+    """One status per object however many pods it runs: its failures, else the first unknown, not applicable
+    or pass, in that order."""
+    for status in (Status.FAIL, Status.UNKNOWN, Status.NOT_APPLICABLE, Status.PASS):
+        chosen = [r for r in results if r.status is status]
+        if chosen:
+            return chosen if status is Status.FAIL else chosen[:1]
+    return []
+
+
+def describe(obj: KubeObject, template: PodTemplate) -> Text:
+    """The object, and which of its pod templates when it has its own (an operator's) field for it."""
+    if template.label is None:
+        return Text(f"{obj.kind} `{obj.name}`", f"{obj.kind} `{obj.name}`")
+    return Text(f"{obj.kind} `{obj.name}` (pod template `{template.label}`)",
+                f"{obj.kind} `{obj.name}`（Pod テンプレート `{template.label}`）")
 
 
 def namespace_of(scope: KubeScope, obj: KubeObject) -> KubeObject | None:
@@ -149,60 +170,89 @@ def _observed(doc: Any, field_path: str) -> str:
     return f"{field_path}={json.dumps(node, default=str)}" if present else f"{field_path} not set"
 
 
-def _violations(ref: PodTemplateRef, level: str, version: str, ctx: RuleContext) -> list[PssViolation]:
-    """`evaluate` once per pod template, level and version in a scan (the objects live as long as
-    the scan, so their identities are stable keys)."""
-    key = ("pss", id(ref.spec), id(ref.metadata), level, version)
+def _violations(template: PodTemplate, level: str, version: str, ctx: RuleContext) -> list[PssViolation]:
+    """`evaluate` once per pod template, level and version in a scope (`templates_of` keeps the templates, so
+    their identities are stable keys)."""
+    key = ("pss", id(template), level, version)
     found: list[PssViolation] | None = ctx.memo.get(key)
     if found is None:
-        found = ctx.memo[key] = evaluate(ref.metadata, ref.spec, level, version)
+        found = ctx.memo[key] = evaluate(template.metadata, template.spec, level, version)
     return found
 
 
+def _fields(obj: KubeObject, template: PodTemplate, violation: PssViolation) -> tuple[list[str], bool]:
+    """The object's field paths a violation names, and whether any of them is written (rather than missing)."""
+    fields = [template.field(pod_field) for pod_field in violation.field_paths or ("spec",)]
+    return fields, any(_lookup(obj.doc, f)[0] for f in fields)
+
+
+def _standing(obj: KubeObject, template: PodTemplate, violations: list[PssViolation]) -> list[PssViolation]:
+    """The violations that stand when part of the pod is not in the object (`template.unknown`): those of
+    fields written in it; one of a missing field may be what the missing part supplies."""
+    if template.unknown is None:
+        return violations
+    return [v for v in violations if _fields(obj, template, v)[1]]
+
+
+def _not_known(template: PodTemplate, level: str) -> Text | None:
+    """Why a template that shows no violation at `level` may still have one."""
+    return template.unknown or (template.restricted_unknown if level == "restricted" else None)
+
+
 # what a Pod Security check reads of a workload: its pod template (and a Pod's own annotations, AppArmor),
-# not its name or namespace
+# not its name or namespace; an operator's object: its spec
 POD_TEMPLATE_FIELDS: Mapping[str, tuple[str, ...]] = {kind: ("spec", "metadata.annotations")
-                                                      for kind in WORKLOAD_KINDS}
-
-
-def _describe(obj: KubeObject) -> str:
-    return f"{obj.kind} `{obj.name}`"
+                                                      for kind in TEMPLATE_KINDS}
 
 
 def _pss_results(scope: KubeScope, level: str, ctx: RuleContext) -> Iterator[Result]:
     any_workload = False
-    for obj, ref in workloads(scope):
+    for obj, templates in workloads(scope, ctx):
         any_workload = True
         version = effective_version(scope, obj)
-        if level == "restricted" and _violations(ref, "baseline", version, ctx):
-            yield not_applicable(obj.target)  # EKS501 reports it; EKS502 is for templates that pass baseline
-            continue
-        found = [v for v in _violations(ref, level, version, ctx) if v.level == level]
-        if not found:
-            yield passed(obj.target, obj.origin_at(f"{ref.path_prefix}spec"))
-            continue
-        for violation in found:
-            # One finding per failed check, as admission reports it: the upstream detail already names every
-            # container at fault, and one setting often fixes them all (runAsNonRoot and seccompProfile at
-            # pod level), so a finding per container would repeat one message and suggest N fixes.
-            # It points at the first field at fault; `fields` and the observed value list them all.
-            fields = [f"{ref.path_prefix}{pod_field}" for pod_field in violation.field_paths or ("spec",)]
-            # objects rendered alike by several kustomizations are already one object (sources.kubernetes._unique):
-            # an overlay that changed the object is another target, with its own verdict even where the failing
-            # line is the base's
-            origin = obj.origin_at(fields[0])
-            more = len(fields) - 1
-            yield fail(obj.target, None, Text(
-                f"{_describe(obj)}: {violation.detail} (Pod Security Standards {level}, check "
-                f"`{violation.check_id}`, {version}).",
-                f"{_describe(obj)} が Pod Security Standards {level} のチェック `{violation.check_id}` に違反しています"
-                f"（`{fields[0]}`{f' ほか {more} 箇所' if more else ''}、{version}）: {violation.detail}"),
-                observed="; ".join(_observed(obj.doc, field_path) for field_path in fields), origin=origin,
-                provenance=(WRITTEN if any(_lookup(obj.doc, f)[0] for f in fields)
-                            else KUBERNETES_DEFAULT),
-                check=violation.check_id, field=fields[0], fields=fields, pss_version=version, level=level)
+        yield from one_verdict([r for t in templates for r in _template_pss(obj, t, level, version, ctx)])
     if not any_workload:
         yield not_applicable(scope.target)
+
+
+def _template_pss(obj: KubeObject, template: PodTemplate, level: str, version: str,
+                  ctx: RuleContext) -> Iterator[Result]:
+    if level == "restricted" and _violations(template, "baseline", version, ctx):
+        yield not_applicable(obj.target)  # EKS501 reports it; EKS502 is for templates that pass baseline
+        return
+    found = [v for v in _violations(template, level, version, ctx) if v.level == level]
+    standing = _standing(obj, template, found)
+    who = describe(obj, template)
+    why = template.unknown if len(standing) < len(found) else None if found else _not_known(template, level)
+    if why is not None and not standing:
+        yield unknown_result(obj.target, None, Text(
+            f"{who.en}: {why.en}, so whether its pods meet the Pod Security Standards {level} ({version}) is not "
+            "known.",
+            f"{who.ja}: {why.ja}。そのため Pod が Pod Security Standards {level}（{version}）を満たすかは不明です。"),
+            origin=obj.origin_at(template.field("spec")))
+        return
+    if not found:
+        yield passed(obj.target, obj.origin_at(template.field("spec")))
+        return
+    for violation in standing:
+        # One finding per failed check, as admission reports it: the upstream detail already names every
+        # container at fault, and one setting often fixes them all (runAsNonRoot and seccompProfile at
+        # pod level), so a finding per container would repeat one message and suggest N fixes.
+        # It points at the first field at fault; `fields` and the observed value list them all.
+        fields, written = _fields(obj, template, violation)
+        # objects rendered alike by several kustomizations are already one object (sources.kubernetes._unique):
+        # an overlay that changed the object is another target, with its own verdict even where the failing
+        # line is the base's
+        origin = obj.origin_at(fields[0])
+        more = len(fields) - 1
+        yield fail(obj.target, None, Text(
+            f"{who.en}: {violation.detail} (Pod Security Standards {level}, check "
+            f"`{violation.check_id}`, {version}).",
+            f"{who.ja} が Pod Security Standards {level} のチェック `{violation.check_id}` に違反しています"
+            f"（`{fields[0]}`{f' ほか {more} 箇所' if more else ''}、{version}）: {violation.detail}"),
+            observed="; ".join(_observed(obj.doc, field_path) for field_path in fields), origin=origin,
+            provenance=WRITTEN if written else KUBERNETES_DEFAULT,
+            check=violation.check_id, field=fields[0], fields=fields, pss_version=version, level=level)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -225,7 +275,7 @@ def _pss_results(scope: KubeScope, level: str, ctx: RuleContext) -> Iterator[Res
              "`capabilities.add: [SYS_ADMIN]`）を削除してください。どうしても必要なエージェントは "
              "`pod-security.kubernetes.io/enforce: privileged` を付けた専用の名前空間だけで動かします。"),
     references=PSS_REFERENCES,
-    reads=WORKLOAD_KINDS,
+    reads=TEMPLATE_KINDS,
     fields=POD_TEMPLATE_FIELDS,
 )
 def pss_baseline(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
@@ -249,7 +299,7 @@ def pss_baseline(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
              "`capabilities.drop: [\"ALL\"]` を設定してください。ボリュームは configMap、secret、emptyDir、projected、"
              "downwardAPI、csi、persistentVolumeClaim、ephemeral のみにします。"),
     references=PSS_REFERENCES,
-    reads=WORKLOAD_KINDS,
+    reads=TEMPLATE_KINDS,
     fields=POD_TEMPLATE_FIELDS,
 )
 def pss_restricted(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
@@ -308,33 +358,35 @@ def _version_to_pin(scope: KubeScope) -> Text:
                 f"`{LABEL_PREFIX}enforce-version: {pinned}`（クラスターのバージョン）で固定してください。")
 
 
-def _admission_message(obj: KubeObject, policy: ModePolicy, checks: list[str]) -> Text:
+def _admission_message(obj: KubeObject, template: PodTemplate, policy: ModePolicy, checks: list[str]) -> Text:
     listed = ", ".join(f"`{c}`" for c in checks)
+    who = describe(obj, template)
     if policy.mode == "enforce":
         if obj.kind == "Pod":
-            return Text(f"{_describe(obj)} is rejected by namespace `{obj.namespace}`, which enforces "
+            return Text(f"{who.en} is rejected by namespace `{obj.namespace}`, which enforces "
                         f"{policy.level} ({policy.version}): {listed}.",
-                        f"{_describe(obj)} は {policy.level}（{policy.version}）を強制する名前空間 `{obj.namespace}` で拒否されます: {listed}。")
-        return Text(f"Pods of {_describe(obj)} are rejected by namespace `{obj.namespace}`, which enforces "
+                        f"{who.ja} は {policy.level}（{policy.version}）を強制する名前空間 `{obj.namespace}` で拒否されます: {listed}。")
+        return Text(f"Pods of {who.en} are rejected by namespace `{obj.namespace}`, which enforces "
                     f"{policy.level} ({policy.version}): {listed}. The {obj.kind} is created but never runs a pod.",
-                    f"{_describe(obj)} の Pod は {policy.level}（{policy.version}）を強制する名前空間 `{obj.namespace}` で拒否されます: "
+                    f"{who.ja} の Pod は {policy.level}（{policy.version}）を強制する名前空間 `{obj.namespace}` で拒否されます: "
                     f"{listed}。{obj.kind} 自体は作成されますが Pod は起動しません。")
     where = "kubectl prints a warning" if policy.mode == "warn" else "the audit log records a violation"
     where_ja = "kubectl が警告を表示します" if policy.mode == "warn" else "監査ログに違反が記録されます"
-    return Text(f"{_describe(obj)} is admitted, but {where}: namespace `{obj.namespace}` sets {policy.mode}="
+    return Text(f"{who.en} is admitted, but {where}: namespace `{obj.namespace}` sets {policy.mode}="
                 f"{policy.level} ({policy.version}): {listed}.",
-                f"{_describe(obj)} は受け入れられますが、名前空間 `{obj.namespace}` の {policy.mode}={policy.level}"
+                f"{who.ja} は受け入れられますが、名前空間 `{obj.namespace}` の {policy.mode}={policy.level}"
                 f"（{policy.version}）により{where_ja}: {listed}。")
 
 
-def _namespace_not_scanned(scope: KubeScope, obj: KubeObject, ref: PodTemplateRef, ctx: RuleContext) -> Result:
+def _namespace_not_scanned(scope: KubeScope, obj: KubeObject, templates: tuple[PodTemplate, ...],
+                           ctx: RuleContext) -> Result:
     """`unknown`: the namespace exists in the cluster (the workload cannot be created otherwise; `default`
     always does), but its labels, and so the level it enforces, are not in the scan. Says what each level
     would do to the pods, at the version an unpinned namespace uses."""
     name = obj.namespace
     version = effective_version(scope, obj)
-    baseline = [v.check_id for v in _violations(ref, "baseline", version, ctx)]
-    restricted = [v.check_id for v in _violations(ref, "restricted", version, ctx)]
+    baseline = list(dict.fromkeys(v.check_id for t in templates for v in _violations(t, "baseline", version, ctx)))
+    restricted = list(dict.fromkeys(v.check_id for t in templates for v in _violations(t, "restricted", version, ctx)))
     if baseline:
         would = Text(f"at {version} a namespace enforcing baseline or restricted rejects its pods "
                      f"({', '.join(baseline)})",
@@ -349,22 +401,22 @@ def _namespace_not_scanned(scope: KubeScope, obj: KubeObject, ref: PodTemplateRe
     unknown_namespace = obj.unknown_fields.get("metadata.namespace")
     if unknown_namespace is not None:
         return unknown_result(obj.target, None, Text(
-            f"The namespace of {_describe(obj)} is {unknown_namespace.en}, so the Pod Security level it enforces "
+            f"The namespace of {describe(obj, templates[0]).en} is {unknown_namespace.en}, so the Pod Security level it enforces "
             f"is not known; {would.en}. Give the namespace a value (`--var`), or check the labels of the namespace "
             "it will be.",
-            f"{_describe(obj)} の名前空間は{unknown_namespace.ja}。そのため強制される Pod Security レベルは不明です。"
+            f"{describe(obj, templates[0]).en} の名前空間は{unknown_namespace.ja}。そのため強制される Pod Security レベルは不明です。"
             f"{would.ja}。名前空間に値を与える（`--var`）か、実際の名前空間のラベルを確認してください。"),
             origin=obj.origin_at("metadata.namespace"))
     # the namespaces every cluster has (kube-system, kube-public, kube-node-lease, default): their labels are missing
     exists = Text(" always exists, but its labels are", " は常に存在しますが、そのラベルは") \
         if name == "default" or name in SYSTEM_NAMESPACES else Text(" is", " は")
     return unknown_result(obj.target, None, Text(
-        f"Namespace `{name}`{exists.en} not in this scan, so the Pod Security level it enforces on {_describe(obj)} "
+        f"Namespace `{name}`{exists.en} not in this scan, so the Pod Security level it enforces on {describe(obj, templates[0]).en} "
         f"is not known; {would.en}. Scan its Namespace manifest with the workload, or read its labels with "
         f"`kubectl get namespace {name} --show-labels`.",
-        f"名前空間 `{name}`{exists.ja}このスキャンにないため、{_describe(obj)} に強制される Pod Security レベルは不明です。"
+        f"名前空間 `{name}`{exists.ja}このスキャンにないため、{describe(obj, templates[0]).en} に強制される Pod Security レベルは不明です。"
         f"{would.ja}。Namespace のマニフェストも一緒にスキャンするか、`kubectl get namespace {name} --show-labels` で"
-        "ラベルを確認してください。"), origin=obj.origin_at(f"{ref.path_prefix}spec"))
+        "ラベルを確認してください。"), origin=obj.origin_at(templates[0].field("spec")))
 
 
 @rule(
@@ -383,36 +435,54 @@ def _namespace_not_scanned(scope: KubeScope, obj: KubeObject, ref: PodTemplateRe
     dont=Text("Do not relabel the namespace to `privileged` to make the deploy pass: that admits every pod in it.",
               "デプロイを通すために名前空間のラベルを `privileged` に変えないでください。名前空間内のすべての Pod が許可されます。"),
     references=PSS_REFERENCES,
-    reads=(*WORKLOAD_KINDS, "Namespace"),
+    reads=(*TEMPLATE_KINDS, "Namespace"),
 )
 def rejected_by_namespace(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
     any_workload = False
-    for obj, ref in workloads(scope):
+    for obj, templates in workloads(scope, ctx):
         any_workload = True
         namespace = namespace_of(scope, obj) if obj.namespace else None
         if namespace is None:
-            yield _namespace_not_scanned(scope, obj, ref, ctx)
+            yield _namespace_not_scanned(scope, obj, templates, ctx)
             continue
-        verdict: Result | None = None
-        for mode in MODES:
-            policy = mode_policy(scope, namespace, mode)
-            if policy.level == "privileged":
-                continue
-            violations = _violations(ref, policy.level, policy.version, ctx)
+        yield _admission(scope, obj, templates, namespace, ctx)
+    if not any_workload:
+        yield not_applicable(scope.target)
+
+
+def _admission(scope: KubeScope, obj: KubeObject, templates: tuple[PodTemplate, ...], namespace: KubeObject,
+               ctx: RuleContext) -> Result:
+    """The first mode (enforce, warn, audit) that any pod of `obj` violates, at its first such pod; `unknown`
+    when none does but a pod is not wholly in the object."""
+    not_known: tuple[PodTemplate, Text] | None = None
+    for mode in MODES:
+        policy = mode_policy(scope, namespace, mode)
+        if policy.level == "privileged":
+            continue
+        for template in templates:
+            found = _violations(template, policy.level, policy.version, ctx)
+            violations = _standing(obj, template, found)
+            why = template.unknown if len(violations) < len(found) else _not_known(template, policy.level)
+            if why is not None and not_known is None:
+                not_known = template, why
             if not violations:
                 continue
             first = violations[0]
-            field_path = f"{ref.path_prefix}{first.field_paths[0]}" if first.field_paths else f"{ref.path_prefix}spec"
+            field_path = template.field(first.field_paths[0] if first.field_paths else "spec")
             checks = [v.check_id for v in violations]
-            verdict = fail(obj.target, None, _admission_message(obj, policy, checks),
-                           observed=f"{LABEL_PREFIX}{mode}={policy.level}, version {policy.version}",
-                           origin=obj.origin_at(field_path), severity="high" if mode == "enforce" else "low",
-                           mode=mode, level=policy.level, pss_version=policy.version, checks=checks,
-                           check=first.check_id, field=field_path, namespace_origin=policy.origin.display())
-            break
-        yield verdict or passed(obj.target, mode_policy(scope, namespace, "enforce").origin)
-    if not any_workload:
-        yield not_applicable(scope.target)
+            return fail(obj.target, None, _admission_message(obj, template, policy, checks),
+                        observed=f"{LABEL_PREFIX}{mode}={policy.level}, version {policy.version}",
+                        origin=obj.origin_at(field_path), severity="high" if mode == "enforce" else "low",
+                        mode=mode, level=policy.level, pss_version=policy.version, checks=checks,
+                        check=first.check_id, field=field_path, namespace_origin=policy.origin.display())
+    if not_known is not None:
+        template, why = not_known
+        who = describe(obj, template)
+        return unknown_result(obj.target, None, Text(
+            f"{who.en}: {why.en}, so whether namespace `{obj.namespace}` admits its pods is not known.",
+            f"{who.ja}: {why.ja}。そのため名前空間 `{obj.namespace}` が Pod を受け入れるかは不明です。"),
+            origin=obj.origin_at(template.field("spec")))
+    return passed(obj.target, mode_policy(scope, namespace, "enforce").origin)
 
 
 def _namespace_target(scope: KubeScope, name: str) -> str:

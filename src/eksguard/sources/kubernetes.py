@@ -700,9 +700,9 @@ class Builder:
         return scopes, minimal
 
     def _warn_unread_pods(self, obj: KubeObject) -> None:
-        """Operators' workloads whose pod templates sit in fields of their own: not checked, and said so."""
+        """Operators' workloads whose pods cannot be read from the object: not checked, and said so."""
         group = obj.api_version.split("/", 1)[0]
-        if (group, obj.kind) in OPERATOR_WORKLOADS:
+        if (group, obj.kind) in UNREAD_OPERATOR_WORKLOADS:
             self.warn(obj.origin.path, obj.origin.line, Text(
                 f"{obj.kind} `{obj.name}` ({group}) runs pods that are not checked: its pod templates are fields of "
                 "its operator's own; check the pods it creates (`eksguard audit`) or their templates by hand",
@@ -808,21 +808,23 @@ def _assign_targets(objects: list[KubeObject], scope_target: str) -> None:
             obj.target += f"@{obj.render}" if obj.render else f"@{obj.origin.path}:{obj.origin.line}"
 
 
-# custom resources whose operators run pods from templates in fields of their own (not a PodTemplateSpec at a
-# place analysis.pss knows): Spark, Ray, Flink, LeaderWorkerSet, Argo Workflows
-OPERATOR_WORKLOADS = frozenset({
+# custom resources whose operators run pods that the object does not describe faithfully (the pods of Ray, Flink,
+# LeaderWorkerSet and Argo Workflows objects are read by analysis.podtemplates). Spark (kubeflow/spark-operator):
+# SparkApplication `driver` and `executor` are SparkPodSpec, not PodSpec; their securityContext,
+# podSecurityContext, hostNetwork, volumes and the like reach the pods only through the operator's mutating
+# webhook, which an installation may leave off (docs "Writing a SparkApplication": "requires the mutating
+# admission webhook"), and Spark builds the driver and executor containers itself over `template`; what runs
+# depends on the installation, so none of it is judged. ScheduledSparkApplication holds the same at
+# `spec.template`.
+UNREAD_OPERATOR_WORKLOADS = frozenset({
     ("sparkoperator.k8s.io", "SparkApplication"), ("sparkoperator.k8s.io", "ScheduledSparkApplication"),
-    ("ray.io", "RayJob"), ("ray.io", "RayCluster"), ("ray.io", "RayService"),
-    ("flink.apache.org", "FlinkDeployment"), ("flink.apache.org", "FlinkSessionJob"),
-    ("leaderworkerset.x-k8s.io", "LeaderWorkerSet"),
-    ("argoproj.io", "Workflow"), ("argoproj.io", "WorkflowTemplate"), ("argoproj.io", "CronWorkflow"),
-    ("argoproj.io", "ClusterWorkflowTemplate"),
 })
 
 
 def _container_without_image(doc: Mapping[str, Any]) -> str | None:
     """The name of a container (or init container) of a workload's pod template that has no `image`, which
-    the API server requires of every one (ValidatePodSpec); None when all have one."""
+    the API server requires of every one (ValidatePodSpec); None when all have one. Built-in kinds only: an
+    operator's template may leave the image to its operator (Flink's `flink-main-container`)."""
     ref = pod_spec_of(doc)
     if ref is None:
         return None
