@@ -169,6 +169,26 @@ def test_a_pod_template_without_an_image_is_a_fragment_not_an_object(kube: Kube)
     assert warning.line == 1 and "has no `image`" in warning.message and estate.problems == []
 
 
+def test_a_pod_template_whose_containers_are_not_a_list_is_not_passed(kube: Kube) -> None:
+    # the API server cannot decode such a pod: no Pod Security verdict (it was a pass, privileged container and
+    # all), but a warning at the field
+    kube.write({
+        "mapping.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: mapping\nspec:\n  containers:\n"
+                        "    name: web\n    image: nginx:1.27\n    securityContext: {privileged: true}\n",
+        "scalar.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: scalar\nspec:\n  template:\n"
+                       "    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n      - web\n",
+        "app.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n"
+                    "  - name: app\n    image: nginx:1.27\n",
+    })
+    estate = kube.collect()
+    assert [obj.name for scope in estate.kube_scopes for obj in scope.objects] == ["app"]
+    [mapping] = [w for w in estate.warnings if "`mapping`" in w.message]
+    assert mapping.line == 6 and "its `spec.containers` is not a list" in mapping.message
+    [scalar] = [w for w in estate.warnings if "`scalar`" in w.message]
+    assert scalar.line == 11 and "`spec.template.spec.containers[1]` is not a container" in scalar.message
+    assert estate.problems == []
+
+
 def test_operator_pod_templates_are_checked_and_spark_still_warns(kube: Kube) -> None:
     # a RayJob's head group template is a PodTemplateSpec: judged like a Deployment's, at its own line; Spark's
     # SparkPodSpec reaches the pods through the operator's webhook, so a SparkApplication still only warns, and a

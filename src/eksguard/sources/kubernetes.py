@@ -615,15 +615,12 @@ class Builder:
             overlay = overlay_of(entry.path)
             for doc in manifest_objects(entry.documents):
                 obj = make_object(doc, entry.path, None, overlay)
-                imageless = _container_without_image(doc)
-                if imageless is not None:
-                    self.warn(entry.path, obj.origin.line, Text(
-                        f"{obj.kind} `{obj.name}` is not checked: its container `{imageless}` has no `image`, which "
-                        "the API server requires; it is a template or a patch (a Spark pod template, a kubeadm "
-                        "patch), not an object to apply",
-                        f"{obj.kind} `{obj.name}` は検査しません: コンテナー `{imageless}` に API サーバーが必須とする "
-                        "`image` がなく、適用するオブジェクトではなくテンプレートかパッチ（Spark の Pod テンプレート、"
-                        "kubeadm のパッチなど）です"))
+                refused = _refused_pod_template(doc)
+                if refused is not None:
+                    field_path, why = refused
+                    line = obj.origin_at(field_path).line if field_path else obj.origin.line
+                    self.warn(entry.path, line, Text(f"{obj.kind} `{obj.name}` is not checked: {why.en}",
+                                                     f"{obj.kind} `{obj.name}` は検査しません: {why.ja}"))
                     continue
                 unknown = entry.unknown_fields.get(id(doc))
                 if unknown:
@@ -821,18 +818,33 @@ UNREAD_OPERATOR_WORKLOADS = frozenset({
 })
 
 
-def _container_without_image(doc: Mapping[str, Any]) -> str | None:
-    """The name of a container (or init container) of a workload's pod template that has no `image`, which
-    the API server requires of every one (ValidatePodSpec); None when all have one. Built-in kinds only: an
+def _refused_pod_template(doc: Mapping[str, Any]) -> tuple[str | None, Text] | None:
+    """Why the API server refuses a workload's pod template, so that it is no object to check: a container list
+    that is not a list or holds something else than containers (not decodable into a PodSpec), or a container
+    (or init container) without the `image` ValidatePodSpec requires of every one. (The field path at fault, or
+    None for the object itself; the reason.) None when the containers are well formed. Built-in kinds only: an
     operator's template may leave the image to its operator (Flink's `flink-main-container`)."""
     ref = pod_spec_of(doc)
     if ref is None:
         return None
-    for key in ("containers", "initContainers"):
+    for key in ("initContainers", "containers", "ephemeralContainers"):
         containers = ref.spec.get(key)
-        for container in containers if isinstance(containers, list) else []:
-            if isinstance(container, Mapping) and "image" not in container:
-                return str(container.get("name", "?"))
+        path = f"{ref.path_prefix}spec.{key}"
+        if containers is not None and not isinstance(containers, list):
+            return path, Text(f"its `{path}` is not a list, which the API server cannot decode into a pod",
+                              f"`{path}` がリストではなく、API サーバーは Pod として読み込めません")
+        for index, container in enumerate(containers or []):
+            if not isinstance(container, Mapping):
+                return f"{path}[{index}]", Text(
+                    f"its `{path}[{index}]` is not a container, which the API server cannot decode into a pod",
+                    f"`{path}[{index}]` がコンテナーではなく、API サーバーは Pod として読み込めません")
+            if key != "ephemeralContainers" and "image" not in container:
+                name = str(container.get("name", "?"))
+                return None, Text(
+                    f"its container `{name}` has no `image`, which the API server requires; it is a template or a "
+                    "patch (a Spark pod template, a kubeadm patch), not an object to apply",
+                    f"コンテナー `{name}` に API サーバーが必須とする `image` がなく、適用するオブジェクトではなく"
+                    "テンプレートかパッチ（Spark の Pod テンプレート、kubeadm のパッチなど）です")
     return None
 
 

@@ -108,6 +108,12 @@ class TFRef:
     attr: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class OneRef(TFRef):
+    """The reference `one()` takes of a splat (`one(aws_kms_key.this[*].arn)`): one value (or null), where
+    the splat's single reference may stand for any number of instances."""
+
+
 def _known(value: Any) -> bool:
     if isinstance(value, (Unknown, TFRef)):
         return False
@@ -121,9 +127,10 @@ def _known(value: Any) -> bool:
 def _counted(value: Any) -> bool:
     """Whether a list or map has as many elements as it shows: its values may be unknown (a dynamic block's
     `cond ? [local.with_unknown_key] : []` makes one block), but it holds no resource reference, because a splat
-    of a resource whose instances are not known (`aws_kms_key.this[*].arn`) shows one reference for them all."""
+    of a resource whose instances are not known (`aws_kms_key.this[*].arn`) shows one reference for them all.
+    What `one()` made of such a splat (`{key_arn = one(aws_kms_key.this[*].arn)}`) is one value."""
     if isinstance(value, TFRef):
-        return False
+        return isinstance(value, OneRef)
     if isinstance(value, list):
         return all(_counted(v) for v in value)
     if isinstance(value, dict):
@@ -963,6 +970,16 @@ def call_function(name: str, args: list[Any]) -> Any:
             if isinstance(arg, list) and arg:
                 return arg
         return []
+    if name == "one" and len(args) == 1 and isinstance(args[0], list):
+        # null for an empty list, the element of a one-element list, an error for more
+        # (https://developer.hashicorp.com/terraform/language/functions/one); a splat of a resource with
+        # `count` (`one(aws_eks_cluster.this[*].vpc_config[0].cluster_security_group_id)`) is such a list
+        if len(args[0]) > 1:
+            return Unknown("one() of a list of more than one element is an error in Terraform")
+        if not args[0]:
+            return None
+        element = args[0][0]
+        return OneRef(element.address, element.attr) if isinstance(element, TFRef) else element
     if name == "lookup" and len(args) >= 2:
         if isinstance(args[0], dict) and isinstance(args[1], str):
             return args[0].get(args[1], args[2] if len(args) > 2 else Unknown("lookup of a missing key"))
