@@ -2076,6 +2076,13 @@ _URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 _SCP_LIKE = re.compile(r"^[^/@:]+@([^/:]+):")
 
 
+def _whole_expression(raw: str) -> bool:
+    """Whether an argument's value as python-hcl2 serializes it is one expression (`x` is kept as `${x}`; the
+    old `"${x}"` form is the same value), not a template that builds another string around it."""
+    inner = raw[1:-1] if len(raw) >= 2 and raw[0] == raw[-1] == '"' else raw
+    return inner.startswith("${") and _skip_interpolation(inner, 2) == len(inner)
+
+
 def module_kind(source: str) -> str | None:
     """What a module call's `source` is: a registry address `[host/]namespace/name/system`, or a URL
     (`git::https://...`, `github.com/owner/repo`, `git@github.com:owner/repo.git`) where `//` starts a folder
@@ -3008,8 +3015,8 @@ class Builder:
         given: dict[str, Origin] = {}
         given_elsewhere: dict[str, Origin] = {}
         for argument, raw in body.items():
-            if not isinstance(raw, str):
-                continue
+            if not isinstance(raw, str) or not _whole_expression(raw):
+                continue  # a string that only embeds the name (`role_name = "ebs-${module.eks.cluster_name}"`)
             keys = [f"module.{label}.aws_eks_cluster.this" for label in _EKS_MODULE_NAME.findall(raw)
                     if label in self.eks_modules]
             keys += [key for address in _CLUSTER_RESOURCE_NAME.findall(raw) for key in self.clusters
