@@ -186,3 +186,23 @@ def test_placeholder_templates_are_named_not_failed(tmp_path: Path) -> None:
     assert "unhashable" not in text.stderr
     ja = run_scan(str(tmp_path / "secret-template.yaml"), "--lang", "ja")
     assert "`{{config_data}}` のようなプレースホルダー" in ja.stderr
+
+
+def test_mime_user_data_is_named_not_failed(tmp_path: Path) -> None:
+    """EC2 user data in a MIME multi-part archive named `.yaml` (amazon-eks-ami's nodeadm test cases) is not
+    YAML: a warning, not an unreadable input; a YAML file that only has such a key stays an input error."""
+    (tmp_path / "config.yaml").write_text(
+        'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="//"\n\n--//\n'
+        "Content-Type: application/node.eks.aws\n\n---\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\n"
+        "spec:\n  cluster:\n    name: my-cluster\n\n--//--\n")
+    (tmp_path / "headers-first.yaml").write_text(
+        'Content-Type: multipart/mixed; boundary="==B=="\nMIME-Version: 1.0\n\n--==B==\n'
+        'Content-Type: text/x-shellscript; charset="us-ascii"\n\n#!/bin/bash\necho hi\n\n--==B==--\n')
+    (tmp_path / "broken.yaml").write_text("kind: Pod\nmetadata:\n  name: [\nMIME-Version: 1.0\n")
+    done = run_scan(str(tmp_path), "--format", "json")
+    report = json.loads(done.stdout)
+    assert [e["path"] for e in report["errors"]] == [str(tmp_path / "broken.yaml")]
+    kinds = {Path(i["path"]).name: i["kind"] for i in report["inputs"]}
+    assert kinds["config.yaml"] == kinds["headers-first.yaml"] == "mime-multipart"
+    text = run_scan(str(tmp_path / "config.yaml"), "--lang", "ja")
+    assert text.returncode == 0 and "MIME マルチパート文書" in text.stderr, text.stderr

@@ -250,3 +250,66 @@ def test_an_empty_module_source_is_no_local_module(tmp_path: Path) -> None:
     write(tmp_path / "other.tf.json", '{"module": {"y": {"source": ""}}}')
     report = scan(tmp_path)
     assert report.estate.problems == [] and [c.name for c in report.estate.clusters] == ["c"]
+
+
+def test_a_local_module_given_the_cluster_makes_node_groups_only_if_its_files_can(tmp_path: Path) -> None:
+    """A local module given the cluster's name (a folder of add-ons; eks-blueprints-addons' own tests call it as
+    `../../`) leaves the node-group rules alone when its files launch no instances and call only modules that make
+    no node groups; one with an instance-launching resource, or calling a module not known, may make some."""
+    write(tmp_path / "addons/main.tf", """\
+        variable "cluster_name" {}
+
+        resource "helm_release" "metrics" {
+          name  = "metrics-server"
+          chart = "metrics-server"
+        }
+
+        module "cert_manager" {
+          source  = "aws-ia/eks-blueprints-addon/aws"
+          version = "1.1.1"
+          chart   = "cert-manager"
+        }
+
+        module "queue" {
+          source = "terraform-aws-modules/sqs/aws"
+          name   = "nth-${var.cluster_name}"
+        }
+        """)
+    write(tmp_path / "asg/main.tf", """\
+        variable "cluster_name" {}
+
+        resource "aws_autoscaling_group" "nodes" {
+          name     = "${var.cluster_name}-nodes"
+          max_size = 2
+          min_size = 1
+        }
+        """)
+    write(tmp_path / "wrapper/main.tf", """\
+        variable "cluster_name" {}
+
+        module "nodes" {
+          source       = "example/nodes/aws"
+          cluster_name = var.cluster_name
+        }
+        """)
+    for label in ("addons", "asg", "wrapper"):
+        write(tmp_path / f"root-{label}/main.tf", f"""\
+            module "eks" {{
+              source       = "terraform-aws-modules/eks/aws"
+              version      = "~> 20.0"
+              cluster_name = "demo"
+              subnet_ids   = ["subnet-a", "subnet-b"]
+            }}
+
+            module "{label}" {{
+              source       = "../{label}"
+              cluster_name = module.eks.cluster_name
+            }}
+            """)
+    statuses = {label: [(r.status.value, r.message.en if r.message else None)
+                        for r in scan(tmp_path / f"root-{label}").results if r.rule == "EKS301"]
+                for label in ("addons", "asg", "wrapper")}
+    assert statuses["addons"] == [("not_applicable", None)]
+    for label in ("asg", "wrapper"):
+        assert [s for s, _ in statuses[label]] == ["unknown"], statuses[label]
+        assert f"node groups of module.{label} (../{label}) are not evaluated" in str(statuses[label][0][1])

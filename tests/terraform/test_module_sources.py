@@ -32,7 +32,7 @@ from eksguard.sources.terraform import module_kind
     ("aws-ia/eks-blueprints-addons/aws", "addons"),
     ("github.com/aws-ia/terraform-aws-eks-blueprints-addons?ref=v1.21.0", "addons"),
     ("git::https://github.com/aws-ia/terraform-aws-eks-blueprints-addons.git?ref=v1.21.0", "addons"),
-    ("aws-ia/eks-blueprints-addon/aws", None),
+    ("aws-ia/eks-blueprints-addon/aws", "addon"),  # the one-chart module, not the plural
     ("github.com/aws-ia/terraform-aws-eks-blueprints?ref=v4.32.1", "unread-cluster"),
     ("github.com/aws-ia/terraform-aws-eks-blueprints//modules/kubernetes-addons?ref=v4.32.1", None),
     ("cloudposse/eks-cluster/aws", "unread-cluster"),

@@ -252,8 +252,20 @@ def _unquoted_placeholder(line: str) -> str | None:
     return None
 
 
+# a MIME multi-part archive (EC2 user data with cloud-init or nodeadm NodeConfig parts): header fields at the top,
+# one of them `MIME-Version:` (RFC 2045 section 4), then parts between `--boundary` lines, which YAML cannot read
+# (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html)
+_MIME_HEADERS = re.compile(r"\A\s*(?:[A-Za-z0-9-]+:[^\n]*\n)*?MIME-Version:", re.IGNORECASE)
+MIME_NOTE = Text(
+    "MIME multi-part document (EC2 user data), not YAML: not scanned",
+    "MIME マルチパート文書（EC2 のユーザーデータ）で YAML ではないため、スキャンしていません")
+
+
 def _template_of(text: str, error: InputError) -> tuple[str, int | None, Text] | None:
-    """(input kind, line, note) of a template that did not parse as YAML, None for a broken YAML/JSON file."""
+    """(input kind, line, note) of a file of another tool that did not parse as YAML (a template, MIME user
+    data), None for a broken YAML/JSON file."""
+    if _MIME_HEADERS.match(text):
+        return "mime-multipart", None, MIME_NOTE
     if _TEMPLATE_DIRECTIVE.search(text):  # Terraform `templatefile()` input: YAML once Terraform renders it
         return "terraform-template", None, TERRAFORM_TEMPLATE_NOTE
     # only a placeholder where parsing stopped (libyaml marks its line or the next one): a broken file that

@@ -2071,6 +2071,10 @@ KNOWN_MODULES: tuple[tuple[str, str, dict[str, str]], ...] = (
       "modules/capability": "eks-capability", "modules/hybrid-node-role": "eks-hybrid-node-role"}),
     ("terraform-aws-modules/vpc/aws", "terraform-aws-vpc", {"": "vpc", "modules/vpc-endpoints": "vpc-endpoints"}),
     ("aws-ia/eks-blueprints-addons/aws", "terraform-aws-eks-blueprints-addons", {"": "addons"}),
+    # what eks-blueprints-addons calls for each add-on: one Helm release and its IRSA role (its main.tf), and the
+    # queue of the node termination handler
+    ("aws-ia/eks-blueprints-addon/aws", "terraform-aws-eks-blueprints-addon", {"": "addon"}),
+    ("terraform-aws-modules/sqs/aws", "terraform-aws-sqs", {"": "sqs"}),
     ("cloudposse/label/null", "terraform-null-label", {"": "label"}),
     # modules that make a cluster with defaults of their own, not read here: a warning names them
     ("cloudposse/eks-cluster/aws", "terraform-aws-eks-cluster", {"": "unread-cluster"}),
@@ -2079,8 +2083,8 @@ KNOWN_MODULES: tuple[tuple[str, str, dict[str, str]], ...] = (
 # kinds of module calls that make no node groups of a cluster they are given, or whose node groups are read here
 # (terraform-aws-eks modules/karpenter makes the controller's IAM roles and queue; the nodes Karpenter launches
 # are described by its NodePool and EC2NodeClass objects, not by the module)
-NO_UNREAD_NODE_GROUPS = frozenset({"eks", "vpc", "vpc-endpoints", "addons", "label", "eks-fargate", "eks-karpenter",
-                                   "eks-capability", "eks-hybrid-node-role"})
+NO_UNREAD_NODE_GROUPS = frozenset({"eks", "vpc", "vpc-endpoints", "addons", "addon", "sqs", "label", "eks-fargate",
+                                   "eks-karpenter", "eks-capability", "eks-hybrid-node-role"})
 # terraform-aws-eks's node group submodules, whose calls given a cluster of the scan are read as its node groups
 NODE_GROUP_SUBMODULES = frozenset({"eks-mng", "eks-self"})
 # a module argument that passes it a cluster: the name or id of an `aws_eks_cluster` of the module, or of the
@@ -2094,6 +2098,13 @@ _LOCAL_MODULE_CLUSTER_NAME = re.compile(r"\bmodule\.([\w-]+)\.\w*cluster_(?:name
 _FORCED_GETTER = re.compile(r"^[a-z0-9]+::")
 _URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 _SCP_LIKE = re.compile(r"^[^/@:]+@([^/:]+):")
+
+
+def _whole_expression(raw: str) -> bool:
+    """Whether an argument's value as python-hcl2 serializes it is one expression (`x` is kept as `${x}`; the
+    old `"${x}"` form is the same value), not a template that builds another string around it."""
+    inner = raw[1:-1] if len(raw) >= 2 and raw[0] == raw[-1] == '"' else raw
+    return inner.startswith("${") and _skip_interpolation(inner, 2) == len(inner)
 
 
 def module_kind(source: str) -> str | None:
@@ -2153,6 +2164,9 @@ class LocalModule:
 
     major: int | None = None
     not_read: Text | None = None
+    # whether it may launch nodes for a cluster it is given (`nodes_launched`); a module not read (no folder, a
+    # file that could not be read) may
+    launches_nodes: bool = True
 
 
 # A copy of terraform-aws-eks has the module's cluster resource and its node group and Fargate inputs;
@@ -2164,16 +2178,38 @@ EKS_MODULE_INPUTS = frozenset({"eks_managed_node_groups", "self_managed_node_gro
 OLDEST_EKS_MODULE_MAJOR = 19
 
 
+# resources that launch EC2 instances, which join a cluster as its nodes
+NODE_RESOURCES = frozenset({"aws_eks_node_group", "aws_autoscaling_group", "aws_instance", "aws_launch_configuration",
+                            "aws_spot_fleet_request", "aws_spot_instance_request", "aws_ec2_fleet"})
+_SOURCE_VALUE = re.compile(r'^\s*source\s*=\s*"([^"]*)"')
+
+
+def nodes_launched(text: str, root: HclNode) -> bool:
+    """Whether a `.tf` file of a local module may launch nodes: it declares an instance-launching resource, or
+    calls a module other than those that make no node groups (`NO_UNREAD_NODE_GROUPS`), a local one included."""
+    if any(n.labels[:1] and n.labels[0] in NODE_RESOURCES for n in root.children.get("resource", [])):
+        return True
+    lines = text.split("\n")
+    for call in root.children.get("module", []):
+        source = next((_SOURCE_VALUE.match(lines[n.line - 1]) for n in call.children.get("source", [])
+                       if 0 < n.line <= len(lines)), None)
+        if source is None or module_kind(source.group(1)) not in NO_UNREAD_NODE_GROUPS:
+            return True
+    return False
+
+
 def local_module(texts: list[str]) -> LocalModule:
     """The module whose `.tf` files are `texts` (python-hcl2 is not needed: the blocks' labels say it)."""
     clusters: list[tuple[str, ...]] = []
     variables: set[str] = set()
+    launches = False
     for text in texts:
         root = index_hcl(text)
         clusters += [n.labels for n in root.children.get("resource", []) if n.labels[:1] == ("aws_eks_cluster",)]
         variables.update(n.labels[0] for n in root.children.get("variable", []) if n.labels)
+        launches = launches or nodes_launched(text, root)
     if not clusters:
-        return LocalModule()
+        return LocalModule(launches_nodes=launches)
     if ("aws_eks_cluster", "this") in clusters and variables >= EKS_MODULE_INPUTS:
         if "endpoint_public_access" in variables:
             return LocalModule(21)
@@ -2240,6 +2276,7 @@ class Builder:
                  node_groups_elsewhere: Callable[[str, UnreadNodeGroups], None] | None = None) -> None:
         self.m = module
         self.stem = stem
+        self.local_modules = local_modules or {}
         self.network = Network()
         self.vpcs: dict[str, Vpc] = {}
         self.endpoint_vpcs: list[tuple[VpcEndpoint, str | None]] = []
@@ -2264,7 +2301,7 @@ class Builder:
             module.calls = [c for c in module.calls if module.exists(c.view)]
             for call in module.calls:
                 kind = module_kind(call.source)
-                local = (local_modules or {}).get(call.source) if kind is None else None
+                local = self.local_modules.get(call.source) if kind is None else None
                 if (kind == "eks" or (local is not None and local.major is not None)) \
                         and call.view.get("create") is False:
                     continue  # terraform-aws-eks main.tf: every resource has `count = local.create ? 1 : 0`
@@ -3028,8 +3065,8 @@ class Builder:
         given: dict[str, Origin] = {}
         given_elsewhere: dict[str, Origin] = {}
         for argument, raw in body.items():
-            if not isinstance(raw, str):
-                continue
+            if not isinstance(raw, str) or not _whole_expression(raw):
+                continue  # a string that only embeds the name (`role_name = "ebs-${module.eks.cluster_name}"`)
             keys = [f"module.{label}.aws_eks_cluster.this" for label in _EKS_MODULE_NAME.findall(raw)
                     if label in self.eks_modules]
             keys += [key for address in _CLUSTER_RESOURCE_NAME.findall(raw) for key in self.clusters
@@ -3093,7 +3130,9 @@ class Builder:
         if not isinstance(self.m, HclModule):
             return
         for call in self.m.calls:
-            if module_kind(call.source) in NO_UNREAD_NODE_GROUPS or call.label in self.eks_modules:
+            local = self.local_modules.get(call.source)
+            if module_kind(call.source) in NO_UNREAD_NODE_GROUPS or call.label in self.eks_modules \
+                    or (local is not None and not local.launches_nodes):
                 continue
             given, given_elsewhere = self.given_clusters(call)
             if module_kind(call.source) in NODE_GROUP_SUBMODULES:

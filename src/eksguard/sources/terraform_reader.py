@@ -189,7 +189,7 @@ def _read_local_module(directory: str, ctx: sources.ScanContext) -> LocalModule:
             f"{directory} (when that folder is scanned) with its variables' defaults",
             f"terraform-aws-modules/eks を呼び出すモジュールで、呼び出しの入力は適用されません。そのクラスターは {directory} で"
             "（そのフォルダーをスキャンしたとき）変数の既定値で読まれます"))
-    return LocalModule()
+    return local_module(texts)  # no cluster: whether it may launch nodes
 
 
 @contextmanager

@@ -72,3 +72,12 @@ module "pod_identity" {
     }
   }
 }
+
+# a role named after the cluster is not given the cluster (HashiCorp's EKS tutorial)
+module "irsa-ebs-csi" {
+  source       = "terraform-aws-modules/iam/aws//modules/iam-assumable-role-with-oidc"
+  version      = "5.39.0"
+  create_role  = true
+  role_name    = "AmazonEKSTFEBSCSIRole-${aws_eks_cluster.alone.name}"
+  provider_url = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE"
+}
