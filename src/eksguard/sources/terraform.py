@@ -2298,6 +2298,9 @@ class Builder:
         self.eks_context = False
         if isinstance(module, HclModule):
             module.module_output = self.module_output
+            # labels first: the `count` of another call may read `module.this.enabled` (Cloud Posse's
+            # `module "ssh_access" { count = local.need_ssh_access_sg ? 1 : 0 }`), and locals are evaluated once
+            self.label_modules = {c.label: c.view for c in module.calls if module_kind(c.source) == "label"}
             module.calls = [c for c in module.calls if module.exists(c.view)]
             for call in module.calls:
                 kind = module_kind(call.source)
@@ -2307,8 +2310,6 @@ class Builder:
                     continue  # terraform-aws-eks main.tf: every resource has `count = local.create ? 1 : 0`
                 if kind == "vpc":
                     self.vpc_modules[call.label] = VpcModule(call, self)
-                elif kind == "label":
-                    self.label_modules[call.label] = call.view
                 elif kind == "eks":
                     eks = EksModule(call, self)
                     if eks.major >= OLDEST_EKS_MODULE_MAJOR:
