@@ -313,3 +313,38 @@ def test_a_local_module_given_the_cluster_makes_node_groups_only_if_its_files_ca
     for label in ("asg", "wrapper"):
         assert [s for s, _ in statuses[label]] == ["unknown"], statuses[label]
         assert f"node groups of module.{label} (../{label}) are not evaluated" in str(statuses[label][0][1])
+
+
+def test_a_copy_of_a_node_group_submodule_is_read_like_the_registrys(tmp_path: Path) -> None:
+    """terraform-aws-eks's own tests call `../../modules/eks-managed-node-group`: a local copy of a node group
+    submodule (its node group resource and the inputs only it has) given the cluster is that cluster's node
+    group, with the submodule's defaults; another local module with a node group resource still makes the node
+    rules unknown."""
+    eks_module_copy(tmp_path / "modules/eks", 21)
+    write(tmp_path / "modules/eks-managed-node-group/main.tf", 'resource "aws_eks_node_group" "this" {}\n')
+    write(tmp_path / "modules/eks-managed-node-group/variables.tf", "".join(
+        f'variable "{name}" {{}}\n' for name in ("cluster_name", "use_custom_launch_template", "metadata_options",
+                                                  "iam_role_attach_cni_policy")))
+    write(tmp_path / "modules/own-nodes/main.tf", 'resource "aws_eks_node_group" "this" {}\n')
+    root = write(tmp_path / "live/main.tf", """\
+        module "eks" {
+          source = "../modules/eks"
+          name   = "copied"
+        }
+
+        module "workers" {
+          source           = "../modules/eks-managed-node-group"
+          name             = "workers"
+          cluster_name     = module.eks.cluster_name
+          metadata_options = { http_tokens = "optional" }
+        }
+
+        module "others" {
+          source       = "../modules/own-nodes"
+          cluster_name = module.eks.cluster_name
+        }
+        """).parent
+    results = [(r.rule, r.status.value, r.target, r.origin.line if r.origin else None)
+               for r in scan(root).results if r.rule == "EKS301"]
+    assert ("EKS301", "fail", "cluster/copied/nodegroup/workers", 10) in results
+    assert ("EKS301", "unknown", "cluster/copied", 15) in results  # module.others: not a copy of the submodule

@@ -2167,6 +2167,9 @@ class LocalModule:
     # whether it may launch nodes for a cluster it is given (`nodes_launched`); a module not read (no folder, a
     # file that could not be read) may
     launches_nodes: bool = True
+    # a copy of one of terraform-aws-eks's node group submodules ("eks-mng", "eks-self", as `module_kind` names
+    # them): read like a call of the registry's (the terraform-aws-eks repository's own tests call them by path)
+    node_group_kind: str | None = None
 
 
 # A copy of terraform-aws-eks has the module's cluster resource and its node group and Fargate inputs;
@@ -2198,18 +2201,31 @@ def nodes_launched(text: str, root: HclNode) -> bool:
     return False
 
 
+# what a copy of a terraform-aws-eks node group submodule defines: its group's resource and inputs that only
+# that submodule has together (modules/eks-managed-node-group, modules/self-managed-node-group variables.tf)
+NODE_GROUP_SUBMODULE_SHAPES: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
+    "eks-mng": (("aws_eks_node_group", "this"), frozenset({
+        "cluster_name", "use_custom_launch_template", "metadata_options", "iam_role_attach_cni_policy"})),
+    "eks-self": (("aws_autoscaling_group", "this"), frozenset({
+        "cluster_name", "metadata_options", "iam_role_attach_cni_policy", "instance_type"})),
+}
+
+
 def local_module(texts: list[str]) -> LocalModule:
     """The module whose `.tf` files are `texts` (python-hcl2 is not needed: the blocks' labels say it)."""
-    clusters: list[tuple[str, ...]] = []
+    resources: set[tuple[str, ...]] = set()
     variables: set[str] = set()
     launches = False
     for text in texts:
         root = index_hcl(text)
-        clusters += [n.labels for n in root.children.get("resource", []) if n.labels[:1] == ("aws_eks_cluster",)]
+        resources.update(n.labels for n in root.children.get("resource", []))
         variables.update(n.labels[0] for n in root.children.get("variable", []) if n.labels)
         launches = launches or nodes_launched(text, root)
+    clusters = [labels for labels in resources if labels[:1] == ("aws_eks_cluster",)]
     if not clusters:
-        return LocalModule(launches_nodes=launches)
+        kind = next((kind for kind, (resource, inputs) in NODE_GROUP_SUBMODULE_SHAPES.items()
+                     if resource in resources and variables >= inputs), None)
+        return LocalModule(launches_nodes=launches, node_group_kind=kind)
     if ("aws_eks_cluster", "this") in clusters and variables >= EKS_MODULE_INPUTS:
         if "endpoint_public_access" in variables:
             return LocalModule(21)
@@ -3116,13 +3132,21 @@ class Builder:
         if not isinstance(self.m, HclModule):
             return
         for call in self.m.calls:
-            kind = module_kind(call.source)
-            if kind not in NODE_GROUP_SUBMODULES or call.view.get("create") is False:
+            kind = self.node_group_submodule(call)
+            if kind is None or call.view.get("create") is False:
                 continue
             for key in self.given_clusters(call)[0]:
                 cluster = self.clusters[key]
                 reader = EksModule(call, self, called_major(call) or cluster.eks_module_major or None)
                 cluster.node_groups.append(reader.submodule_group(managed=kind == "eks-mng"))
+
+    def node_group_submodule(self, call: ModuleCall) -> str | None:
+        """The kind of a call of terraform-aws-eks's node group submodules (or of a local copy of one), else None."""
+        kind = module_kind(call.source)
+        if kind in NODE_GROUP_SUBMODULES:
+            return kind
+        local = self.local_modules.get(call.source) if kind is None else None
+        return local.node_group_kind if local is not None else None
 
     def unread_node_groups(self) -> None:
         """A module call this tool does not model that is given a cluster's name or id (as a top-level argument,
@@ -3136,7 +3160,7 @@ class Builder:
                     or (local is not None and not local.launches_nodes):
                 continue
             given, given_elsewhere = self.given_clusters(call)
-            if module_kind(call.source) in NODE_GROUP_SUBMODULES:
+            if self.node_group_submodule(call) is not None:
                 given = {}  # read_node_group_modules read their groups
             source = call.source or "?"
             why = Text(f"node groups of module.{call.label} ({source}) are not evaluated",
