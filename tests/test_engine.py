@@ -9,11 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from eksguard.config import Config
-from eksguard.engine import ScanReport, evaluate
+from eksguard.config import Config, load_config
+from eksguard.engine import ScanReport, _Judge, _judge_scopes, evaluate
 from eksguard.findings import SEVERITY_ORDER, Finding, Status
 from eksguard.fixes.snippets import annotate, annotate_cluster
 from eksguard.model import Cluster
+from eksguard.rules import RuleContext, all_rules
 from eksguard.sources import collect
 
 TESTS = Path(__file__).parent
@@ -114,3 +115,24 @@ def test_html_keeps_the_model_for_its_security_group_maps(tmp_path: Path) -> Non
     subprocess.run([sys.executable, "-m", "eksguard", "scan", str(EXAMPLES), "--format", "html", "-o", str(page),
                     "--today", "2026-12-06"], capture_output=True, text=True, timeout=120)
     assert len(re.findall(r'<figure class="sg-map"', page.read_text(encoding="utf-8"))) >= 3
+
+
+def test_what_rules_derive_from_a_scope_is_forgotten_before_the_next_scope(tmp_path: Path) -> None:
+    """The rules' memo is keyed by object identities; once a scope is released, a later scope's objects may
+    reuse them, so the memo holds only the scope being judged (and does not grow with the scan)."""
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "pod.yaml").write_text(
+            f"apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: {name}}}\n"
+            "spec: {containers: [{name: web, image: nginx}]}\n")
+    (tmp_path / ".eksguard.yaml").write_text("kubernetes:\n  clusters:\n    'a/**': alpha\n    'b/**': beta\n")
+    config = load_config(None, [tmp_path])
+    estate = collect([str(tmp_path)], {}, options={"config": config})
+    scopes = list(estate.kube_scopes)
+    assert len(scopes) == 2
+    ctx = RuleContext(config, TODAY)
+    judge = _Judge(estate, config, TODAY)
+    _judge_scopes(judge, [r for r in all_rules() if r.subject == "kubernetes"], list(scopes), ctx)
+    last = {id(obj) for obj in scopes[-1].objects}
+    assert ctx.memo and all(key[1] in last for key in ctx.memo if key[0] == "templates")
+    assert not any(key[1] in {id(obj) for obj in scopes[0].objects} for key in ctx.memo if key[0] == "templates")
