@@ -8,6 +8,7 @@ be (`Provenance`: written by the user, a tool's documented default, or unknown).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -502,6 +503,16 @@ EKS_API = "EKS API"
 PSA_TOOL = "Pod Security Admission"
 # the suppression reason of `eksguard.io/ignore` on a Kubernetes object (KubeObject.ignored_rules)
 IGNORE_REASON = "annotation eksguard.io/ignore"
+
+
+# A field path of a KubeObject: dotted keys, then list indexes and map keys in brackets; a bracketed key may
+# hold dots (`spec.containers[0].image`, `metadata.annotations[container.apparmor.security.beta.kubernetes.io/app]`)
+_FIELD_TOKEN = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
+
+
+def field_path_tokens(field_path: str) -> list[str]:
+    """The keys and list indexes of a KubeObject field path, in order."""
+    return [m[1] if m[1] is not None else m[2] for m in _FIELD_TOKEN.finditer(field_path)]
 
 
 @dataclass(slots=True, repr=False, eq=False)

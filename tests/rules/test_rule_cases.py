@@ -1,5 +1,5 @@
 """Data-driven rule tests: every `tests/rules/EKSnnn/cases.yaml` lists input files in its folder
-and what the rule must report for each (status, severity, line, provenance, target, message).
+and what the rule must report for each (status, severity, line, provenance, observed, target, message).
 
 ```yaml
 - file: fail-default.yaml          # scanned alone (a folder name scans the folder)
@@ -46,6 +46,7 @@ def _matches(result: Any, expected: dict[str, Any]) -> bool:
         "severity": result.severity,
         "line": result.origin.line if result.origin else None,
         "provenance": result.provenance,
+        "observed": result.observed,
         "target": result.target,
         "message": result.message.en if result.message else None,
         "suppressed": bool(result.suppressed),

@@ -33,7 +33,7 @@ from eksguard.findings import (
     passed,
     unknown_result,
 )
-from eksguard.model import PSA_TOOL, KubeObject, KubeScope, Origin, Text
+from eksguard.model import PSA_TOOL, KubeObject, KubeScope, Origin, Text, field_path_tokens
 from eksguard.rules import RuleContext, rule
 
 LABEL_PREFIX = "pod-security.kubernetes.io/"
@@ -143,19 +143,9 @@ def effective_version(scope: KubeScope, obj: KubeObject) -> str:
     return scope.pss_version.value if scope.pss_version is not None and scope.pss_version.value else "latest"
 
 
-def _tokens(field_path: str) -> list[str]:
-    parts: list[str] = []
-    for chunk in field_path.replace("]", "").split("."):
-        head, *brackets = chunk.split("[")
-        if head:
-            parts.append(head)
-        parts.extend(brackets)
-    return parts
-
-
 def _lookup(doc: Any, field_path: str) -> tuple[bool, Any]:
     node = doc
-    for token in _tokens(field_path):
+    for token in field_path_tokens(field_path):
         if isinstance(node, Mapping) and token in node:
             node = node[token]
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):

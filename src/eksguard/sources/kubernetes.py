@@ -53,6 +53,7 @@ from eksguard.model import (
     Value,
     declared,
     defaulted,
+    field_path_tokens,
 )
 from eksguard.sources.fields import Variables, as_str_list
 from eksguard.sources.loading import InputError, Limits, LineList, LineMap, load_yaml_documents, read_text
@@ -71,7 +72,6 @@ NAMESPACED_BUILTINS = frozenset({
 })  # fmt: skip
 
 _BLOCK_KEY = re.compile(r"^\s*[\"']?(mapRoles|mapUsers|mapAccounts)[\"']?\s*:\s*[|>][-+0-9]*\s*(#.*)?$")
-_FIELD_TOKEN = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
 
 
 @dataclass(slots=True)
@@ -215,8 +215,7 @@ def locate(doc: Any, path: str, field_path: str) -> Origin:
     node, current = doc, path
     line: int | None = getattr(doc, "line", None) or None
     column: int | None = getattr(doc, "column", None) or None
-    for match in _FIELD_TOKEN.finditer(field_path):
-        token = match.group(1) if match.group(1) is not None else match.group(2)
+    for token in field_path_tokens(field_path):
         if isinstance(node, Mapping) and token in node:
             current = key_path(node, token, current)
             if isinstance(node, LineMap):
