@@ -413,10 +413,12 @@ def _writes_configmaps(item: Mapping[str, Any]) -> bool:
               "and become cluster admin.",
               "kube-system の ConfigMap を更新できる者は、aws-auth で自分を system:masters に追加し、クラスター管理者になれます。"),
     fix=Text("Limit ConfigMap writes to the namespaces that need them (a Role, not a ClusterRole bound "
-             "cluster-wide), exclude `aws-auth` with `resourceNames`, and move to access entries "
+             "cluster-wide), exclude `aws-auth` with `resourceNames`, bind `view` or a narrower Role instead of "
+             "the built-in `edit`/`admin` in kube-system or cluster-wide, and move to access entries "
              "(`authenticationMode: API`).",
              "ConfigMap への書き込みは必要な名前空間に限定し（クラスター全体に付与した ClusterRole ではなく Role）、"
-             "`resourceNames` で `aws-auth` を除外し、アクセスエントリー（`authenticationMode: API`）へ移行してください。"),
+             "`resourceNames` で `aws-auth` を除外し、kube-system やクラスター全体では組み込みの `edit`/`admin` ではなく "
+             "`view` かより狭い Role を付与し、アクセスエントリー（`authenticationMode: API`）へ移行してください。"),
     references=("eks-domain.md §8.1", *RBAC_REFERENCES),
     reads=RBAC_KINDS,
     # of a binding it reads only which role it binds and where, never whom
@@ -444,8 +446,28 @@ def aws_auth_writable(scope: KubeScope, ctx: RuleContext) -> Iterator[Result]:
                     observed=f"resources={_list(item.get('resources'))}, verbs={_list(item.get('verbs'))}",
                     origin=role.origin_at(f"rules[{index}].verbs"), provenance=WRITTEN)
                 break
+    for binding in bindings:
+        kind, name = _role_ref(binding)
+        cluster_wide = binding.kind == "ClusterRoleBinding"
+        if kind != "ClusterRole" or name not in CONFIGMAP_WRITERS or not (
+                cluster_wide or binding.namespace == "kube-system") or (cluster_wide and name == "cluster-admin"):
+            continue  # cluster-admin bound cluster-wide: EKS407
+        clean = False
+        yield fail(binding.target, None, Text(
+            f"{binding.kind} `{binding.name}` binds the built-in ClusterRole `{name}` "
+            f"{'cluster-wide' if cluster_wide else 'in kube-system'}: it can update ConfigMaps there, aws-auth "
+            "included.",
+            f"{binding.kind} `{binding.name}` は組み込みの ClusterRole `{name}` を"
+            f"{'クラスター全体で' if cluster_wide else 'kube-system で'}付与しており、aws-auth を含む ConfigMap を"
+            "更新できます。"),
+            observed=f"roleRef=ClusterRole/{name}", origin=binding.origin_at("roleRef.name"), provenance=WRITTEN)
     if clean:
         yield passed(scope.target, scope.origin)
+
+
+# Kubernetes' default ClusterRoles that can rewrite ConfigMaps where they are bound (bootstrappolicy: edit and
+# admin write configmaps in their namespace; cluster-admin everything)
+CONFIGMAP_WRITERS = frozenset(name for name, verbs in BUILTIN_VERBS.items() if verbs & AWS_AUTH_REWRITES)
 
 
 # --------------------------------------------------------------------------------------------------
