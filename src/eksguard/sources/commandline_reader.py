@@ -74,6 +74,7 @@ from eksguard.sources.eksctl import (
     AL2_LAST_MINOR,
     ALL_LOG_TYPES,
     DEFAULT_VERSION,
+    TOOL,
     is_cluster_config,
     minor_of,
     read_cluster_config,
@@ -761,6 +762,8 @@ class Resolver:
         self._fed: dict[tuple[str, tuple[tuple[str, str], ...]], list[Cluster]] = {}
         # display path → the commands that read that file with `-f`, in scan order
         self.uses: dict[str, list[tuple[tuple[str, str], Invocation]]] = {}
+        # the names `eksctl create cluster` commands without `-f` give, in any file of the scan
+        self.created_by_commands: set[str] = set()
 
     def note_use(self, display: str, command: tuple[str, str], invocation: Invocation) -> None:
         noun = "nodegroup" if command[1] == "ng" else command[1]
@@ -944,14 +947,21 @@ class Sequence:
                       if word is None or not word.known or _placeholder_name(e.cluster.name)]
         return candidates[-1].cluster if candidates else None
 
-    def target(self, word: Word | None, invocation: Invocation) -> Cluster:
-        """The cluster a later command names: one of this sequence, else a partial cluster that holds only
-        what the commands of this file change."""
+    def target(self, word: Word | None, invocation: Invocation, parsed: Parsed) -> Cluster:
+        """The cluster a later command names: one of this sequence, else the one ClusterConfig file of the scan
+        that defines it, else a partial cluster that holds only what the commands of this file change."""
         found = self.find(word)
         if found is not None:
             return found
         word = _named(word)
         key = _key(word)
+        defined = self._defined_elsewhere(word, parsed)
+        if defined is not None:
+            defined.notes.append(Text(
+                f"{invocation.path}:{invocation.line} changes this cluster: `{_clip(invocation.source)}`.",
+                f"{invocation.path}:{invocation.line} がこのクラスターを変更します: `{_clip(invocation.source)}`。"))
+            self.register(key or defined.name, defined, partial=True)
+            return defined
         name = word.text if word is not None else "unnamed"
         cluster = Cluster(name=name, source=SOURCE, origin=Origin(invocation.path, invocation.line, None, "--cluster"))
         cluster.notes.append(Text(
@@ -960,6 +970,22 @@ class Sequence:
         self.ctx.estate.clusters.append(cluster)
         self.register(key or name, cluster, partial=True)
         return cluster
+
+    def _defined_elsewhere(self, word: Word | None, parsed: Parsed) -> Cluster | None:
+        """The cluster a command names when exactly one ClusterConfig file of the scan defines a cluster of that
+        name (in the command's `--region`, when both say): the command changes that cluster once it exists.
+        Several candidates, or a name not known, leave the command to a partial cluster of its own."""
+        if word is None or not word.known:
+            return None
+        region = parsed.last("region")
+        wanted = region.text if region is not None and region.unknown is None else None
+        if word.text in self.resolver.created_by_commands:
+            return None  # `eksctl create cluster --name` of another file makes one too: which is not known
+        candidates = [c for c in self.ctx.estate.clusters
+                      if c.source == TOOL and c.name == word.text and c.partial_use is None
+                      and id(c) not in self.deleted
+                      and (wanted is None or c.region is None or not c.region.known or c.region.value == wanted)]
+        return candidates[0] if len(candidates) == 1 else None
 
     # -- commands
 
@@ -1149,7 +1175,7 @@ class Sequence:
         if named is None:  # eksctl: NewCreateNodeGroupLoader, "--cluster must be set"
             _refuse(self.ctx, invocation, "--cluster must be set")
             return
-        cluster = self.target(named, invocation)
+        cluster = self.target(named, invocation, parsed)
         kind = "managedNodeGroups" if managed else "nodeGroups"
         builder = DocumentBuilder(invocation.line)
         root = builder.root
@@ -1241,7 +1267,7 @@ class Sequence:
             self._changes_nothing(invocation, Text("without `--approve` eksctl only prints the plan",
                                                    "`--approve` がないため eksctl は計画を表示するだけです"))
             return []
-        cluster = self.target(word, invocation)
+        cluster = self.target(word, invocation, parsed)
         alternatives = [e.cluster for e in self.entries if not e.partial and e.cluster is not cluster
                         and e.cluster.name == cluster.name and e.cluster.partial_use is None
                         and id(e.cluster) not in self.deleted]
@@ -1524,12 +1550,30 @@ def _forgive_extensionless(ctx: sources.ScanContext) -> None:
     ctx.estate.problems[:] = kept
 
 
+def _created_by_commands(batches: list[tuple[str, list[Invocation]]]) -> set[str]:
+    """The known names of the clusters `eksctl create cluster` makes from flags (`--name` or its argument)."""
+    names: set[str] = set()
+    for _, invocations in batches:
+        for invocation in invocations:
+            command, rest = split_command(invocation.args)
+            if command != ("create", "cluster"):
+                continue
+            parsed = parse_flags(rest, COMMANDS[command])
+            if parsed.given("config-file"):
+                continue
+            name = _named(_word_of(parsed.last("name")) or (parsed.positionals[0] if parsed.positionals else None))
+            if name is not None and name.known:
+                names.add(name.text)
+    return names
+
+
 def finish(ctx: sources.ScanContext) -> None:
     _forgive_extensionless(ctx)
     batches: list[tuple[str, list[Invocation]]] = ctx.estate.extras.pop(EXTRAS_KEY, [])
     if not batches:
         return
     resolver = Resolver(ctx)
+    resolver.created_by_commands = _created_by_commands(batches)
     for path, invocations in batches:
         Sequence(ctx, resolver, path).run(invocations)
     resolver.scope_partial_uses()
