@@ -751,8 +751,18 @@ class Builder:
         return scopes, minimal
 
     def _warn_unread_pods(self, obj: KubeObject) -> None:
-        """Operators' workloads whose pods cannot be read from the object: not checked, and said so."""
+        """Operators' workloads whose pods cannot be read from the object, and Helm charts a GitOps controller
+        installs: not checked, and said so."""
         group = obj.api_version.split("/", 1)[0]
+        chart = helm_chart_installed(obj)
+        if chart is not None:
+            self.warn(obj.origin.path, obj.origin.line, Text(
+                f"{obj.kind} `{obj.name}` ({group}) installs the Helm chart {chart}, whose templates this scan does "
+                "not render: the objects it makes are not checked (scan the output of `helm template` with its "
+                "values)",
+                f"{obj.kind} `{obj.name}`（{group}）がインストールする Helm チャート {chart} のテンプレートはこのスキャンでは"
+                "レンダリングしないため、作られるオブジェクトは検査していません（値を指定した `helm template` の出力を"
+                "スキャンしてください）"))
         if (group, obj.kind) in UNREAD_OPERATOR_WORKLOADS:
             self.warn(obj.origin.path, obj.origin.line, Text(
                 f"{obj.kind} `{obj.name}` ({group}) runs pods that are not checked: its pod templates are fields of "
@@ -870,6 +880,33 @@ def _assign_targets(objects: list[KubeObject], scope_target: str) -> None:
 UNREAD_OPERATOR_WORKLOADS = frozenset({
     ("sparkoperator.k8s.io", "SparkApplication"), ("sparkoperator.k8s.io", "ScheduledSparkApplication"),
 })
+
+
+def helm_chart_installed(obj: KubeObject) -> str | None:
+    """The chart (`name`, or `a chart` when unnamed) a Flux HelmRelease or an Argo CD Application with a Helm
+    chart source installs; None for other objects. Flux's helm-controller and Argo CD render the chart's templates
+    in the cluster, so nothing of it is in the manifests."""
+    group = obj.api_version.split("/", 1)[0]
+    spec = obj.doc.get("spec")
+    if not isinstance(spec, Mapping):
+        return None
+    names: list[Any] = []
+    if group == "helm.toolkit.fluxcd.io" and obj.kind == "HelmRelease":
+        chart, chart_ref = spec.get("chart"), spec.get("chartRef")
+        chart_spec = chart.get("spec") if isinstance(chart, Mapping) else None
+        names.append(chart_spec.get("chart") if isinstance(chart_spec, Mapping) else None)
+        names.append(chart_ref.get("name") if isinstance(chart_ref, Mapping) else None)
+    elif group == "argoproj.io" and obj.kind == "Application":
+        listed = spec.get("sources")
+        sources = [spec.get("source"), *(listed if isinstance(listed, list) else [])]
+        charts = [source.get("chart") for source in sources if isinstance(source, Mapping) and source.get("chart")]
+        if not charts:
+            return None
+        names.extend(charts)
+    else:
+        return None
+    named = [f"`{name}`" for name in names if isinstance(name, str) and name]
+    return ", ".join(named) if named else "(unnamed)"
 
 
 def _refused_pod_template(doc: Mapping[str, Any]) -> tuple[str | None, Text] | None:
