@@ -230,3 +230,45 @@ def test_operator_pod_templates_are_checked_and_spark_still_warns(kube: Kube) ->
     assert finding.target.endswith("RayJob/job") and finding.origin is not None and finding.origin.line == 10
     assert finding.extra["field"] == "spec.rayClusterSpec.headGroupSpec.template.spec.hostNetwork"
     assert "pod template `spec.rayClusterSpec.headGroupSpec.template`" in finding.message.en
+
+
+def test_helm_charts_a_gitops_controller_installs_are_said_not_checked(kube: Kube) -> None:
+    # helm-controller and Argo CD render these charts in the cluster: none of their pods is in the manifests; an
+    # Argo CD Application of plain manifests (a `path`) is read where those manifests are, so it is no warning
+    kube.write({"flux.yaml": """
+        apiVersion: helm.toolkit.fluxcd.io/v2
+        kind: HelmRelease
+        metadata: {name: podinfo, namespace: podinfo}
+        spec:
+          chart:
+            spec:
+              chart: podinfo
+              sourceRef: {kind: HelmRepository, name: podinfo}
+        ---
+        apiVersion: helm.toolkit.fluxcd.io/v2
+        kind: HelmRelease
+        metadata: {name: cert-manager, namespace: cert-manager}
+        spec:
+          chartRef: {kind: OCIRepository, name: cert-manager}
+    """, "argo.yaml": """
+        apiVersion: argoproj.io/v1alpha1
+        kind: Application
+        metadata: {name: wordpress, namespace: argocd}
+        spec:
+          sources:
+            - {repoURL: "https://charts.example", chart: wordpress, targetRevision: 9.0.3}
+        ---
+        apiVersion: argoproj.io/v1alpha1
+        kind: Application
+        metadata: {name: guestbook, namespace: argocd}
+        spec:
+          source: {repoURL: "https://git.example/apps.git", path: guestbook}
+    """})
+    estate = kube.collect()
+    warned = sorted((w.path.rsplit("/", 1)[-1], w.line, w.message.split(" installs")[0]) for w in estate.warnings
+                    if "whose templates this scan does not render" in w.message)
+    assert warned == [("argo.yaml", 1, "Application `wordpress` (argoproj.io)"),
+                      ("flux.yaml", 1, "HelmRelease `podinfo` (helm.toolkit.fluxcd.io)"),
+                      ("flux.yaml", 10, "HelmRelease `cert-manager` (helm.toolkit.fluxcd.io)")]
+    assert any("the Helm chart `cert-manager`" in w.message for w in estate.warnings)
+    assert estate.problems == []

@@ -56,6 +56,7 @@ from eksguard.model import (
     field_path_tokens,
 )
 from eksguard.sources.fields import Variables, as_str_list
+from eksguard.sources.flux import PostBuild, build_folders, post_builds, substituted
 from eksguard.sources.loading import InputError, Limits, LineList, LineMap, load_yaml_documents, read_text
 
 STATE_KEY = "kubernetes.state"
@@ -556,8 +557,9 @@ class Builder:
     """Turns the collected files into KubeScopes on the estate (the FINISHERS hook)."""
 
     def __init__(self, state: KubeState, clusters: list[Cluster], options: Mapping[str, Any], limits: Limits,
-                 warn: Callable[[str, int | None, Text], None]) -> None:
+                 warn: Callable[[str, int | None, Text], None], variables: Variables) -> None:
         self.state = state
+        self.variables = variables  # the unresolved-variable problems a Flux Kustomization's values resolve
         self.clusters = clusters
         self.options = options
         self.limits = limits
@@ -600,14 +602,48 @@ class Builder:
 
     def placed_objects(self) -> list[Placed]:
         renderer = Renderer(self.load, self.warn, self.limits)
+        rendered = {root: renderer.render(root) or [] for root in self._roots()}
+        claimed = renderer.log.resource_files | renderer.log.patch_files
+        loose = self._loose_objects(claimed)
+        substitutions = self._post_builds(renderer, rendered, loose)
         placed: list[Placed] = []
-        for root in self._roots():
-            resources = renderer.render(root) or []
+        # file -> the names every rendering of it sets (None until a rendering reaches it)
+        set_everywhere: dict[str, set[str] | None] = {}
+        for root, resources in rendered.items():
             kfile = next((os.path.join(root, n) for n in ("kustomization.yaml", "kustomization.yml", "Kustomization")
                           if os.path.abspath(os.path.join(root, n)) in self.state.kustomizations), root)
             overlay = overlay_of(root) or self._reaching_overlay(root)
-            placed.extend(Placed(self._object(resource, root, overlay), kfile) for resource in resources)
-        claimed = renderer.log.resource_files | renderer.log.patch_files
+            variants: list[PostBuild | None] = [*substitutions.get(os.path.abspath(root), [])] or [None]
+            for post_build in variants:
+                label = f"{os.path.normpath(root)} ({post_build.name})" if post_build and len(variants) > 1 else None
+                names = set(post_build.values) if post_build else set()
+                for resource in resources:
+                    key = os.path.abspath(resource.path)
+                    before = set_everywhere.get(key)
+                    set_everywhere[key] = names if before is None else before & names
+                    if post_build is not None:
+                        resource = Resource(substituted(resource.doc, resource.path, post_build.values),
+                                            resource.path, resource.original_name)
+                    obj = self._object(resource, root, overlay)
+                    obj.render = label or obj.render
+                    placed.append(Placed(obj, kfile))
+        for key, resolved in set_everywhere.items():
+            entry = self.state.files.get(key)
+            if entry is not None and resolved:
+                self.variables.withdraw(entry.path, resolved)
+        placed.extend(loose)
+        for declared_object in self.state.declared:
+            obj = make_object(declared_object.doc, declared_object.path, None, None, declared_object.resource)
+            obj.unknown_fields = declared_object.unknown_fields
+            if declared_object.unknown_namespace is not None and obj.namespace is not None:
+                # not `default`: the target says which expression the namespace is
+                obj.namespace = f"({declared_object.unknown_namespace})"
+            placed.append(Placed(obj, declared_object.path, declared_object.cluster))
+        return placed
+
+    def _loose_objects(self, claimed: set[str]) -> list[Placed]:
+        """The objects of the files no kustomization renders or patches, each as written."""
+        placed: list[Placed] = []
         for key, entry in sorted(self.state.files.items()):
             if key in claimed:
                 continue
@@ -627,14 +663,32 @@ class Builder:
                     if "metadata.namespace" in unknown and obj.namespace is not None:
                         obj.namespace = f"({obj.namespace})"  # as written, like a namespace Terraform sets later
                 placed.append(Placed(obj, entry.path))
-        for declared_object in self.state.declared:
-            obj = make_object(declared_object.doc, declared_object.path, None, None, declared_object.resource)
-            obj.unknown_fields = declared_object.unknown_fields
-            if declared_object.unknown_namespace is not None and obj.namespace is not None:
-                # not `default`: the target says which expression the namespace is
-                obj.namespace = f"({declared_object.unknown_namespace})"
-            placed.append(Placed(obj, declared_object.path, declared_object.cluster))
         return placed
+
+    def _post_builds(self, renderer: Renderer, rendered: dict[str, list[Resource]],
+                     loose: list[Placed]) -> dict[str, list[PostBuild]]:
+        """Flux Kustomizations' postBuild values by the folder each builds (abspath); a folder one builds that
+        is no root here (another kustomization uses it too) is rendered as one more root."""
+        documents = [(r.doc, r.path) for resources in rendered.values() for r in resources]
+        documents += [(item.obj.doc, item.obj.origin.path) for item in loose]
+        by_folder: dict[str, list[PostBuild]] = {}
+        for post_build in post_builds(documents):
+            folders = build_folders(post_build, lambda folder: renderer.kustomization(folder) is not None)
+            if len(folders) > 1:
+                self.warn(post_build.path, post_build.line, Text(
+                    f"Flux Kustomization `{post_build.name}`: `spec.path` {post_build.spec_path} is a kustomization "
+                    f"under several folders ({', '.join(folders)}), so its postBuild values are put nowhere (scan "
+                    "a Git checkout: its root decides)",
+                    f"Flux Kustomization `{post_build.name}`: `spec.path` {post_build.spec_path} に当たる kustomization "
+                    f"が複数のフォルダー（{', '.join(folders)}）にあるため、postBuild の値はどこにも入れていません"
+                    "（Git のチェックアウトをスキャンしてください。そのルートで決まります）"))
+                continue
+            for folder in folders:
+                known = next((root for root in rendered if os.path.abspath(root) == folder), None)
+                if known is None:
+                    rendered[folder] = renderer.render(folder) or []
+                by_folder.setdefault(folder, []).append(post_build)
+        return by_folder
 
     def _reaching_overlay(self, root: str) -> tuple[str, str] | None:
         """A root kustomization that builds on folders outside its own is an overlay named after its folder."""
@@ -696,8 +750,18 @@ class Builder:
         return scopes, minimal
 
     def _warn_unread_pods(self, obj: KubeObject) -> None:
-        """Operators' workloads whose pods cannot be read from the object: not checked, and said so."""
+        """Operators' workloads whose pods cannot be read from the object, and Helm charts a GitOps controller
+        installs: not checked, and said so."""
         group = obj.api_version.split("/", 1)[0]
+        chart = helm_chart_installed(obj)
+        if chart is not None:
+            self.warn(obj.origin.path, obj.origin.line, Text(
+                f"{obj.kind} `{obj.name}` ({group}) installs the Helm chart {chart}, whose templates this scan does "
+                "not render: the objects it makes are not checked (scan the output of `helm template` with its "
+                "values)",
+                f"{obj.kind} `{obj.name}`（{group}）がインストールする Helm チャート {chart} のテンプレートはこのスキャンでは"
+                "レンダリングしないため、作られるオブジェクトは検査していません（値を指定した `helm template` の出力を"
+                "スキャンしてください）"))
         if (group, obj.kind) in UNREAD_OPERATOR_WORKLOADS:
             self.warn(obj.origin.path, obj.origin.line, Text(
                 f"{obj.kind} `{obj.name}` ({group}) runs pods that are not checked: its pod templates are fields of "
@@ -817,6 +881,33 @@ UNREAD_OPERATOR_WORKLOADS = frozenset({
 })
 
 
+def helm_chart_installed(obj: KubeObject) -> str | None:
+    """The chart (`name`, or `a chart` when unnamed) a Flux HelmRelease or an Argo CD Application with a Helm
+    chart source installs; None for other objects. Flux's helm-controller and Argo CD render the chart's templates
+    in the cluster, so nothing of it is in the manifests."""
+    group = obj.api_version.split("/", 1)[0]
+    spec = obj.doc.get("spec")
+    if not isinstance(spec, Mapping):
+        return None
+    names: list[Any] = []
+    if group == "helm.toolkit.fluxcd.io" and obj.kind == "HelmRelease":
+        chart, chart_ref = spec.get("chart"), spec.get("chartRef")
+        chart_spec = chart.get("spec") if isinstance(chart, Mapping) else None
+        names.append(chart_spec.get("chart") if isinstance(chart_spec, Mapping) else None)
+        names.append(chart_ref.get("name") if isinstance(chart_ref, Mapping) else None)
+    elif group == "argoproj.io" and obj.kind == "Application":
+        listed = spec.get("sources")
+        sources = [spec.get("source"), *(listed if isinstance(listed, list) else [])]
+        charts = [source.get("chart") for source in sources if isinstance(source, Mapping) and source.get("chart")]
+        if not charts:
+            return None
+        names.extend(charts)
+    else:
+        return None
+    named = [f"`{name}`" for name in names if isinstance(name, str) and name]
+    return ", ".join(named) if named else "(unnamed)"
+
+
 def _refused_pod_template(doc: Mapping[str, Any]) -> tuple[str | None, Text] | None:
     """Why the API server refuses a workload's pod template, so that it is no object to check: a container list
     that is not a list or holds something else than containers (not decodable into a PodSpec), or a container
@@ -858,8 +949,10 @@ def drop_rendered_templates(state: KubeState) -> list[tuple[str, str | None]]:
 
 
 def build(state: KubeState, clusters: list[Cluster], options: Mapping[str, Any], limits: Limits,
-          ignores: dict[str, dict[int, list[tuple[str, str]]]]) -> tuple[list[KubeScope], list[Cluster], list[InputProblem]]:
-    """KubeScopes for the collected manifests, the minimal clusters made for unbound aws-auth, and warnings."""
+          ignores: dict[str, dict[int, list[tuple[str, str]]]],
+          variables: Variables) -> tuple[list[KubeScope], list[Cluster], list[InputProblem]]:
+    """KubeScopes for the collected manifests, the minimal clusters made for unbound aws-auth, and warnings;
+    the unresolved-variable problems of `variables` that Flux's postBuild values resolve are withdrawn."""
     warnings: list[InputProblem] = []
 
     def warn(path: str, line: int | None, message: Text) -> None:
@@ -867,7 +960,7 @@ def build(state: KubeState, clusters: list[Cluster], options: Mapping[str, Any],
         if problem not in warnings:
             warnings.append(problem)
 
-    builder = Builder(state, clusters, options, limits, warn)
+    builder = Builder(state, clusters, options, limits, warn, variables)
     scopes, minimal = builder.scopes(ignores)
     return scopes, minimal, warnings
 

@@ -62,7 +62,7 @@ def finish(ctx: sources.ScanContext) -> None:
                 f"Terraform の templatefile() が描画するテンプレート（{caller}）で、このスキャンはその宣言内容を読まないため"
                 "検査していません"), "terraform-template"))
     scopes, minimal, warnings = build(state, ctx.estate.clusters, ctx.options, ctx.limits,
-                                      ctx.estate.inline_ignores)
+                                      ctx.estate.inline_ignores, ctx.variables)
     ctx.estate.kube_scopes.extend(scopes)
     ctx.estate.clusters.extend(minimal)
     ctx.estate.warnings.extend(warnings)
