@@ -987,6 +987,10 @@ class Sequence:
                         f"`eksctl {' '.join(command)}` の不明なフラグ `{flag}`。他のフラグは評価を続けます"))
                 for flag, _ in parsed.missing_values:
                     _refuse(self.ctx, invocation, f"flag needs an argument: {flag}")
+            if self._switched_on(parsed, "help"):
+                # cobra prints the usage and returns before the command runs (and before eksctl checks its
+                # flags): `eksctl create nodegroup --help` creates and requires nothing
+                continue
             verb, noun = command
             if noun == "ng":
                 noun = "nodegroup"
