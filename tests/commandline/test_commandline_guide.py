@@ -31,3 +31,17 @@ def test_help_switched_off_still_runs_the_command(scan_files: ScanFiles) -> None
     """})
     assert [c.name for c in scan.estate.clusters] == ["real"]
     assert [f.status for f in scan.results("EKS101")] == [Status.FAIL]
+
+
+def test_attributes_are_substituted_when_subs_is_a_quoted_list(scan_files: ScanFiles) -> None:
+    # the user guide writes `[source,bash,subs="verbatim,attributes"]`: one attribute, whose value has a comma
+    scan = scan_files({"guide.adoc": """
+        :cluster: demo
+
+        [source,bash,subs="verbatim,attributes"]
+        ----
+        eksctl create cluster --name {cluster} --region us-west-2
+        ----
+    """})
+    assert [c.name for c in scan.estate.clusters] == ["demo"]
+

@@ -1222,6 +1222,8 @@ _ADOC_ATTRIBUTES = re.compile(r"^\[(?P<attrs>[^\]]*)\]\s*$")
 _ADOC_DELIMITER = re.compile(r"^(-{4,}|\.{4,})\s*$")
 _ADOC_COMMENT_BLOCK = re.compile(r"^/{4,}\s*$")
 _ADOC_DEFINITION = re.compile(r"^:([A-Za-z0-9_][A-Za-z0-9_-]*):[ \t]*(.*)$")
+# one entry of a block attribute list: commas inside a quoted value (`subs="verbatim,attributes"`) do not split it
+_ADOC_ATTRIBUTE = re.compile(r'(?:[^,"]|"[^"]*")+')
 _ADOC_REFERENCE = re.compile(r"\{([A-Za-z0-9_][A-Za-z0-9_-]*)\}")
 _CALLOUTS = re.compile(r"(?:\s*(?://|#)?\s*<(?:\d+|\.)>)+\s*$")
 
@@ -1249,7 +1251,7 @@ def asciidoc_blocks(text: str) -> Iterator[Block]:
             continue
         attr_match = _ADOC_ATTRIBUTES.match(line)
         if attr_match and not line.startswith("[["):
-            attrs = [a.strip() for a in attr_match.group("attrs").split(",")]
+            attrs = [a.strip() for a in _ADOC_ATTRIBUTE.findall(attr_match.group("attrs"))]
             index += 1
             continue
         fence = _FENCE.match(line)
