@@ -45,3 +45,34 @@ def test_attributes_are_substituted_when_subs_is_a_quoted_list(scan_files: ScanF
     """})
     assert [c.name for c in scan.estate.clusters] == ["demo"]
 
+
+def test_the_aws_docs_arn_attribute_is_the_arn_prefix(scan_files: ScanFiles) -> None:
+    # user guide nodes/launch-node-bottlerocket.adoc: `{arn-aws}` comes from the guide's shared attributes.txt
+    scan = scan_files({"guide.adoc": """
+        [source,bash,subs="verbatim,attributes"]
+        ----
+        cat >bottlerocket.yaml <<EOF
+        apiVersion: eksctl.io/v1alpha5
+        kind: ClusterConfig
+        metadata:
+          name: my-cluster
+          region: region-code
+        nodeGroups:
+          - name: ng-bottlerocket
+            iam:
+               attachPolicyARNs:
+                  - {arn-aws}iam::aws:policy/AmazonEKSWorkerNodePolicy
+                  - {arn-aws}iam::aws:policy/AmazonEC2ContainerRegistryReadOnly
+        EOF
+        ----
+
+        [source,bash,subs="verbatim,attributes"]
+        ----
+        eksctl create cluster -f bottlerocket.yaml
+        ----
+    """})
+    assert scan.warnings() == []
+    [group] = scan.cluster("my-cluster").node_groups
+    assert group.role_policies is not None
+    assert group.role_policies.value[:2] == ["arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+                                             "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"]

@@ -1226,6 +1226,10 @@ _ADOC_DEFINITION = re.compile(r"^:([A-Za-z0-9_][A-Za-z0-9_-]*):[ \t]*(.*)$")
 _ADOC_ATTRIBUTE = re.compile(r'(?:[^,"]|"[^"]*")+')
 _ADOC_REFERENCE = re.compile(r"\{([A-Za-z0-9_][A-Za-z0-9_-]*)\}")
 _CALLOUTS = re.compile(r"(?:\s*(?://|#)?\s*<(?:\d+|\.)>)+\s*$")
+# attributes the AWS documentation build gives every guide (awsdocs/amazon-eks-user-guide latest/ug/attributes.txt,
+# included by each page: `:arn-aws: pass:q[[.shared]``region.arn``]`, the partition's ARN prefix, which the
+# published guide shows as `arn:aws:`), for pages that use them without defining them themselves
+_AWS_DOCS_ATTRIBUTES = {"arn-aws": "arn:aws:"}
 
 
 def asciidoc_blocks(text: str) -> Iterator[Block]:
@@ -1233,7 +1237,7 @@ def asciidoc_blocks(text: str) -> Iterator[Block]:
     Markdown-style fences. Callouts (`<1>`) are removed; `{attr}` references are substituted from
     `:attr: value` definitions where the block asks for it (`subs="attributes+"`)."""
     lines = text.split("\n")
-    definitions: dict[str, str] = {}
+    definitions: dict[str, str] = dict(_AWS_DOCS_ATTRIBUTES)
     attrs: list[str] | None = None
     index = 0
     while index < len(lines):
