@@ -76,3 +76,56 @@ def test_the_aws_docs_arn_attribute_is_the_arn_prefix(scan_files: ScanFiles) -> 
     assert group.role_policies is not None
     assert group.role_policies.value[:2] == ["arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
                                              "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"]
+
+
+def test_a_yaml_tagged_block_that_is_one_here_document_is_a_command(scan_files: ScanFiles) -> None:
+    # user guide networking/eks-networking-add-ons.adoc: `[source,yaml]` around `cat >ipv6-cluster.yaml <<EOF`
+    scan = scan_files({"guide.adoc": """
+        [source,yaml,subs="verbatim,attributes"]
+        ----
+        cat >ipv6-cluster.yaml <<EOF
+        ---
+        apiVersion: eksctl.io/v1alpha5
+        kind: ClusterConfig
+        metadata:
+          name: my-cluster
+          region: region-code
+        EOF
+        ----
+
+        [source,bash,subs="verbatim,attributes"]
+        ----
+        eksctl create cluster -f ipv6-cluster.yaml
+        ----
+    """, "page.md": """
+        ```yaml
+        cat <<EOF > other.yaml
+        apiVersion: eksctl.io/v1alpha5
+        kind: ClusterConfig
+        metadata:
+          name: other
+          region: us-west-2
+        EOF
+        ```
+
+        ```bash
+        eksctl create cluster -f other.yaml
+        ```
+    """})
+    assert scan.warnings() == []
+    assert sorted(c.name for c in scan.estate.clusters) == ["my-cluster", "other"]
+    [result] = [f for f in scan.failing("EKS101") if f.target == "cluster/my-cluster"]
+    assert result.origin is not None and (result.origin.path.endswith("guide.adoc"), result.origin.line) == (True, 8)  # `metadata:`
+
+
+def test_a_yaml_block_is_still_no_command(scan_files: ScanFiles) -> None:
+    scan = scan_files({"page.md": """
+        ```yaml
+        defaults: &defaults
+          a: 1
+        item:
+          <<: *defaults
+        ```
+    """})
+    assert scan.estate.clusters == []
+    assert scan.warnings() == []

@@ -1089,10 +1089,21 @@ _RUNS_EKSCTL = re.compile(r"^[ \t]*(?:[$%][ \t]+)?eksctl[ \t]")
 
 
 def reads_as_shell(language: str, lines: list[str]) -> bool:
-    """Whether a code block tagged `language` holds commands to read."""
-    if language in SHELL_LANGUAGES:
+    """Whether a code block tagged `language` holds commands to read. A block that is one here-document
+    command (`cat >cluster.yaml <<EOF` … `EOF`) is shell whatever its tag: the EKS user guide tags those
+    `[source,yaml]` after what they write."""
+    if language in SHELL_LANGUAGES or _one_heredoc(lines):
         return True
     return language not in OTHER_LANGUAGES and any(_RUNS_EKSCTL.match(line) for line in lines)
+
+
+def _one_heredoc(lines: list[str]) -> bool:
+    """Whether the block's first line starts a here-document that its last line ends."""
+    written = [line for line in lines if line.strip()]
+    if not written:
+        return False
+    started = _HEREDOC_START.search(written[0])
+    return started is not None and len(written) > 1 and written[-1].strip() == started.group(2)
 
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
