@@ -129,3 +129,95 @@ def test_a_yaml_block_is_still_no_command(scan_files: ScanFiles) -> None:
     """})
     assert scan.estate.clusters == []
     assert scan.warnings() == []
+
+
+_EFA_PAGE = """
+    .. Copy the following contents to a file named [.replaceable]`efa-cluster.yaml`. Replace the example values.
+    +
+    [source,yaml,subs="verbatim,attributes"]
+    ----
+    apiVersion: eksctl.io/v1alpha5
+    kind: ClusterConfig
+
+    metadata:
+      name: my-efa-cluster
+      region: region-code
+
+    managedNodeGroups:
+      - name: my-efa-ng
+        instanceType: p5.48xlarge
+    ----
+    .. Create the cluster.
+    +
+    [source,bash,subs="verbatim,attributes"]
+    ----
+    eksctl create cluster -f efa-cluster.yaml
+    ----
+"""
+
+
+def test_a_config_block_the_text_names_is_the_file_a_later_command_reads(scan_files: ScanFiles) -> None:
+    # user guide ml/node-efa.adoc, quickstart.adoc, nodes/dockershim-deprecation.adoc ...
+    scan = scan_files({"node-efa.adoc": _EFA_PAGE})
+    assert scan.warnings() == []
+    cluster = scan.cluster("my-efa-cluster")
+    assert any("from the code block at" in note.en and "の" in note.ja for note in cluster.notes)
+    [result] = scan.failing("EKS101")
+    assert result.origin is not None and result.origin.line == 9  # `metadata:` of the block
+    [ssm] = scan.failing("EKS302")
+    assert ssm.target == "cluster/my-efa-cluster/nodegroup/my-efa-ng"
+
+
+def test_a_config_block_named_by_its_first_comment_line(scan_files: ScanFiles) -> None:
+    # user guide automode/wip/eksctl-docs.adoc; a ClusterConfig in a block tagged bash (hybrid-nodes-cluster-create)
+    scan = scan_files({"README.md": """
+        Review the configuration:
+
+        ```bash
+        # auto-mode-cluster.yaml
+        apiVersion: eksctl.io/v1alpha5
+        kind: ClusterConfig
+        metadata:
+          name: auto
+          region: us-west-2
+        autoModeConfig:
+          enabled: true
+        ```
+
+        ```console
+        $ eksctl create cluster -f auto-mode-cluster.yaml
+        ```
+    """})
+    assert scan.warnings() == []
+    assert [c.name for c in scan.estate.clusters] == ["auto"]
+
+
+def test_a_config_block_the_text_does_not_name_one_way_is_no_file(scan_files: ScanFiles) -> None:
+    scan = scan_files({"README.md": """
+        Save it as `a.yaml` or `b.yaml`:
+
+        ```yaml
+        apiVersion: eksctl.io/v1alpha5
+        kind: ClusterConfig
+        metadata:
+          name: either
+          region: us-west-2
+        ```
+
+        ```bash
+        eksctl create cluster -f a.yaml
+        ```
+    """})
+    assert scan.estate.clusters == []
+    assert [w for w in scan.warnings() if "the configuration `a.yaml` of this command is not evaluated" in w]
+
+
+def test_a_scanned_file_of_that_name_wins_over_the_block_a_page_shows(scan_files: ScanFiles) -> None:
+    scan = scan_files({"docs/node-efa.adoc": _EFA_PAGE, "examples/efa-cluster.yaml": """
+        apiVersion: eksctl.io/v1alpha5
+        kind: ClusterConfig
+        metadata:
+          name: the-real-one
+          region: us-west-2
+    """})
+    assert [c.name for c in scan.estate.clusters] == ["the-real-one"]

@@ -1038,10 +1038,12 @@ class Sequence:
             word = Word(value.text, value.text, value.line, value.unknown, "" if value.unknown else value.text)
             key = written_key(invocation.cwd, word.text) if word.known else variable_key(word.text)
             written = invocation.written.get(key) if key is not None else None
+            if written is not None and written.shown and self.resolver.locate(word, invocation)[0] is not None:
+                written = None  # the page shows a file that was scanned: the file is what is read
             if written is not None:  # the script wrote the file from here-documents before this line
                 return self._heredoc_clusters(invocation, StdinSource(
                     "heredoc", body=written.body, first_line=written.first_line,
-                    description=f"{word.text} written by the here-document"))
+                    description=f"{word.text} written by the here-document"), shown=written.shown)
         display, why = self.resolver.locate(word, invocation)
         clusters: list[Cluster] = []
         if display is not None:
@@ -1063,21 +1065,22 @@ class Sequence:
                 f"{invocation.path}:{invocation.line} がこのファイルで `{_clip(invocation.source)}` を実行します{via_ja}。"))
         return clusters
 
-    def _heredoc_clusters(self, invocation: Invocation, stdin: StdinSource) -> list[Cluster]:
+    def _heredoc_clusters(self, invocation: Invocation, stdin: StdinSource, shown: bool = False) -> list[Cluster]:
+        what = Text("the code block", "コードブロック") if shown else Text("the here-document", "ヒアドキュメント")
         try:
             documents = [d for d in load_yaml_documents(stdin.body, self.ctx.limits) if is_cluster_config(d)]
         except InputError as error:
             _warn(self.ctx, invocation.path, (error.line or 1) + stdin.first_line - 1,
-                  Text(f"the here-document is not a readable ClusterConfig: {error.message}",
-                       f"ヒアドキュメントを ClusterConfig として読めません: {error.ja or error.message}"))
+                  Text(f"{what.en} is not a readable ClusterConfig: {error.message}",
+                       f"{what.ja}を ClusterConfig として読めません: {error.ja or error.message}"))
             return []
         clusters = []
         for document in documents:
             shift_lines(document, stdin.first_line - 1)
             cluster = read_cluster_config(document, invocation.path, ShellVariables(self.ctx.variables.values))
             cluster.notes.append(Text(
-                f"Created by `{_clip(invocation.source)}` from the here-document at {invocation.path}:{stdin.first_line}.",
-                f"{invocation.path}:{stdin.first_line} のヒアドキュメントから `{_clip(invocation.source)}` で作成されます。"))
+                f"Created by `{_clip(invocation.source)}` from {what.en} at {invocation.path}:{stdin.first_line}.",
+                f"{invocation.path}:{stdin.first_line} の{what.ja}から `{_clip(invocation.source)}` で作成されます。"))
             self.ctx.estate.clusters.append(cluster)
             clusters.append(cluster)
         return clusters
