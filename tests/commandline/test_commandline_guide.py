@@ -221,3 +221,16 @@ def test_a_scanned_file_of_that_name_wins_over_the_block_a_page_shows(scan_files
           region: us-west-2
     """})
     assert [c.name for c in scan.estate.clusters] == ["the-real-one"]
+
+
+def test_create_nodegroup_then_create_cluster_of_one_config_are_alternatives(scan_files: ScanFiles) -> None:
+    # user guide ml/node-efa.adoc: "Create a managed node group in an existing cluster" / "If you don't have an
+    # existing cluster ... create a cluster and the node group": the node group is made once
+    scan = scan_files({"node-efa.adoc": _EFA_PAGE.replace(
+        "eksctl create cluster -f efa-cluster.yaml",
+        "eksctl create nodegroup -f efa-cluster.yaml\n    eksctl create cluster -f efa-cluster.yaml")})
+    cluster = scan.cluster("my-efa-cluster")
+    assert cluster.partial_use is None
+    assert [g.name for g in cluster.node_groups] == ["my-efa-ng"]
+    assert [f.target for f in scan.failing("EKS302")] == ["cluster/my-efa-cluster/nodegroup/my-efa-ng"]
+    assert any("`eksctl create nodegroup -f efa-cluster.yaml`" in note.en for note in cluster.notes)

@@ -1095,6 +1095,7 @@ class Sequence:
                     f"{', '.join('--' + n for n in ignored)} has no effect with -f: the config file decides",
                     f"{', '.join('--' + n for n in ignored)} は -f と一緒では効果がありません。設定ファイルの内容が使われます"))
             for cluster in self._config_clusters(("create", "cluster"), invocation, parsed):
+                self._replace_node_groups_only(cluster, invocation)
                 self.register(cluster.name, cluster)
             return
         errors = _create_cluster_errors(parsed)
@@ -1194,6 +1195,20 @@ class Sequence:
         cluster.node_groups.extend(built.node_groups)
         cluster.load_balancer_controller = cluster.load_balancer_controller or built.load_balancer_controller
         cluster.cluster_autoscaler = cluster.cluster_autoscaler or built.cluster_autoscaler
+
+    def _replace_node_groups_only(self, cluster: Cluster, invocation: Invocation) -> None:
+        """A guide's alternatives: `eksctl create nodegroup -f X` into an existing cluster, or, without one,
+        `eksctl create cluster -f X`. Either way the node groups are made once: the cluster created here replaces
+        an earlier configuration of this file, of its name, that only `create nodegroup -f` read and whose node
+        groups it creates too."""
+        names = {group.name for group in cluster.node_groups}
+        for entry in list(self.entries):
+            earlier = entry.cluster
+            if earlier.partial_use is not None and earlier.name == cluster.name \
+                    and earlier.origin.path == invocation.path and {g.name for g in earlier.node_groups} <= names:
+                self.entries.remove(entry)
+                self.ctx.estate.clusters.remove(earlier)
+                cluster.notes.extend(earlier.notes)
 
     def _add_config_node_groups(self, config: Cluster, invocation: Invocation) -> None:
         """`eksctl create nodegroup -f` with a configuration new to this sequence. A here-document's node groups
