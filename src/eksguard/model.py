@@ -401,6 +401,8 @@ class Cluster:
     identity_mappings_unknown: Text | None = None
     access_entries: list[AccessEntry] | None = None
     addons: list[Addon] | None = None
+    # the cluster's IP family as written (`IPv4`/`IPv6`; eksctl `kubernetesNetworkConfig.ipFamily`); None: not read
+    ip_family: Value[str] | None = None
     helm_charts: list[HelmChart] = field(default_factory=list)
     network: Network = field(default_factory=Network)
     uses_cloudwatch_logging: bool = False

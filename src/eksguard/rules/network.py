@@ -278,6 +278,11 @@ def control_plane_public_subnets(cluster: Cluster, ctx: RuleContext) -> Iterator
 
 
 def prefix_delegation(cluster: Cluster) -> bool:
+    # on an IPv6 cluster the VPC CNI always assigns prefixes (EKS user guide cni-ipv6: "If you choose the IPv6
+    # family when creating your cluster, the 1.10.1 version of the add-on defaults to this configuration")
+    family = cluster.ip_family
+    if family is not None and family.known and str(family.value).lower() == "ipv6":
+        return True
     for addon in cluster.addons or []:
         if addon.name == "vpc-cni":
             env = addon.configuration.get("env")

@@ -710,6 +710,7 @@ class WrittenFile:
     body: str
     first_line: int  # the script line of the body's first line
     end_line: int  # the script line after the last one written
+    shown: bool = False  # a page's code block that its text names as the file (see `shown_file`), not a write
 
 
 @dataclass(slots=True, frozen=True)
@@ -892,6 +893,14 @@ class Interpreter:
             namespace = namespace or next((t.partition("=")[2] for t in texts if t.startswith("--namespace=")), None)
             self.manifests.append(AppliedManifests(stdin.body, stdin.first_line, words[0].line, namespace or None,
                                                    stdin.environment))
+
+    def show(self, name: str, block: Block) -> None:
+        """A page's code block that its text names as the file `name` (`shown_file`): the config a later
+        `eksctl … -f name` of the page reads, unless a scanned file of that name is there."""
+        key = written_key(self.env.cwd, name)
+        if key is not None:
+            self.written[key] = WrittenFile("\n".join(block.lines), block.first_line,
+                                            block.first_line + len(block.lines), shown=True)
 
     def _written_now(self, env: Env) -> dict[str, WrittenFile]:
         """The files written so far; one keyed by an unknown variable only while the variable is unchanged."""
@@ -1089,10 +1098,21 @@ _RUNS_EKSCTL = re.compile(r"^[ \t]*(?:[$%][ \t]+)?eksctl[ \t]")
 
 
 def reads_as_shell(language: str, lines: list[str]) -> bool:
-    """Whether a code block tagged `language` holds commands to read."""
-    if language in SHELL_LANGUAGES:
+    """Whether a code block tagged `language` holds commands to read. A block that is one here-document
+    command (`cat >cluster.yaml <<EOF` … `EOF`) is shell whatever its tag: the EKS user guide tags those
+    `[source,yaml]` after what they write."""
+    if language in SHELL_LANGUAGES or _one_heredoc(lines):
         return True
     return language not in OTHER_LANGUAGES and any(_RUNS_EKSCTL.match(line) for line in lines)
+
+
+def _one_heredoc(lines: list[str]) -> bool:
+    """Whether the block's first line starts a here-document that its last line ends."""
+    written = [line for line in lines if line.strip()]
+    if not written:
+        return False
+    started = _HEREDOC_START.search(written[0])
+    return started is not None and len(written) > 1 and written[-1].strip() == started.group(2)
 
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -1190,12 +1210,35 @@ class Block:
     language: str
     lines: list[str]
     first_line: int  # file line of lines[0]
+    prose: list[str] = field(default_factory=list)  # the page's text since the previous code block
+
+
+# a page's text names the file a ClusterConfig block is ("Create a `cluster-config.yaml` file and paste the
+# following contents", "Copy the following contents to a file named `efa-cluster.yaml`"), or its first line does
+# (`# cluster.yaml`): the EKS user guide shows most of its configs so, then runs `eksctl create cluster -f` on them
+_YAML_NAME = re.compile(r"(?<![\w./:-])([\w-][\w.-]*\.ya?ml)\b")
+_NAME_COMMENT = re.compile(r"^#[ \t]*([\w-][\w.-]*\.ya?ml)[ \t]*$")
+_CLUSTER_CONFIG_START = re.compile(r"^apiVersion:[ \t]*[\"']?eksctl\.io/")
+
+
+def shown_file(block: Block) -> str | None:
+    """The file name a page gives a code block that holds a ClusterConfig: its `# NAME.yaml` first line, else the
+    one YAML file name the text before the block mentions; None when it names none, or several."""
+    written = [line.strip() for line in block.lines if line.strip()]
+    content = [line for line in written if not line.startswith("#") and line != "---"]
+    if not content or not _CLUSTER_CONFIG_START.match(content[0]):
+        return None
+    comment = _NAME_COMMENT.match(written[0])
+    if comment:
+        return comment.group(1)
+    names = {match.group(1) for line in block.prose for match in _YAML_NAME.finditer(line)}
+    return names.pop() if len(names) == 1 else None
 
 
 def markdown_blocks(text: str) -> Iterator[Block]:
     """Fenced code blocks (``` or ~~~, at any indentation: list items too)."""
     lines = text.split("\n")
-    index = 0
+    index = prose_start = 0
     while index < len(lines):
         match = _FENCE.match(lines[index])
         if match is None or (match.group("fence")[0] == "`" and "`" in match.group("info")):
@@ -1214,16 +1257,22 @@ def markdown_blocks(text: str) -> Iterator[Block]:
             strip = len(line) - len(line.lstrip(" \t"))
             body.append(line[min(indent, strip):])
             end += 1
-        yield Block(language, body, index + 2)
-        index = end + 1
+        yield Block(language, body, index + 2, lines[prose_start:index])
+        index = prose_start = end + 1
 
 
 _ADOC_ATTRIBUTES = re.compile(r"^\[(?P<attrs>[^\]]*)\]\s*$")
 _ADOC_DELIMITER = re.compile(r"^(-{4,}|\.{4,})\s*$")
 _ADOC_COMMENT_BLOCK = re.compile(r"^/{4,}\s*$")
 _ADOC_DEFINITION = re.compile(r"^:([A-Za-z0-9_][A-Za-z0-9_-]*):[ \t]*(.*)$")
+# one entry of a block attribute list: commas inside a quoted value (`subs="verbatim,attributes"`) do not split it
+_ADOC_ATTRIBUTE = re.compile(r'(?:[^,"]|"[^"]*")+')
 _ADOC_REFERENCE = re.compile(r"\{([A-Za-z0-9_][A-Za-z0-9_-]*)\}")
 _CALLOUTS = re.compile(r"(?:\s*(?://|#)?\s*<(?:\d+|\.)>)+\s*$")
+# attributes the AWS documentation build gives every guide (awsdocs/amazon-eks-user-guide latest/ug/attributes.txt,
+# included by each page: `:arn-aws: pass:q[[.shared]``region.arn``]`, the partition's ARN prefix, which the
+# published guide shows as `arn:aws:`), for pages that use them without defining them themselves
+_AWS_DOCS_ATTRIBUTES = {"arn-aws": "arn:aws:"}
 
 
 def asciidoc_blocks(text: str) -> Iterator[Block]:
@@ -1231,9 +1280,9 @@ def asciidoc_blocks(text: str) -> Iterator[Block]:
     Markdown-style fences. Callouts (`<1>`) are removed; `{attr}` references are substituted from
     `:attr: value` definitions where the block asks for it (`subs="attributes+"`)."""
     lines = text.split("\n")
-    definitions: dict[str, str] = {}
+    definitions: dict[str, str] = dict(_AWS_DOCS_ATTRIBUTES)
     attrs: list[str] | None = None
-    index = 0
+    index = prose_start = 0
     while index < len(lines):
         line = lines[index]
         definition = _ADOC_DEFINITION.match(line)
@@ -1249,7 +1298,7 @@ def asciidoc_blocks(text: str) -> Iterator[Block]:
             continue
         attr_match = _ADOC_ATTRIBUTES.match(line)
         if attr_match and not line.startswith("[["):
-            attrs = [a.strip() for a in attr_match.group("attrs").split(",")]
+            attrs = [a.strip() for a in _ADOC_ATTRIBUTE.findall(attr_match.group("attrs"))]
             index += 1
             continue
         fence = _FENCE.match(line)
@@ -1259,8 +1308,8 @@ def asciidoc_blocks(text: str) -> Iterator[Block]:
                 end = index
                 while end < len(lines) and lines[end].strip():
                     end += 1
-                yield from _adoc_block(attrs, lines[index:end], index + 1, definitions)
-                index = end
+                yield _adoc_block(attrs, lines[index:end], index + 1, definitions, lines[prose_start:index])
+                index = prose_start = end
             attrs = None if line.strip() else attrs
             index += 1
             continue
@@ -1274,25 +1323,24 @@ def asciidoc_blocks(text: str) -> Iterator[Block]:
         end = index + 1
         while end < len(lines) and lines[end].strip() != fence_text:
             end += 1
-        yield from _adoc_block(block_attrs, lines[index + 1:end], index + 2, definitions)
+        yield _adoc_block(block_attrs, lines[index + 1:end], index + 2, definitions, lines[prose_start:index])
         attrs = None
-        index = end + 1
+        index = prose_start = end + 1
 
 
-def _adoc_block(attrs: list[str], lines: list[str], first_line: int, definitions: dict[str, str]) -> Iterator[Block]:
+def _adoc_block(attrs: list[str], lines: list[str], first_line: int, definitions: dict[str, str],
+                prose: list[str]) -> Block:
     positional = [a for a in attrs if "=" not in a]
     language = ""
     if positional and positional[0] in ("source", ""):
         language = positional[1].lower() if len(positional) > 1 else ""
     elif positional and positional[0] not in ("listing", "literal"):
         language = positional[0].lower()
-    if not reads_as_shell(language, lines):
-        return
     subs = " ".join(a for a in attrs if a.startswith("subs="))
     cleaned = [_CALLOUTS.sub("", line) for line in lines]
     if "attributes" in subs:
         cleaned = [_ADOC_REFERENCE.sub(lambda m: definitions.get(m.group(1), m.group(0)), line) for line in cleaned]
-    yield Block(language, cleaned, first_line)
+    return Block(language, cleaned, first_line, prose)
 
 
 # --- Makefiles -----------------------------------------------------------------------------------
@@ -1620,7 +1668,10 @@ def scan_script(kind: str, text: str, path: str, cli: Mapping[str, str]) -> Inte
     elif kind in ("markdown", "asciidoc"):
         blocks = markdown_blocks(text) if kind == "markdown" else asciidoc_blocks(text)
         for block in blocks:  # one sequence: variables and `cd` carry over from block to block
-            if reads_as_shell(block.language, block.lines):
+            shown = shown_file(block)
+            if shown is not None:
+                interpreter.show(shown, block)
+            elif reads_as_shell(block.language, block.lines):
                 interpreter.run(block_script(block.lines, block.language), block.first_line)
     elif kind == "makefile":
         variables, recipes = makefile_recipes(text)

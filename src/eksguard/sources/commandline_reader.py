@@ -1013,6 +1013,10 @@ class Sequence:
                         f"`eksctl {' '.join(command)}` の不明なフラグ `{flag}`。他のフラグは評価を続けます"))
                 for flag, _ in parsed.missing_values:
                     _refuse(self.ctx, invocation, f"flag needs an argument: {flag}")
+            if self._switched_on(parsed, "help"):
+                # cobra prints the usage and returns before the command runs (and before eksctl checks its
+                # flags): `eksctl create nodegroup --help` creates and requires nothing
+                continue
             verb, noun = command
             if noun == "ng":
                 noun = "nodegroup"
@@ -1060,10 +1064,12 @@ class Sequence:
             word = Word(value.text, value.text, value.line, value.unknown, "" if value.unknown else value.text)
             key = written_key(invocation.cwd, word.text) if word.known else variable_key(word.text)
             written = invocation.written.get(key) if key is not None else None
+            if written is not None and written.shown and self.resolver.locate(word, invocation)[0] is not None:
+                written = None  # the page shows a file that was scanned: the file is what is read
             if written is not None:  # the script wrote the file from here-documents before this line
                 return self._heredoc_clusters(invocation, StdinSource(
                     "heredoc", body=written.body, first_line=written.first_line,
-                    description=f"{word.text} written by the here-document"))
+                    description=f"{word.text} written by the here-document"), shown=written.shown)
         display, why = self.resolver.locate(word, invocation)
         clusters: list[Cluster] = []
         if display is not None:
@@ -1085,21 +1091,22 @@ class Sequence:
                 f"{invocation.path}:{invocation.line} がこのファイルで `{_clip(invocation.source)}` を実行します{via_ja}。"))
         return clusters
 
-    def _heredoc_clusters(self, invocation: Invocation, stdin: StdinSource) -> list[Cluster]:
+    def _heredoc_clusters(self, invocation: Invocation, stdin: StdinSource, shown: bool = False) -> list[Cluster]:
+        what = Text("the code block", "コードブロック") if shown else Text("the here-document", "ヒアドキュメント")
         try:
             documents = [d for d in load_yaml_documents(stdin.body, self.ctx.limits) if is_cluster_config(d)]
         except InputError as error:
             _warn(self.ctx, invocation.path, (error.line or 1) + stdin.first_line - 1,
-                  Text(f"the here-document is not a readable ClusterConfig: {error.message}",
-                       f"ヒアドキュメントを ClusterConfig として読めません: {error.ja or error.message}"))
+                  Text(f"{what.en} is not a readable ClusterConfig: {error.message}",
+                       f"{what.ja}を ClusterConfig として読めません: {error.ja or error.message}"))
             return []
         clusters = []
         for document in documents:
             shift_lines(document, stdin.first_line - 1)
             cluster = read_cluster_config(document, invocation.path, ShellVariables(self.ctx.variables.values))
             cluster.notes.append(Text(
-                f"Created by `{_clip(invocation.source)}` from the here-document at {invocation.path}:{stdin.first_line}.",
-                f"{invocation.path}:{stdin.first_line} のヒアドキュメントから `{_clip(invocation.source)}` で作成されます。"))
+                f"Created by `{_clip(invocation.source)}` from {what.en} at {invocation.path}:{stdin.first_line}.",
+                f"{invocation.path}:{stdin.first_line} の{what.ja}から `{_clip(invocation.source)}` で作成されます。"))
             self.ctx.estate.clusters.append(cluster)
             clusters.append(cluster)
         return clusters
@@ -1114,6 +1121,7 @@ class Sequence:
                     f"{', '.join('--' + n for n in ignored)} has no effect with -f: the config file decides",
                     f"{', '.join('--' + n for n in ignored)} は -f と一緒では効果がありません。設定ファイルの内容が使われます"))
             for cluster in self._config_clusters(("create", "cluster"), invocation, parsed):
+                self._replace_node_groups_only(cluster, invocation)
                 self.register(cluster.name, cluster)
             return
         errors = _create_cluster_errors(parsed)
@@ -1213,6 +1221,20 @@ class Sequence:
         cluster.node_groups.extend(built.node_groups)
         cluster.load_balancer_controller = cluster.load_balancer_controller or built.load_balancer_controller
         cluster.cluster_autoscaler = cluster.cluster_autoscaler or built.cluster_autoscaler
+
+    def _replace_node_groups_only(self, cluster: Cluster, invocation: Invocation) -> None:
+        """A guide's alternatives: `eksctl create nodegroup -f X` into an existing cluster, or, without one,
+        `eksctl create cluster -f X`. Either way the node groups are made once: the cluster created here replaces
+        an earlier configuration of this file, of its name, that only `create nodegroup -f` read and whose node
+        groups it creates too."""
+        names = {group.name for group in cluster.node_groups}
+        for entry in list(self.entries):
+            earlier = entry.cluster
+            if earlier.partial_use is not None and earlier.name == cluster.name \
+                    and earlier.origin.path == invocation.path and {g.name for g in earlier.node_groups} <= names:
+                self.entries.remove(entry)
+                self.ctx.estate.clusters.remove(earlier)
+                cluster.notes.extend(earlier.notes)
 
     def _add_config_node_groups(self, config: Cluster, invocation: Invocation) -> None:
         """`eksctl create nodegroup -f` with a configuration new to this sequence. A here-document's node groups

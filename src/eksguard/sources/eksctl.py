@@ -640,6 +640,7 @@ def read_cluster_config(document: Mapping[str, Any], path: str, variables: Varia
         identity_mappings=_identity_mappings(doc),
         access_entries=_access_entries(doc),
         addons=addons,
+        ip_family=doc.get("kubernetesNetworkConfig.ipFamily", as_str, TOOL, "IPv4"),  # types.go: IPv4 by default
         uses_cloudwatch_logging=bool(logs.value),
         outposts_local_cluster=doc.origin("outpost.controlPlaneOutpostARN") if on_outposts else None,
     )
