@@ -945,7 +945,9 @@ class _Builder:
             bootstrap_creator_admin=creator, control_plane_security_group_ids=sg_ids,
             control_plane_subnet_ids=subnet_ids, cluster_security_group_id=f"{res.id}.ClusterSecurityGroupId",
             access_entries=[], addons=[], identity_mappings=None,
-            uses_cloudwatch_logging=bool(logs.value), cloudformation_type=res.type)
+            uses_cloudwatch_logging=bool(logs.value), cloudformation_type=res.type,
+            # KubernetesNetworkConfig.IpFamily: the EKS API's ipv4 when not set
+            ip_family=res.value("KubernetesNetworkConfig.IpFamily", as_str, "ipv4", EKS, None, res.origin()))
         if quickstart:
             self._quickstart_api_access(res, cluster)
         cluster.network = self.cluster_network(cluster, subnet_ids, sg_ids)

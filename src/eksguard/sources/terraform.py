@@ -2759,7 +2759,9 @@ class Builder:
             public_endpoint_cidrs=cidrs, log_types=logs, secrets_kms_key=key, authentication_mode=auth,
             bootstrap_creator_admin=creator, control_plane_security_group_ids=sg_ids,
             control_plane_subnet_ids=subnet_ids, cluster_security_group_id=primary,
-            access_entries=[], addons=[], uses_cloudwatch_logging=bool(logs.value))
+            access_entries=[], addons=[], uses_cloudwatch_logging=bool(logs.value),
+            # aws_eks_cluster kubernetes_network_config.ip_family: the EKS API's ipv4 when not set
+            ip_family=v.value("kubernetes_network_config.ip_family", as_str, "ipv4", EKS, None, v.origin()))
         cluster.network = self.cluster_network(subnet_ids, sg_ids)
         subnets_origin = vc.origin("subnet_ids")
         cluster.cluster_subnet_azs = self.zones(subnet_ids, subnets_origin)
@@ -3500,6 +3502,8 @@ class EksModule:
             bootstrap_creator_admin=creator, control_plane_security_group_ids=sg_ids,
             control_plane_subnet_ids=subnet_ids, cluster_security_group_id=self.primary_sg,
             access_entries=self.access_entries(), addons=self.addons(), uses_cloudwatch_logging=bool(logs.value),
+            # variables.tf: `ip_family` (v20 `cluster_ip_family`) defaults to ipv4
+            ip_family=v.value(self.n("ip_family"), as_str, "ipv4", tool, None, anchor),
             eks_module_major=self.major)
         if name_value is not NOVALUE and not isinstance(name_value, str):
             cluster.notes.append(_not_known_before_apply(self.n("name"), name_value))
