@@ -260,3 +260,20 @@ def test_missing_cluster_is_an_input_problem(aws: FakeEks) -> None:
                                         "--no-kubernetes", "--max-attempts", "1", "-q"])
     assert outcome.exit_code == 2
     assert "cannot describe cluster nope in us-east-1: ResourceNotFoundException" in outcome.stderr
+
+
+def test_an_ipv6_cluster_counts_prefixes_for_its_node_pods(aws: FakeEks) -> None:
+    """DescribeCluster's `kubernetesNetworkConfig.ipFamily`: on an IPv6 cluster the VPC CNI assigns prefixes, so
+    a t3.medium node group holds 110 pods (EKS210 passes), as the static sources read it."""
+    built = simple_cluster(aws, "six", "us-east-1")
+    node_role = clients("us-east-1")["iam"].create_role(
+        RoleName="six-node", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}))
+    clients("us-east-1")["eks"].create_nodegroup(
+        clusterName="six", nodegroupName="medium", subnets=built.subnets, nodeRole=node_role["Role"]["Arn"],
+        instanceTypes=["t3.medium"], scalingConfig={"minSize": 1, "maxSize": 2, "desiredSize": 1})
+    seeded = aws.clusters["six"]
+    seeded["cluster"] = {**seeded["cluster"], "kubernetesNetworkConfig": {"ipFamily": "ipv6"}}
+    result, report = audit(kubernetes=False)
+    [cluster] = result.estate.clusters
+    assert cluster.ip_family is not None and cluster.ip_family.value == "ipv6"
+    assert statuses(report, "EKS210")["cluster/six/nodegroup/medium"] is Status.PASS

@@ -301,6 +301,9 @@ class ClusterCollector:
             cluster_security_group_id=vpc_config.get("clusterSecurityGroupId") or None,
             uses_cloudwatch_logging=bool(log_types),
         )
+        family = (data.get("kubernetesNetworkConfig") or {}).get("ipFamily")
+        if family:
+            cluster.ip_family = declared(str(family), self.origin(arn, "kubernetesNetworkConfig.ipFamily"))
         cluster.oidc_issuer = ((data.get("identity") or {}).get("oidc") or {}).get("issuer")
         self._addons(cluster, data)
         self._access_entries(cluster)
