@@ -372,3 +372,20 @@ def test_envsubst_in_a_makefile_recipe_sees_make_exports(scan_files: ScanFiles) 
         "Makefile": "export CLUSTER_NAME := shop\n\ncluster:\n\tenvsubst < eks/cluster.yaml | eksctl create cluster -f -\n",
     })
     assert [c.name for c in scan.estate.clusters] == ["shop"]
+
+
+def test_enabling_secrets_encryption_later_passes_eks105(scan_files: ScanFiles) -> None:
+    """`eksctl utils enable-secrets-encryption` (no `--approve` needed: the command has no plan) sets the KMS key;
+    eksctl refuses it without `--key-arn` or with a value that is no ARN."""
+    scan = scan_files({"setup.sh": (
+        "eksctl create cluster --name demo --region us-east-1\n"
+        "eksctl utils enable-secrets-encryption --cluster demo --key-arn "
+        "arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d --region us-east-1\n"
+        "eksctl utils enable-secrets-encryption --cluster demo\n"
+        "eksctl utils enable-secrets-encryption demo --key-arn alias/eks\n")})
+    [encrypted] = scan.results("EKS105")
+    assert encrypted.status is Status.PASS and encrypted.origin is not None and encrypted.origin.line == 2
+    refusals = sorted((p.line, p.message) for p in scan.estate.problems if p.kind == "rejected-command")
+    assert refusals == [
+        (3, "eksctl would refuse this command: --key-arn is required when a config file is not specified"),
+        (4, "eksctl would refuse this command: invalid ARN in secretsEncryption.keyARN: 'alias/eks'")]
