@@ -162,11 +162,14 @@ def test_a_pod_template_without_an_image_is_a_fragment_not_an_object(kube: Kube)
                                                 "    resources: {requests: {cpu: 1m}}\n",
         "app.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n"
                     "  - name: app\n    image: nginx:1.27\n",
+        "unnamed.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  labels: {app: x}\nspec:\n  containers:\n  - name: ccc\n",
     })
     estate = kube.collect()
     assert [obj.name for scope in estate.kube_scopes for obj in scope.objects] == ["app"]
     [warning] = [w for w in estate.warnings if "kube-controller-manager" in w.message]
     assert warning.line == 1 and "has no `image`" in warning.message and estate.problems == []
+    [unnamed] = [w for w in estate.warnings if w.path.endswith("unnamed.yaml")]
+    assert unnamed.message.startswith("Pod (no name) is not checked: its container `ccc` has no `image`")
 
 
 def test_a_pod_template_whose_containers_are_not_a_list_is_not_passed(kube: Kube) -> None:

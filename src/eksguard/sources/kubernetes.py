@@ -654,8 +654,9 @@ class Builder:
                 if refused is not None:
                     field_path, why = refused
                     line = obj.origin_at(field_path).line if field_path else obj.origin.line
-                    self.warn(entry.path, line, Text(f"{obj.kind} `{obj.name}` is not checked: {why.en}",
-                                                     f"{obj.kind} `{obj.name}` は検査しません: {why.ja}"))
+                    named = f"`{obj.name}`" if obj.name else "(no name)"
+                    self.warn(entry.path, line, Text(f"{obj.kind} {named} is not checked: {why.en}",
+                                                     f"{obj.kind} {named} は検査しません: {why.ja}"))
                     continue
                 unknown = entry.unknown_fields.get(id(doc))
                 if unknown:
