@@ -87,3 +87,17 @@ def test_var_values_go_in_everywhere(tmp_path: Path) -> None:
     report = evaluate(estate, Config(), TODAY)
     admission = [f for f in report.results if f.rule == "EKS504" and f.target.endswith("Deployment/web")]
     assert [f.status for f in admission] == [Status.FAIL]  # namespace shop enforces restricted
+
+
+def test_a_placeholders_own_default_applies_when_its_variable_is_not_set(tmp_path: Path) -> None:
+    """`${NS:=apps}`, `${TAG:-1.27}` (Flux postBuild, envsubst's shell forms): the default when the variable is
+    unset (or empty, with `:`), the value when given; no unresolved-variable problem either way."""
+    path = tmp_path / "pod.yaml"
+    path.write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: ${NS:=apps}\nspec:\n"
+                    "  containers:\n  - name: web\n    image: nginx:${TAG:-1.27}${SUFFIX-}\n", encoding="utf-8")
+    for values, namespace, image in (({}, "apps", "nginx:1.27"), ({"NS": "prod", "TAG": ""}, "prod", "nginx:1.27"),
+                                     ({"SUFFIX": "-alpine"}, "apps", "nginx:1.27-alpine")):
+        estate = collect([str(path)], values)
+        [pod] = estate.kube_scopes[0].objects
+        assert estate.problems == [] and not pod.unknown_fields
+        assert (pod.namespace, pod.doc["spec"]["containers"][0]["image"]) == (namespace, image)

@@ -21,7 +21,9 @@ from eksguard.sources.loading import LineList, LineMap
 
 T = TypeVar("T")
 
-_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+# `${VAR}`, `$VAR`, and the default forms Flux's postBuild and envsubst implementations take from the shell:
+# `${VAR:-default}` / `${VAR:=default}` (VAR unset or empty), `${VAR-default}` / `${VAR=default}` (VAR unset)
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)[-=]([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 UNRESOLVED = Text(
     "`${{{name}}}` is not set: pass --var {name}=VALUE; the value is treated as unknown",
@@ -43,9 +45,12 @@ class Variables:
         missing: list[str] = []
 
         def replace(match: re.Match[str]) -> str:
-            name = match.group(1) or match.group(2)
-            if name in self.values:
-                return self.values[name]
+            name = match.group(1) or match.group(4)
+            value = self.values.get(name)
+            if match.group(3) is not None and (value is None or (match.group(2) and not value)):
+                return match.group(3)  # the placeholder's own default
+            if value is not None:
+                return value
             missing.append(name)
             return match.group(0)
 
