@@ -1295,7 +1295,32 @@ class _Builder:
             group.instance_types = unknown(lt.origin(), Text("the launch template names no instance type",
                                                              "起動テンプレートにインスタンスタイプがありません"))
             self.from_launch_template(group, lt, cluster)
+            if asg is not None:
+                self._override_instance_types(group, asg)
             cluster.node_groups.append(group)
+
+    @staticmethod
+    def _override_instance_types(group: NodeGroup, asg: Res) -> None:
+        """The instance types of a mixed instances policy's overrides replace the launch template's
+        (CloudFormation, AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides); overrides by
+        `InstanceRequirements` leave EC2 Auto Scaling to choose them."""
+        pointer = "MixedInstancesPolicy.LaunchTemplate.Overrides"
+        overrides = [item for _, item in asg.items(pointer) if isinstance(item, Mapping)]
+        if not overrides:
+            return
+        types = [item.get("InstanceType") for item in overrides]
+        origin = asg.origin(pointer)
+        known = [t for t in types if isinstance(t, str)]
+        if len(known) == len(types):
+            group.instance_types = declared(list(dict.fromkeys(known)), origin)
+        elif any(t is None for t in types):
+            group.instance_types = unknown(origin, Text(
+                "the Auto Scaling group's overrides choose instance types by `InstanceRequirements`",
+                "Auto Scaling グループのオーバーライドが `InstanceRequirements` でインスタンスタイプを選びます"))
+        else:
+            reason = next(t.reason if isinstance(t, Unknown) else "a reference" for t in types if not isinstance(t, str))
+            group.instance_types = unknown(origin, Text(f"`{pointer}` instance types are not known here: {reason}",
+                                                        f"`{pointer}` のインスタンスタイプはここでは不明です: {reason}"))
 
     def read_fargate(self, res: Res) -> None:
         cluster = self.cluster_for(res.get("ClusterName"), res.origin())
