@@ -1344,11 +1344,24 @@ class _Builder:
                     if isinstance(scope.get("Namespaces"), list) else []))
         groups = [g for g in (text_of(x) for x in res.get("KubernetesGroups") or []) if g] \
             if isinstance(res.get("KubernetesGroups"), list) else []
-        entry = AccessEntry(res.text("PrincipalArn") or "", res.origin("PrincipalArn"),
+        entry = AccessEntry(self._principal(res), res.origin("PrincipalArn"),
                             (res.known_text("Type") or "STANDARD").upper(), groups, policies)
         if cluster.access_entries is None:
             cluster.access_entries = []
         cluster.access_entries.append(entry)
+
+    def _principal(self, res: Res) -> str:
+        """An access entry's principal; `Fn::GetAtt X.Arn` of a role or user of this template as the ARN
+        CloudFormation returns (`arn:PARTITION:iam::ACCOUNT:role/NAME`, AWS::IAM::Role and AWS::IAM::User return
+        values), the parts known only at deploy time as placeholders, so that it reads as a role or a user."""
+        value = res.get("PrincipalArn")
+        kind = {"AWS::IAM::Role": "role", "AWS::IAM::User": "user"}.get(
+            self.t.type_of(value.logical_id) or "") if isinstance(value, Ref) and value.attribute == "Arn" else None
+        if kind is None or not isinstance(value, Ref):
+            return res.text("PrincipalArn") or ""
+        owner = self.t.resource(value.logical_id)
+        name = owner.known_text(f"{kind.capitalize()}Name") if owner else None
+        return f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:{kind}/{name or '${' + value.logical_id + '}'}"
 
     def read_addon(self, res: Res) -> None:
         cluster = self.cluster_for(res.get("ClusterName"), res.origin())
