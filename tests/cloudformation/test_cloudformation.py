@@ -201,12 +201,15 @@ def test_node_group_stack_joins_the_cluster_of_another_stack(tmp_path: Path) -> 
 
 def test_launch_template_alone_yields_a_cluster_named_after_its_tags_or_file(tmp_path: Path) -> None:
     (tmp_path / "eksctl-demo-nodegroup-ng.yaml").write_text(textwrap.dedent("""\
+        Parameters:
+          ClusterName: {Type: String}
         Resources:
           NodeGroupLaunchTemplate:
             Type: AWS::EC2::LaunchTemplate
             Properties:
               LaunchTemplateData:
                 MetadataOptions: {HttpTokens: optional}
+                UserData: !Base64 {"Fn::Sub": "#!/bin/bash\\n/etc/eks/bootstrap.sh ${ClusterName}\\n"}
         """))
     [cluster] = collect([str(tmp_path)], {}).clusters
     assert cluster.name == "eksctl-demo-nodegroup-ng"
@@ -214,6 +217,88 @@ def test_launch_template_alone_yields_a_cluster_named_after_its_tags_or_file(tmp
     assert group.kind == "self-managed"
     assert group.imds_http_tokens is not None and group.imds_http_tokens.value == "optional"
     assert cluster.endpoint_public_access is None  # the cluster itself is not in this template
+
+
+# AWS's classic self-managed node group stack (amazon-eks-nodegroup.yaml of the EKS User Guide): an Auto Scaling
+# group with a launch configuration, the cluster named only by a parameter in a tag key
+CLASSIC_NODE_GROUP = """\
+    Parameters:
+      ClusterName: {Type: String}
+      NodeInstanceType: {Type: String, Default: t3.medium}
+    Resources:
+      NodeGroup:
+        Type: AWS::AutoScaling::AutoScalingGroup
+        Properties:
+          LaunchConfigurationName: !Ref NodeLaunchConfig
+          MinSize: 1
+          MaxSize: 4
+          Tags:
+          - {Key: !Sub "kubernetes.io/cluster/${ClusterName}", Value: owned, PropagateAtLaunch: true}
+      NodeLaunchConfig:
+        Type: AWS::AutoScaling::LaunchConfiguration
+        Properties:
+          AssociatePublicIpAddress: true
+          InstanceType: !Ref NodeInstanceType
+          ImageId: ami-12345678
+    """
+
+
+def test_classic_node_group_stack_with_a_launch_configuration_is_read(tmp_path: Path) -> None:
+    (tmp_path / "amazon-eks-nodegroup.yaml").write_text(textwrap.dedent(CLASSIC_NODE_GROUP))
+    [cluster] = collect([str(tmp_path)], {}).clusters
+    assert cluster.name == "amazon-eks-nodegroup"
+    [group] = cluster.node_groups
+    assert (group.name, group.kind) == ("NodeGroup", "self-managed")
+    assert group.imds_http_tokens is not None and group.imds_http_tokens.value == "optional"
+    assert group.public_subnets is not None and group.public_subnets.value is True
+    [cluster] = collect([str(tmp_path)], {"ClusterName": "demo"}).clusters
+    assert cluster.name == "demo"
+
+
+@pytest.mark.parametrize("fleet", [
+    # web servers as in aws-cloudformation-templates' AutoScaling samples: a launch template, no EKS tag or bootstrap
+    """\
+    Resources:
+      WebServerGroup:
+        Type: AWS::AutoScaling::AutoScalingGroup
+        Properties: {LaunchTemplate: {LaunchTemplateId: !Ref LaunchTemplate, Version: 1}, MinSize: 1, MaxSize: 2}
+      LaunchTemplate:
+        Type: AWS::EC2::LaunchTemplate
+        Properties:
+          LaunchTemplateData: {ImageId: ami-12345678, InstanceType: t2.small, KeyName: admin}
+    """,
+    # the same with a launch configuration
+    """\
+    Resources:
+      WebServerGroup:
+        Type: AWS::AutoScaling::AutoScalingGroup
+        Properties: {LaunchConfigurationName: !Ref LaunchConfig, MinSize: 1, MaxSize: 2}
+      LaunchConfig:
+        Type: AWS::AutoScaling::LaunchConfiguration
+        Properties: {ImageId: ami-12345678, InstanceType: t2.small, UserData: !Base64 "yum install -y httpd"}
+    """,
+    # an ECS container instance fleet: a launch template that joins an ECS cluster
+    """\
+    Resources:
+      ECSAutoScalingGroup:
+        Type: AWS::AutoScaling::AutoScalingGroup
+        Properties:
+          LaunchTemplate: {LaunchTemplateId: !Ref ContainerInstances, Version: 1}
+          MinSize: 1
+          MaxSize: 2
+      ContainerInstances:
+        Type: AWS::EC2::LaunchTemplate
+        Properties:
+          LaunchTemplateData:
+            InstanceType: c5.large
+            UserData: !Base64 "#!/bin/bash\\necho ECS_CLUSTER=demo >> /etc/ecs/ecs.config"
+    """,
+])
+def test_fleets_that_are_not_eks_nodes_add_no_cluster(tmp_path: Path, fleet: str) -> None:
+    (tmp_path / "fleet.yaml").write_text(textwrap.dedent(fleet))
+    estate = collect([str(tmp_path)], {})
+    assert [i.kind for i in estate.inputs] == ["cloudformation"]
+    assert estate.clusters == []
 
 
 def test_other_documents_are_not_taken_for_templates() -> None:

@@ -1275,6 +1275,9 @@ class _Builder:
         for template in self.t.of_type("AWS::EC2::LaunchTemplate"):
             if template.id not in self.used_templates:
                 groups.append((template.id, template, None))
+        if not any(True for _ in self.t.of_type(*EKS_RESOURCE_TYPES)):
+            # no EKS resource here: only fleets that show they are EKS nodes, not web servers or ECS instances
+            groups = [g for g in groups if starts_eks_nodes(g[1]) or (g[2] is not None and starts_eks_nodes(g[2]))]
         for default_name, lt, asg in groups:
             tags = {**lt.tags("LaunchTemplateData.TagSpecifications.0.Tags"), **(asg.tags() if asg else {})}
             name = tags.get("alpha.eksctl.io/nodegroup-name") or tags.get("eks:nodegroup-name") or default_name
@@ -1292,7 +1295,32 @@ class _Builder:
             group.instance_types = unknown(lt.origin(), Text("the launch template names no instance type",
                                                              "起動テンプレートにインスタンスタイプがありません"))
             self.from_launch_template(group, lt, cluster)
+            if asg is not None:
+                self._override_instance_types(group, asg)
             cluster.node_groups.append(group)
+
+    @staticmethod
+    def _override_instance_types(group: NodeGroup, asg: Res) -> None:
+        """The instance types of a mixed instances policy's overrides replace the launch template's
+        (CloudFormation, AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides); overrides by
+        `InstanceRequirements` leave EC2 Auto Scaling to choose them."""
+        pointer = "MixedInstancesPolicy.LaunchTemplate.Overrides"
+        overrides = [item for _, item in asg.items(pointer) if isinstance(item, Mapping)]
+        if not overrides:
+            return
+        types = [item.get("InstanceType") for item in overrides]
+        origin = asg.origin(pointer)
+        known = [t for t in types if isinstance(t, str)]
+        if len(known) == len(types):
+            group.instance_types = declared(list(dict.fromkeys(known)), origin)
+        elif any(t is None for t in types):
+            group.instance_types = unknown(origin, Text(
+                "the Auto Scaling group's overrides choose instance types by `InstanceRequirements`",
+                "Auto Scaling グループのオーバーライドが `InstanceRequirements` でインスタンスタイプを選びます"))
+        else:
+            reason = next(t.reason if isinstance(t, Unknown) else "a reference" for t in types if not isinstance(t, str))
+            group.instance_types = unknown(origin, Text(f"`{pointer}` instance types are not known here: {reason}",
+                                                        f"`{pointer}` のインスタンスタイプはここでは不明です: {reason}"))
 
     def read_fargate(self, res: Res) -> None:
         cluster = self.cluster_for(res.get("ClusterName"), res.origin())
@@ -1316,11 +1344,24 @@ class _Builder:
                     if isinstance(scope.get("Namespaces"), list) else []))
         groups = [g for g in (text_of(x) for x in res.get("KubernetesGroups") or []) if g] \
             if isinstance(res.get("KubernetesGroups"), list) else []
-        entry = AccessEntry(res.text("PrincipalArn") or "", res.origin("PrincipalArn"),
+        entry = AccessEntry(self._principal(res), res.origin("PrincipalArn"),
                             (res.known_text("Type") or "STANDARD").upper(), groups, policies)
         if cluster.access_entries is None:
             cluster.access_entries = []
         cluster.access_entries.append(entry)
+
+    def _principal(self, res: Res) -> str:
+        """An access entry's principal; `Fn::GetAtt X.Arn` of a role or user of this template as the ARN
+        CloudFormation returns (`arn:PARTITION:iam::ACCOUNT:role/NAME`, AWS::IAM::Role and AWS::IAM::User return
+        values), the parts known only at deploy time as placeholders, so that it reads as a role or a user."""
+        value = res.get("PrincipalArn")
+        kind = {"AWS::IAM::Role": "role", "AWS::IAM::User": "user"}.get(
+            self.t.type_of(value.logical_id) or "") if isinstance(value, Ref) and value.attribute == "Arn" else None
+        if kind is None or not isinstance(value, Ref):
+            return res.text("PrincipalArn") or ""
+        owner = self.t.resource(value.logical_id)
+        name = owner.known_text(f"{kind.capitalize()}Name") if owner else None
+        return f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:{kind}/{name or '${' + value.logical_id + '}'}"
 
     def read_addon(self, res: Res) -> None:
         cluster = self.cluster_for(res.get("ClusterName"), res.origin())
@@ -1399,6 +1440,35 @@ class _Builder:
         sg.name = defaults.name
 
 
+# What shows that an Auto Scaling group, launch template or launch configuration starts EKS nodes: the tags
+# self-managed node stacks put on them (`kubernetes.io/cluster/NAME`: AWS's amazon-eks-nodegroup.yaml and
+# eksctl's node group stacks; eksctl's `alpha.eksctl.io/`; EKS's `eks:`), whether or not the cluster name in
+# the key is known, or user data that joins a cluster: the EKS AMIs' bootstrap.sh (AL2), nodeadm's NodeConfig
+# (AL2023, API group node.eks.aws), Bottlerocket's `[settings.kubernetes]`, the Windows AMIs' EKS bootstrap
+# script (amazon-eks-ami README and nodeadm docs; Bottlerocket settings reference; EKS User Guide, "Create
+# self-managed Microsoft Windows nodes")
+_NODE_TAG_PREFIXES = ("kubernetes.io/cluster/", "alpha.eksctl.io/", "eks:")
+_NODE_USER_DATA = ("/etc/eks/bootstrap.sh", "node.eks.aws/", "[settings.kubernetes]", "Start-EKSBootstrap.ps1")
+
+
+def _tag_keys(res: Res, pointer: str) -> Iterator[str]:
+    """The keys of a tag list as written, unresolved parts as placeholders (`kubernetes.io/cluster/${Name}`)."""
+    for _, item in res.items(pointer):
+        key = text_of(item.get("Key")) if isinstance(item, Mapping) else None
+        if key:
+            yield key
+
+
+def starts_eks_nodes(res: Res) -> bool:
+    """Whether an Auto Scaling group, launch template or launch configuration shows it starts EKS nodes."""
+    data = "LaunchTemplateData." if res.type == "AWS::EC2::LaunchTemplate" else ""
+    tag_lists = ["Tags", *(f"{pointer}.Tags" for pointer, _ in res.items(f"{data}TagSpecifications"))]
+    if any(key.startswith(_NODE_TAG_PREFIXES) for pointer in tag_lists for key in _tag_keys(res, pointer)):
+        return True
+    user_data = res.text(f"{data}UserData") or ""
+    return any(marker in user_data for marker in _NODE_USER_DATA)
+
+
 def build_vpc(res: Res) -> Vpc:
     return Vpc(res.id, res.origin(), res.known_text("CidrBlock"),
                res.value("EnableDnsSupport", as_bool, True, CFN, default_origin=res.origin()),
@@ -1408,8 +1478,12 @@ def build_vpc(res: Res) -> Vpc:
                    default_origin=res.origin()))
 
 
-EKS_TYPES = (*CLUSTER_TYPES, "AWS::EKS::Nodegroup", "AWS::EKS::FargateProfile", "AWS::EKS::AccessEntry",
-             "AWS::EKS::PodIdentityAssociation", "AWS::EKS::Addon", "AWS::EC2::LaunchTemplate")
+# the EKS resources proper; a template with none of them adds to a cluster only through node groups that show
+# they are EKS nodes (`starts_eks_nodes`)
+EKS_RESOURCE_TYPES = (*CLUSTER_TYPES, "AWS::EKS::Nodegroup", "AWS::EKS::FargateProfile", "AWS::EKS::AccessEntry",
+                      "AWS::EKS::PodIdentityAssociation", "AWS::EKS::Addon")
+# templates of these types may add to a cluster (self-managed node group stacks hold no EKS resource)
+EKS_TYPES = (*EKS_RESOURCE_TYPES, "AWS::EC2::LaunchTemplate", "AWS::AutoScaling::AutoScalingGroup")
 
 
 def read_template(document: Mapping[str, Any], path: str, variables: Variables,
