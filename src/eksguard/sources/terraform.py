@@ -2774,8 +2774,11 @@ class Builder:
 
     # node groups
 
-    def launch_template(self, v: View) -> Resource | None:
-        for key in ("id", "name"):
+    def launch_template(self, v: View, prefix: str = "") -> Resource | None:
+        """The template a `launch_template` block names by `id` or `name`; an Auto Scaling group's
+        `mixed_instances_policy.launch_template.launch_template_specification` names it by
+        `launch_template_id` or `launch_template_name` (`prefix` "launch_template_")."""
+        for key in (f"{prefix}id", f"{prefix}name"):
             value = v.get(key)
             found = self.resource(value)
             if found is not None and found.type == "aws_launch_template":
@@ -2925,7 +2928,7 @@ class Builder:
             used = self.launch_template(v.sub("launch_template")) if v.written("launch_template") else None
             if used is None and v.written("mixed_instances_policy"):
                 used = self.launch_template(v.sub(
-                    "mixed_instances_policy.launch_template.launch_template_specification"))
+                    "mixed_instances_policy.launch_template.launch_template_specification"), "launch_template_")
             if used is not None and used.address not in self.used_templates:
                 groups.append((asg.name, used, asg))
                 self.used_templates.add(used.address)
