@@ -516,9 +516,12 @@ class Evaluator:
         return value
 
     def key(self, key: Any) -> str:
+        """An object key: a quoted key is a template (`"kubernetes.io/cluster/${var.name}"`), `(expr)` an
+        expression; one whose value is not known keeps its written text."""
         text = str(key)
         if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
-            return text[1:-1]
+            value = self.template(text[1:-1])
+            return value if isinstance(value, str) else text[1:-1]
         if text.startswith("${") and text.endswith("}"):
             value = self.expression(text[2:-1])
             return str(value) if isinstance(value, (str, int)) else text
