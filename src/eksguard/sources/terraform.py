@@ -128,9 +128,11 @@ def _counted(value: Any) -> bool:
     """Whether a list or map has as many elements as it shows: its values may be unknown (a dynamic block's
     `cond ? [local.with_unknown_key] : []` makes one block), but it holds no resource reference, because a splat
     of a resource whose instances are not known (`aws_kms_key.this[*].arn`) shows one reference for them all.
-    What `one()` made of such a splat (`{key_arn = one(aws_kms_key.this[*].arn)}`) is one value."""
+    What `one()` made of such a splat (`{key_arn = one(aws_kms_key.this[*].arn)}`) is one value, and so is a
+    reference to one instance of a resource whose instances are known (`aws_kms_key.this[0].arn`): a splat of
+    it names each of them."""
     if isinstance(value, TFRef):
-        return isinstance(value, OneRef)
+        return isinstance(value, OneRef) or value.address.endswith("]")
     if isinstance(value, list):
         return all(_counted(v) for v in value)
     if isinstance(value, dict):
