@@ -2755,6 +2755,13 @@ class Builder:
         version = v.value("version", as_str, None, EKS, Text(
             "`version` is not set; EKS creates the cluster with its default (latest) version, unknown here",
             "`version` が未設定のため、EKS は既定（最新）のバージョンで作成します。ここでは不明です"), v.origin())
+        if version.known and version.value == "":
+            # the provider sends `version` only when it is not empty (resourceClusterCreate: d.GetOk("version")),
+            # so a module's `default = ""` leaves the choice to EKS
+            version = defaulted(None, EKS, version.origin, Text(
+                "`version` is empty, so the provider does not send it; EKS creates the cluster with its default "
+                "(latest) version, unknown here",
+                "`version` が空のため、プロバイダーは送信しません。EKS は既定（最新）のバージョンで作成します。ここでは不明です"))
         subnet_ids = self.idents(vc.get("subnet_ids"))
         sg_ids = self.idents(vc.get("security_group_ids"))
         primary = f"{resource.ident}.vpc_config.cluster_security_group_id"
