@@ -2926,7 +2926,7 @@ class Builder:
             group.volume_encrypted = defaulted(None, EKS, v.origin(), DEFAULT_LT_ENCRYPTION_NOTE)
             if v.written("remote_access"):
                 self.remote_access(group, v, "remote_access", windows)
-        if v.written("instance_types"):
+        if v.get("instance_types") is not NOVALUE:  # written as null (a module's `default = null`): not set
             group.instance_types = v.str_list("instance_types", None, EKS)
         elif group.instance_types is None:
             group.instance_types = defaulted([DEFAULT_NODE_INSTANCE_TYPE], EKS, v.origin(), Text(
