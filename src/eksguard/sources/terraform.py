@@ -2081,6 +2081,9 @@ KNOWN_MODULES: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("aws-ia/eks-blueprints-addon/aws", "terraform-aws-eks-blueprints-addon", {"": "addon"}),
     ("terraform-aws-modules/sqs/aws", "terraform-aws-sqs", {"": "sqs"}),
     ("cloudposse/label/null", "terraform-null-label", {"": "label"}),
+    # CloudDrove's label module (every clouddrove module calls it): names and tags only (its main.tf has a
+    # null_resource, a local_file data source and locals), so no node groups
+    ("clouddrove/labels/aws", "terraform-aws-labels", {"": "naming"}),
     # modules that make a cluster with defaults of their own, not read here: a warning names them
     ("cloudposse/eks-cluster/aws", "terraform-aws-eks-cluster", {"": "unread-cluster"}),
     ("aws-ia/eks-blueprints/aws", "terraform-aws-eks-blueprints", {"": "unread-cluster"}),
@@ -2088,8 +2091,8 @@ KNOWN_MODULES: tuple[tuple[str, str, dict[str, str]], ...] = (
 # kinds of module calls that make no node groups of a cluster they are given, or whose node groups are read here
 # (terraform-aws-eks modules/karpenter makes the controller's IAM roles and queue; the nodes Karpenter launches
 # are described by its NodePool and EC2NodeClass objects, not by the module)
-NO_UNREAD_NODE_GROUPS = frozenset({"eks", "vpc", "vpc-endpoints", "addons", "addon", "sqs", "label", "eks-fargate",
-                                   "eks-karpenter", "eks-capability", "eks-hybrid-node-role"})
+NO_UNREAD_NODE_GROUPS = frozenset({"eks", "vpc", "vpc-endpoints", "addons", "addon", "sqs", "label", "naming",
+                                   "eks-fargate", "eks-karpenter", "eks-capability", "eks-hybrid-node-role"})
 # terraform-aws-eks's node group submodules, whose calls given a cluster of the scan are read as its node groups
 NODE_GROUP_SUBMODULES = frozenset({"eks-mng", "eks-self"})
 # a module argument that passes it a cluster: the name or id of an `aws_eks_cluster` of the module, or of the
