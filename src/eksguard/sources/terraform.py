@@ -2900,10 +2900,18 @@ class Builder:
         group.imds_hop_limit = unknown(where, why)
         group.volume_encrypted = unknown(where, why)
 
+    def label(self, resource: Resource) -> str:
+        """The name a node group or Fargate profile takes when its own is not known: its resource's, with the
+        instance key (`ng["a"]`, `ng[0]`) when that resource has several instances, which are several groups."""
+        base = f"{resource.type}.{resource.name}"
+        if sum(r.name == resource.name for r in self.m.of_type(resource.type)) < 2 or base not in resource.address:
+            return resource.name
+        return resource.name + resource.address[resource.address.index(base) + len(base):]
+
     def read_node_group(self, resource: Resource) -> None:
         v = resource.view
         cluster = self.cluster_for(v.get("cluster_name"), v.origin())
-        name = v.known_text("node_group_name") or resource.name
+        name = v.known_text("node_group_name") or self.label(resource)
         windows = (v.known_text("ami_type") or "").upper().startswith("WINDOWS")
         group = NodeGroup(name, "managed", v.origin("node_group_name") if v.written("node_group_name") else v.origin(),
                           subnet_ids=self.idents(v.get("subnet_ids")), subnets_origin=v.origin("subnet_ids"))
@@ -2945,12 +2953,12 @@ class Builder:
                 used = self.launch_template(v.sub(
                     "mixed_instances_policy.launch_template.launch_template_specification"), "launch_template_")
             if used is not None and used.address not in self.used_templates:
-                groups.append((asg.name, used, asg))
+                groups.append((self.label(asg), used, asg))
                 self.used_templates.add(used.address)
         if self.eks_context:
             for template in self.m.of_type("aws_launch_template"):
                 if template.address not in self.used_templates:
-                    groups.append((template.name, template, None))
+                    groups.append((self.label(template), template, None))
         for name, lt, owner_scaling in groups:
             scaling = owner_scaling
             tags: dict[str, str] = {}
@@ -2978,7 +2986,7 @@ class Builder:
         v = resource.view
         cluster = self.cluster_for(v.get("cluster_name"), v.origin())
         selectors = v.blocks("selector")
-        name = v.known_text("fargate_profile_name") or resource.name
+        name = v.known_text("fargate_profile_name") or self.label(resource)
         cluster.fargate_profiles.append(FargateProfile(
             name, v.origin("fargate_profile_name") if v.written("fargate_profile_name") else v.origin(),
             [b.text("namespace") or "" for b in selectors], self.idents(v.get("subnet_ids")),
