@@ -274,6 +274,12 @@ def test_a_local_module_given_the_cluster_makes_node_groups_only_if_its_files_ca
           source = "terraform-aws-modules/sqs/aws"
           name   = "nth-${var.cluster_name}"
         }
+
+        module "labels" {
+          source  = "clouddrove/labels/aws"
+          version = "1.3.0"
+          name    = var.cluster_name
+        }
         """)
     write(tmp_path / "asg/main.tf", """\
         variable "cluster_name" {}

@@ -22,6 +22,8 @@ from eksguard.sources.terraform import module_kind
     ("cloudposse/label/null", "label"),
     ("git::https://github.com/cloudposse/terraform-null-label.git?ref=0.25.0", "label"),
     ("cloudposse/eks-node-group/aws", None),
+    ("clouddrove/labels/aws", "naming"),
+    ("git::https://github.com/clouddrove/terraform-aws-labels.git?ref=1.3.0", "naming"),
     ("github.com/terraform-aws-modules/terraform-aws-eks?ref=v20.37.0", "eks"),
     ("git::https://github.com/terraform-aws-modules/terraform-aws-eks.git?ref=v21.0.0", "eks"),
     ("git::https://github.com/terraform-aws-modules/terraform-aws-eks.git//modules/fargate-profile?ref=v21.0.0",

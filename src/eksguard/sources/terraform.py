@@ -128,9 +128,11 @@ def _counted(value: Any) -> bool:
     """Whether a list or map has as many elements as it shows: its values may be unknown (a dynamic block's
     `cond ? [local.with_unknown_key] : []` makes one block), but it holds no resource reference, because a splat
     of a resource whose instances are not known (`aws_kms_key.this[*].arn`) shows one reference for them all.
-    What `one()` made of such a splat (`{key_arn = one(aws_kms_key.this[*].arn)}`) is one value."""
+    What `one()` made of such a splat (`{key_arn = one(aws_kms_key.this[*].arn)}`) is one value, and so is a
+    reference to one instance of a resource whose instances are known (`aws_kms_key.this[0].arn`): a splat of
+    it names each of them."""
     if isinstance(value, TFRef):
-        return isinstance(value, OneRef)
+        return isinstance(value, OneRef) or value.address.endswith("]")
     if isinstance(value, list):
         return all(_counted(v) for v in value)
     if isinstance(value, dict):
@@ -516,9 +518,12 @@ class Evaluator:
         return value
 
     def key(self, key: Any) -> str:
+        """An object key: a quoted key is a template (`"kubernetes.io/cluster/${var.name}"`), `(expr)` an
+        expression; one whose value is not known keeps its written text."""
         text = str(key)
         if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
-            return text[1:-1]
+            value = self.template(text[1:-1])
+            return value if isinstance(value, str) else text[1:-1]
         if text.startswith("${") and text.endswith("}"):
             value = self.expression(text[2:-1])
             return str(value) if isinstance(value, (str, int)) else text
@@ -2076,6 +2081,9 @@ KNOWN_MODULES: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("aws-ia/eks-blueprints-addon/aws", "terraform-aws-eks-blueprints-addon", {"": "addon"}),
     ("terraform-aws-modules/sqs/aws", "terraform-aws-sqs", {"": "sqs"}),
     ("cloudposse/label/null", "terraform-null-label", {"": "label"}),
+    # CloudDrove's label module (every clouddrove module calls it): names and tags only (its main.tf has a
+    # null_resource, a local_file data source and locals), so no node groups
+    ("clouddrove/labels/aws", "terraform-aws-labels", {"": "naming"}),
     # modules that make a cluster with defaults of their own, not read here: a warning names them
     ("cloudposse/eks-cluster/aws", "terraform-aws-eks-cluster", {"": "unread-cluster"}),
     ("aws-ia/eks-blueprints/aws", "terraform-aws-eks-blueprints", {"": "unread-cluster"}),
@@ -2083,8 +2091,8 @@ KNOWN_MODULES: tuple[tuple[str, str, dict[str, str]], ...] = (
 # kinds of module calls that make no node groups of a cluster they are given, or whose node groups are read here
 # (terraform-aws-eks modules/karpenter makes the controller's IAM roles and queue; the nodes Karpenter launches
 # are described by its NodePool and EC2NodeClass objects, not by the module)
-NO_UNREAD_NODE_GROUPS = frozenset({"eks", "vpc", "vpc-endpoints", "addons", "addon", "sqs", "label", "eks-fargate",
-                                   "eks-karpenter", "eks-capability", "eks-hybrid-node-role"})
+NO_UNREAD_NODE_GROUPS = frozenset({"eks", "vpc", "vpc-endpoints", "addons", "addon", "sqs", "label", "naming",
+                                   "eks-fargate", "eks-karpenter", "eks-capability", "eks-hybrid-node-role"})
 # terraform-aws-eks's node group submodules, whose calls given a cluster of the scan are read as its node groups
 NODE_GROUP_SUBMODULES = frozenset({"eks-mng", "eks-self"})
 # a module argument that passes it a cluster: the name or id of an `aws_eks_cluster` of the module, or of the
@@ -2750,6 +2758,13 @@ class Builder:
         version = v.value("version", as_str, None, EKS, Text(
             "`version` is not set; EKS creates the cluster with its default (latest) version, unknown here",
             "`version` が未設定のため、EKS は既定（最新）のバージョンで作成します。ここでは不明です"), v.origin())
+        if version.known and version.value == "":
+            # the provider sends `version` only when it is not empty (resourceClusterCreate: d.GetOk("version")),
+            # so a module's `default = ""` leaves the choice to EKS
+            version = defaulted(None, EKS, version.origin, Text(
+                "`version` is empty, so the provider does not send it; EKS creates the cluster with its default "
+                "(latest) version, unknown here",
+                "`version` が空のため、プロバイダーは送信しません。EKS は既定（最新）のバージョンで作成します。ここでは不明です"))
         subnet_ids = self.idents(vc.get("subnet_ids"))
         sg_ids = self.idents(vc.get("security_group_ids"))
         primary = f"{resource.ident}.vpc_config.cluster_security_group_id"
@@ -2774,8 +2789,11 @@ class Builder:
 
     # node groups
 
-    def launch_template(self, v: View) -> Resource | None:
-        for key in ("id", "name"):
+    def launch_template(self, v: View, prefix: str = "") -> Resource | None:
+        """The template a `launch_template` block names by `id` or `name`; an Auto Scaling group's
+        `mixed_instances_policy.launch_template.launch_template_specification` names it by
+        `launch_template_id` or `launch_template_name` (`prefix` "launch_template_")."""
+        for key in (f"{prefix}id", f"{prefix}name"):
             value = v.get(key)
             found = self.resource(value)
             if found is not None and found.type == "aws_launch_template":
@@ -2882,10 +2900,18 @@ class Builder:
         group.imds_hop_limit = unknown(where, why)
         group.volume_encrypted = unknown(where, why)
 
+    def label(self, resource: Resource) -> str:
+        """The name a node group or Fargate profile takes when its own is not known: its resource's, with the
+        instance key (`ng["a"]`, `ng[0]`) when that resource has several instances, which are several groups."""
+        base = f"{resource.type}.{resource.name}"
+        if sum(r.name == resource.name for r in self.m.of_type(resource.type)) < 2 or base not in resource.address:
+            return resource.name
+        return resource.name + resource.address[resource.address.index(base) + len(base):]
+
     def read_node_group(self, resource: Resource) -> None:
         v = resource.view
         cluster = self.cluster_for(v.get("cluster_name"), v.origin())
-        name = v.known_text("node_group_name") or resource.name
+        name = v.known_text("node_group_name") or self.label(resource)
         windows = (v.known_text("ami_type") or "").upper().startswith("WINDOWS")
         group = NodeGroup(name, "managed", v.origin("node_group_name") if v.written("node_group_name") else v.origin(),
                           subnet_ids=self.idents(v.get("subnet_ids")), subnets_origin=v.origin("subnet_ids"))
@@ -2911,7 +2937,7 @@ class Builder:
             group.volume_encrypted = defaulted(None, EKS, v.origin(), DEFAULT_LT_ENCRYPTION_NOTE)
             if v.written("remote_access"):
                 self.remote_access(group, v, "remote_access", windows)
-        if v.written("instance_types"):
+        if v.get("instance_types") is not NOVALUE:  # written as null (a module's `default = null`): not set
             group.instance_types = v.str_list("instance_types", None, EKS)
         elif group.instance_types is None:
             group.instance_types = defaulted([DEFAULT_NODE_INSTANCE_TYPE], EKS, v.origin(), Text(
@@ -2925,14 +2951,14 @@ class Builder:
             used = self.launch_template(v.sub("launch_template")) if v.written("launch_template") else None
             if used is None and v.written("mixed_instances_policy"):
                 used = self.launch_template(v.sub(
-                    "mixed_instances_policy.launch_template.launch_template_specification"))
+                    "mixed_instances_policy.launch_template.launch_template_specification"), "launch_template_")
             if used is not None and used.address not in self.used_templates:
-                groups.append((asg.name, used, asg))
+                groups.append((self.label(asg), used, asg))
                 self.used_templates.add(used.address)
         if self.eks_context:
             for template in self.m.of_type("aws_launch_template"):
                 if template.address not in self.used_templates:
-                    groups.append((template.name, template, None))
+                    groups.append((self.label(template), template, None))
         for name, lt, owner_scaling in groups:
             scaling = owner_scaling
             tags: dict[str, str] = {}
@@ -2960,7 +2986,7 @@ class Builder:
         v = resource.view
         cluster = self.cluster_for(v.get("cluster_name"), v.origin())
         selectors = v.blocks("selector")
-        name = v.known_text("fargate_profile_name") or resource.name
+        name = v.known_text("fargate_profile_name") or self.label(resource)
         cluster.fargate_profiles.append(FargateProfile(
             name, v.origin("fargate_profile_name") if v.written("fargate_profile_name") else v.origin(),
             [b.text("namespace") or "" for b in selectors], self.idents(v.get("subnet_ids")),
