@@ -38,6 +38,10 @@ from eksguard.sources.terraform import module_kind
     ("github.com/aws-ia/terraform-aws-eks-blueprints?ref=v4.32.1", "unread-cluster"),
     ("github.com/aws-ia/terraform-aws-eks-blueprints//modules/kubernetes-addons?ref=v4.32.1", None),
     ("cloudposse/eks-cluster/aws", "unread-cluster"),
+    ("Young-ook/eks/aws", "unread-cluster"),  # other authors' cluster modules: named in a warning, not read
+    ("app.terraform.io/example-org/eks-cluster/aws", "unread-cluster"),
+    ("Young-ook/eks/aws//modules/addon", None),
+    ("lablabs/eks-cluster-autoscaler/aws", None),
     ("terraform-aws-modules/eks-pod-identity/aws", None),
 ])
 def test_module_kind_matches_the_whole_module_name(source: str, kind: str | None) -> None:

@@ -2133,7 +2133,13 @@ def module_kind(source: str) -> str | None:
     for address, repository_name, kinds in KNOWN_MODULES:
         if address == registry or repository_name == repository:
             return kinds.get(folder.strip("/"))
+    if registry is not None and registry.split("/")[-2] in CLUSTER_MODULE_NAMES and not folder.strip("/"):
+        return "unread-cluster"  # another author's EKS cluster module (`Young-ook/eks/aws`): its defaults are not known
     return None
+
+
+# registry module names (`NAMESPACE/NAME/PROVIDER`) that say the module makes an EKS cluster
+CLUSTER_MODULE_NAMES = frozenset({"eks", "eks-cluster"})
 
 
 def _policy_actions(document: Any) -> list[str]:
