@@ -188,6 +188,66 @@ def test_missing_resource_is_a_warning_not_a_problem(kube: Kube) -> None:
     assert any("missing.yaml" in m for m in messages) and any("remote" in m for m in messages)
 
 
+COMPONENT = {
+    "components/nanny/kustomization.yaml": """
+        apiVersion: kustomize.config.k8s.io/v1alpha1
+        kind: Component
+        resources:
+          - role.yaml
+        patches:
+          - path: sidecar.yaml
+    """,
+    "components/nanny/role.yaml": """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata:
+          name: nanny
+          namespace: shop
+        rules:
+          - apiGroups: [apps]
+            resources: [deployments]
+            verbs: [get, patch]
+    """,
+    "components/nanny/sidecar.yaml": """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          template:
+            spec:
+              containers:
+                - name: nanny
+                  image: addon-resizer
+    """,
+}
+
+
+def test_component_no_kustomization_uses_is_read_for_its_resources_and_said_so(kube: Kube) -> None:
+    # metrics-server's manifests/components/autoscale: a Component no overlay of the tree includes; its patch is
+    # written for the Deployment of the kustomization that will include it, so it matching nothing here is no
+    # mistake of the file, but nothing it adds is checked
+    kube.write(BASE | COMPONENT)
+    estate = kube.collect()
+    [scope] = estate.kube_scopes
+    assert {(o.kind, o.name) for o in scope.objects} == {("Deployment", "web"), ("Namespace", "shop"),
+                                                         ("Role", "nanny")}
+    warnings = [(Path(w.path).parent.name, w.line, w.message) for w in estate.warnings]
+    assert warnings == [("nanny", 2, "Component `nanny` is used by no kustomization of this scan: only its own "
+                         "resources are checked; its patches change the objects of the kustomization that uses it "
+                         "(scan that one)")]
+
+
+def test_component_patch_matching_nothing_where_it_is_used_is_warned(kube: Kube) -> None:
+    kube.write(BASE | COMPONENT | {
+        "components/nanny/sidecar.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\n",
+        "overlays/prod/kustomization.yaml": "resources: [../../base]\ncomponents: [../../components/nanny]\n",
+    })
+    estate = kube.collect()
+    assert [(Path(w.path).parent.name, w.message) for w in estate.warnings] == [
+        ("nanny", "patch matches no resource")]
+
+
 def test_pss_workshop_module_each_overlay_against_its_namespace(shared_root: Path, kube: Kube) -> None:
     module = shared_root / "corpus/eks-workshop-v2/manifests/modules/security/pss-psa"
     report = kube.scan(module)

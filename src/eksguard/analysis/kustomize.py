@@ -10,6 +10,9 @@ strategic-merge and JSON 6902 patches (`patches`, `patchesStrategicMerge`, `patc
 inline, with `target` selectors), `namespace`, `namePrefix`/`nameSuffix` (with Role and ServiceAccount
 references), `commonLabels`/`labels` and `commonAnnotations`. Generators, Helm charts, replacements, images
 and replicas are left out: they do not change what Pod Security Admission, RBAC or NetworkPolicy see.
+A Component rendered by itself (no scanned kustomization includes it) gives its own resources; its patches are
+written for the objects of the kustomization that will include it, so their matching nothing is said once, not
+per patch.
 
 Rendering keeps positions: what a patch or transformer writes carries the line of the patch file (or of the
 kustomization), so a finding on a patched field points at the patch. Unchanged subtrees are shared, never
@@ -564,7 +567,15 @@ class Renderer:
         try:
             kfile, kdoc = found
             self.log.kustomizations.add(_key(kfile))
-            resources = self._build(folder, kfile, kdoc, [])
+            alone = kdoc.get("kind") == "Component"
+            if alone:
+                name = os.path.basename(folder)
+                self.warn(kfile, kdoc.marks.get("kind", (1, 1))[0] if isinstance(kdoc, LineMap) else None, Text(
+                    f"Component `{name}` is used by no kustomization of this scan: only its own resources are "
+                    "checked; its patches change the objects of the kustomization that uses it (scan that one)",
+                    f"Component `{name}` はこのスキャンのどの kustomization からも使われていません。検査するのは自身の"
+                    "リソースだけです。パッチはこれを使う kustomization のオブジェクトを変えます（そちらをスキャンしてください）"))
+            resources = self._build(folder, kfile, kdoc, [], alone)
         finally:
             self._active.discard(key)
         self._cache[key] = resources
@@ -579,7 +590,9 @@ class Renderer:
         lines = items.item_lines if isinstance(items, LineList) else []
         return [(item, lines[i] if i < len(lines) else None) for i, item in enumerate(items)]
 
-    def _build(self, folder: str, kfile: str, kdoc: Mapping[str, Any], resources: list[Resource]) -> list[Resource]:
+    def _build(self, folder: str, kfile: str, kdoc: Mapping[str, Any], resources: list[Resource],
+               alone: bool) -> list[Resource]:
+        """`alone`: a Component built by itself, whose patches are written for objects it does not hold."""
         resources = list(resources)
         for key in ("resources", "bases"):
             for entry, line in self._entries(kdoc, key):
@@ -595,8 +608,8 @@ class Renderer:
                                             f"component `{entry}` に kustomization がありません"))
                 continue
             self.log.kustomizations.add(_key(found[0]))
-            resources = self._build(component, found[0], found[1], resources)
-        resources = self._patch(folder, kfile, kdoc, resources)
+            resources = self._build(component, found[0], found[1], resources, alone)
+        resources = self._patch(folder, kfile, kdoc, resources, alone)
         return self._transform(kfile, kdoc, resources)
 
     def _resource(self, folder: str, kfile: str, entry: str, line: int | None) -> list[Resource]:
@@ -656,17 +669,18 @@ class Renderer:
             shift_lines(document, offset)
         return documents, kfile, offset
 
-    def _patch(self, folder: str, kfile: str, kdoc: Mapping[str, Any], resources: list[Resource]) -> list[Resource]:
+    def _patch(self, folder: str, kfile: str, kdoc: Mapping[str, Any], resources: list[Resource],
+               alone: bool) -> list[Resource]:
         for key in ("patchesStrategicMerge", "patches", "patchesJson6902"):
             for item, line in self._entries(kdoc, key):
                 documents, path, _ = self._patch_documents(folder, kfile, item, line)
                 target = item.get("target") if isinstance(item, Mapping) else None
                 for document in documents:
-                    resources = self._apply(kfile, line, document, path, target, resources)
+                    resources = self._apply(kfile, line, document, path, target, resources, alone)
         return resources
 
     def _apply(self, kfile: str, line: int | None, patch: Any, patch_path: str, target: Any,
-               resources: list[Resource]) -> list[Resource]:
+               resources: list[Resource], alone: bool) -> list[Resource]:
         matched = 0
         out: list[Resource] = []
         for resource in resources:
@@ -694,7 +708,7 @@ class Renderer:
                                             f"パッチを {_name_of(resource.doc)} に適用できません: {error}"))
                 doc = resource.doc
             out.append(Resource(doc, resource.path, resource.original_name))
-        if not matched:
+        if not matched and not alone:
             self.warn(kfile, line, Text("patch matches no resource", "パッチに一致するリソースがありません"))
         return out
 

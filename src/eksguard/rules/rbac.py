@@ -99,14 +99,26 @@ def _role_ref(binding: KubeObject) -> tuple[str, str]:
     return str(ref.get("kind", "")), str(ref.get("name", ""))
 
 
+# PodSecurityPolicy was removed in Kubernetes 1.25 (EKS506 reports the objects and their RBAC): a rule granting
+# only on them (`use`, the pattern its docs taught for system:authenticated) gives nothing
+POD_SECURITY_POLICY_GROUPS = frozenset({"policy", "extensions"})
+
+
+def _grants_removed_only(item: Mapping[str, Any]) -> bool:
+    groups = {str(g) for g in _list(item.get("apiGroups"))}
+    resources = {str(r) for r in _list(item.get("resources"))}
+    return (bool(groups) and groups <= POD_SECURITY_POLICY_GROUPS and resources == {"podsecuritypolicies"}
+            and not _list(item.get("nonResourceURLs")))
+
+
 def _role_verbs(roles: dict[tuple[str, str | None, str], KubeObject], binding: KubeObject) -> frozenset[str] | None:
-    """Every verb the binding's role allows (None: the role is neither in the scan nor built in)."""
+    """Every verb the binding's role allows on what exists (None: the role is neither in the scan nor built in)."""
     kind, name = _role_ref(binding)
     role = roles.get((kind, binding.namespace if kind == "Role" else None, name))
     if role is not None:
         verbs: set[str] = set()
         for item in _list(role.doc.get("rules")):
-            if isinstance(item, Mapping):
+            if isinstance(item, Mapping) and not _grants_removed_only(item):
                 verbs.update(str(v) for v in _list(item.get("verbs")))
         return frozenset(verbs)
     return BUILTIN_VERBS.get(name) if kind == "ClusterRole" else None
