@@ -227,6 +227,39 @@ def test_github_actions_workflow(scan_files: ScanFiles) -> None:
     assert [f.target for f in scan.failing("EKS208")] == ["cluster/gha/nodegroup/managedgroup-0"]
 
 
+def test_github_expressions_in_a_run_heredoc_are_unknown_values(scan_files: ScanFiles) -> None:
+    # cilium-cli's EKS workflows write their ClusterConfig with `cat <<EOF` in a `run: |` block: a
+    # `${{ … }}` not known here was read as the characters standing in for it (EKS102 "restricted to
+    # \ue0002\ue001" where the CIDR is a secret)
+    scan = scan_files({".github/workflows/eks.yaml": """
+        on: workflow_dispatch
+        env:
+          NAME: gh-doc
+        jobs:
+          eks:
+            runs-on: ubuntu-latest
+            steps:
+              - run: |
+                  cat <<EOF > eks-config.yaml
+                  apiVersion: eksctl.io/v1alpha5
+                  kind: ClusterConfig
+                  metadata:
+                    name: ${{ env.NAME }}
+                    region: us-east-2
+                    version: "${{ matrix.version }}"
+                  vpc:
+                    publicAccessCIDRs: ["${{ secrets.CIDR }}"]
+                  EOF
+                  eksctl create cluster -f ./eks-config.yaml
+    """})
+    assert [c.name for c in scan.estate.clusters] == ["gh-doc"]
+    assert [f.status for f in scan.results("EKS101")] == [Status.UNKNOWN]
+    assert scan.failing("EKS102") == []
+    [version] = scan.results("EKS106")
+    assert version.status is Status.UNKNOWN
+    assert version.message is not None and "\ue000" not in version.message.en
+
+
 def test_gitlab_ci(scan_files: ScanFiles) -> None:
     scan = scan_files({".gitlab-ci.yml": """
         variables:

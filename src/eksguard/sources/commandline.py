@@ -1003,6 +1003,13 @@ def _expand_heredoc(heredoc: Heredoc, env: Env) -> str:
         elif char == "`":
             lexer._backtick()
             out.append(UNKNOWN_EXPANSION)
+        elif char == MARK_OPEN and (marker := _MARK.match(text, lexer.i)) is not None:
+            # a GitHub Actions `${{ … }}` or make `$(…)` not known here: unknown in the body too, not the
+            # marker's characters read as the value (`publicAccessCIDRs: ["${{ secrets.CIDR }}"]`)
+            index = int(marker.group(1))
+            out.append(_unresolved(env.placeholders[index][0]) if index < len(env.placeholders)
+                       else UNKNOWN_EXPANSION)
+            lexer.i = marker.end()
         else:
             out.append(char)
             lexer.i += 1
