@@ -1670,6 +1670,9 @@ def scan_script(kind: str, text: str, path: str, cli: Mapping[str, str]) -> Inte
     interpreter = Interpreter(path, env)
     if kind == "shebang" and not has_shell_shebang(text):
         return interpreter
+    # CRLF line ends (a file saved on Windows): a page's reader copies lines, so `\` before CRLF continues
+    # the command as before LF; the lexer already takes a lone CR for a blank (CI YAML normalises them itself)
+    text = text.replace("\r\n", "\n")
     if kind in ("shell", "shebang"):
         interpreter.run(text, 1)
     elif kind in ("markdown", "asciidoc"):
