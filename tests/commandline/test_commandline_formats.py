@@ -252,12 +252,13 @@ def test_github_expressions_in_a_run_heredoc_are_unknown_values(scan_files: Scan
           eks:
             runs-on: ubuntu-latest
             steps:
+              - run: echo "SUFFIX=${{ github.run_id }}" >> $GITHUB_ENV
               - run: |
                   cat <<EOF > eks-config.yaml
                   apiVersion: eksctl.io/v1alpha5
                   kind: ClusterConfig
                   metadata:
-                    name: ${{ env.NAME }}
+                    name: ${{ env.NAME }}-${{ env.SUFFIX }}
                     region: us-east-2
                     version: "${{ matrix.version }}"
                   vpc:
@@ -265,7 +266,8 @@ def test_github_expressions_in_a_run_heredoc_are_unknown_values(scan_files: Scan
                   EOF
                   eksctl create cluster -f ./eks-config.yaml
     """})
-    assert [c.name for c in scan.estate.clusters] == ["gh-doc"]
+    # the env context is the step's environment: an unknown `${{ env.SUFFIX }}` stays `${SUFFIX}`
+    assert [c.name for c in scan.estate.clusters] == ["gh-doc-${SUFFIX}"]
     assert [f.status for f in scan.results("EKS101")] == [Status.UNKNOWN]
     assert scan.failing("EKS102") == []
     [version] = scan.results("EKS106")
