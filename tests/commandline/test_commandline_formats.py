@@ -227,6 +227,54 @@ def test_github_actions_workflow(scan_files: ScanFiles) -> None:
     assert [f.target for f in scan.failing("EKS208")] == ["cluster/gha/nodegroup/managedgroup-0"]
 
 
+def test_a_page_with_crlf_line_ends_continues_commands_after_a_backslash(scan_files: ScanFiles) -> None:
+    # aws-samples/eks-workshop-greater-china (2019 workshop, step 3): a code block saved with CRLF; the
+    # backslash escaped the CR, so `eksctl create cluster \` made a cluster named "\r" with every default
+    # and the flags on the next lines were lost
+    page = ("# Step 3\n\n```bash\neksctl create cluster \\\r\n      --name crlf \\\r\n"
+            "      --version 1.34 \\\r\n      --node-private-networking\r\n```\n")
+    scan = scan_files({"step3.md": page.encode()})
+    assert created(scan) == {"crlf": ("step3.md", 4)}
+    [version] = scan.results("EKS106")
+    assert version.observed is not None and "1.34" in version.observed
+    assert [f.status for f in scan.results("EKS201")] == [Status.PASS]
+
+
+def test_github_expressions_in_a_run_heredoc_are_unknown_values(scan_files: ScanFiles) -> None:
+    # cilium-cli's EKS workflows write their ClusterConfig with `cat <<EOF` in a `run: |` block: a
+    # `${{ … }}` not known here was read as the characters standing in for it (EKS102 "restricted to
+    # \ue0002\ue001" where the CIDR is a secret)
+    scan = scan_files({".github/workflows/eks.yaml": """
+        on: workflow_dispatch
+        env:
+          NAME: gh-doc
+        jobs:
+          eks:
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo "SUFFIX=${{ github.run_id }}" >> $GITHUB_ENV
+              - run: |
+                  cat <<EOF > eks-config.yaml
+                  apiVersion: eksctl.io/v1alpha5
+                  kind: ClusterConfig
+                  metadata:
+                    name: ${{ env.NAME }}-${{ env.SUFFIX }}
+                    region: us-east-2
+                    version: "${{ matrix.version }}"
+                  vpc:
+                    publicAccessCIDRs: ["${{ secrets.CIDR }}"]
+                  EOF
+                  eksctl create cluster -f ./eks-config.yaml
+    """})
+    # the env context is the step's environment: an unknown `${{ env.SUFFIX }}` stays `${SUFFIX}`
+    assert [c.name for c in scan.estate.clusters] == ["gh-doc-${SUFFIX}"]
+    assert [f.status for f in scan.results("EKS101")] == [Status.UNKNOWN]
+    assert scan.failing("EKS102") == []
+    [version] = scan.results("EKS106")
+    assert version.status is Status.UNKNOWN
+    assert version.message is not None and "\ue000" not in version.message.en
+
+
 def test_gitlab_ci(scan_files: ScanFiles) -> None:
     scan = scan_files({".gitlab-ci.yml": """
         variables:

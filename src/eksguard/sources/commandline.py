@@ -1003,6 +1003,16 @@ def _expand_heredoc(heredoc: Heredoc, env: Env) -> str:
         elif char == "`":
             lexer._backtick()
             out.append(UNKNOWN_EXPANSION)
+        elif char == MARK_OPEN and (marker := _MARK.match(text, lexer.i)) is not None:
+            # a GitHub Actions `${{ … }}` or make `$(…)` not known here: unknown in the body too, not the
+            # marker's characters read as the value (`publicAccessCIDRs: ["${{ secrets.CIDR }}"]`)
+            index = int(marker.group(1))  # out of range only for such characters written in the file
+            original = env.placeholders[index][0] if index < len(env.placeholders) else "$(…)"
+            # `${{ env.NAME }}` is the step's environment variable NAME (GitHub exports the env context,
+            # `$GITHUB_ENV` lines too): open as `${NAME}`, which --var NAME=... fills
+            variable = _ENV_EXPRESSION.fullmatch(original)
+            out.append("${" + variable.group(1) + "}" if variable else _unresolved(original))
+            lexer.i = marker.end()
         else:
             out.append(char)
             lexer.i += 1
@@ -1475,6 +1485,7 @@ _GITLAB_JOB_KEYS = frozenset({"stage", "image", "extends", "rules", "only", "exc
 _CODEBUILD_PHASES = ("install", "pre_build", "build", "post_build")
 _NON_SHELLS = ("pwsh", "powershell", "python", "cmd", "node")
 _EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+_ENV_EXPRESSION = re.compile(r"\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
 def ci_kind(documents: list[Any], path: str) -> str | None:
@@ -1663,6 +1674,9 @@ def scan_script(kind: str, text: str, path: str, cli: Mapping[str, str]) -> Inte
     interpreter = Interpreter(path, env)
     if kind == "shebang" and not has_shell_shebang(text):
         return interpreter
+    # CRLF line ends (a file saved on Windows): a page's reader copies lines, so `\` before CRLF continues
+    # the command as before LF; the lexer already takes a lone CR for a blank (CI YAML normalises them itself)
+    text = text.replace("\r\n", "\n")
     if kind in ("shell", "shebang"):
         interpreter.run(text, 1)
     elif kind in ("markdown", "asciidoc"):
