@@ -136,13 +136,39 @@ def _pods(workload: KubeObject) -> list[PodTemplate]:
     return [t for t in pod_templates(workload.doc) if t.spec.get("hostNetwork") is not True]
 
 
+def _renderings(obj: KubeObject) -> list[str]:
+    return [obj.render, *obj.also_rendered_by] if obj.render is not None else []
+
+
+def _applied_with(workload: KubeObject, policies: list[KubeObject]) -> list[list[KubeObject]]:
+    """The policies of the workload's namespace applied together with it, once per kustomization that renders
+    it: `kustomize build` of one overlay outputs only that overlay's policies (and plain manifests are applied as
+    they are), so a policy another overlay adds does not guard it. A workload of a plain manifest meets every
+    policy of its namespace."""
+    same = [p for p in policies if p.namespace == workload.namespace]
+    if workload.render is None:
+        return [same]
+    return [[p for p in same if p.render is None or render in _renderings(p)] for render in _renderings(workload)]
+
+
 def reach(workload: KubeObject, policies: list[KubeObject]) -> PodReach:
+    """Blocked when every rendering of the workload (_applied_with) blocks it; open as soon as one does not."""
+    blocked: PodReach | None = None
+    for applied in _applied_with(workload, policies):
+        result = _reach_among(workload, applied)
+        if not result.blocked:
+            return result
+        blocked = blocked or result
+    return blocked or PodReach(workload, False)
+
+
+def _reach_among(workload: KubeObject, policies: list[KubeObject]) -> PodReach:
     """Blocked when every pod of the workload is, by the labels its template writes (labels an operator adds,
     `ray.io/cluster` and the like, are not known here)."""
     isolating: list[KubeObject] = []
     for template in _pods(workload):
         labels = _map(template.metadata.get("labels"))
-        selecting = [p for p in policies if p.namespace == workload.namespace and isolates_egress(p)
+        selecting = [p for p in policies if isolates_egress(p)
                      and selector_selects(_map(p.doc.get("spec")).get("podSelector"), labels)]
         if not selecting:
             return PodReach(workload, False)
