@@ -500,3 +500,38 @@ def test_stack_parameters_resolve_in_the_parent() -> None:
     subnet, output = values["Subnet"], values["Output"]
     assert isinstance(subnet, Unknown) and subnet.text == "Subnet" and "parent stack" in subnet.reason
     assert isinstance(output, Unknown) and output.reason.startswith("output SubnetIds of nested stack Network")
+
+
+def test_a_launch_template_no_node_launches_from_is_a_node_group_only_if_it_shows_eks_nodes(tmp_path: Path) -> None:
+    """Next to a cluster, a bastion's launch template is no node group; one that runs the EKS bootstrap (used by an
+    Auto Scaling group of another stack) still is."""
+    (tmp_path / "cluster.yaml").write_text(textwrap.dedent("""\
+        Resources:
+          Cluster:
+            Type: AWS::EKS::Cluster
+            Properties:
+              Name: shop
+              RoleArn: arn:aws:iam::111122223333:role/eks
+              ResourcesVpcConfig:
+                SubnetIds: [subnet-a, subnet-b]
+          BastionTemplate:
+            Type: AWS::EC2::LaunchTemplate
+            Properties:
+              LaunchTemplateData:
+                InstanceType: t3.micro
+          Bastion:
+            Type: AWS::EC2::Instance
+            Properties:
+              LaunchTemplate:
+                LaunchTemplateId: !Ref BastionTemplate
+                Version: "1"
+          NodeTemplate:
+            Type: AWS::EC2::LaunchTemplate
+            Properties:
+              LaunchTemplateData:
+                InstanceType: m5.large
+                UserData:
+                  Fn::Base64: !Sub "#!/bin/bash\\n/etc/eks/bootstrap.sh shop\\n"
+        """))
+    [cluster] = collect([str(tmp_path)], {}).clusters
+    assert [group.name for group in cluster.node_groups] == ["NodeTemplate"]

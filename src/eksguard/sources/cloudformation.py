@@ -1262,7 +1262,8 @@ class _Builder:
 
     def read_self_managed(self) -> None:
         """Self-managed node groups: an Auto Scaling group with a launch template or a launch configuration, or a
-        launch template no managed node group uses (eksctl's node group stacks)."""
+        launch template nothing here launches nodes from that shows it starts EKS nodes (eksctl's node group
+        stacks)."""
         groups: list[tuple[str, Res, Res | None]] = []
         for scaling in self.t.of_type("AWS::AutoScaling::AutoScalingGroup"):
             configuration = scaling.get("LaunchConfigurationName")
@@ -1273,7 +1274,9 @@ class _Builder:
                 groups.append((scaling.id, used, scaling))
                 self.used_templates.add(used.id)
         for template in self.t.of_type("AWS::EC2::LaunchTemplate"):
-            if template.id not in self.used_templates:
+            # a template nothing here launches nodes from counts only when it shows it starts EKS nodes (not a
+            # bastion's next to the cluster)
+            if template.id not in self.used_templates and starts_eks_nodes(template):
                 groups.append((template.id, template, None))
         if not any(True for _ in self.t.of_type(*EKS_RESOURCE_TYPES)):
             # no EKS resource here: only fleets that show they are EKS nodes, not web servers or ECS instances
